@@ -1,0 +1,182 @@
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
+import { isMap, isScalar, LineCounter, parseDocument, type Document } from "yaml";
+import { z } from "zod";
+import { type ConfigIssue, checkCrossReferences } from "./rules";
+import { type AccountConfig, accountConfigSchema } from "./schema";
+
+/** The config every command uses unless FINOPS_CONFIG names another: the emulated organization. */
+export const DEFAULT_CONFIG_FILE = "accounts/local.yaml";
+
+/** A config that failed validation. `issues` carries every problem, each with its location. */
+export class ConfigError extends Error {
+  constructor(
+    readonly file: string,
+    readonly issues: ReadonlyArray<LocatedIssue>,
+  ) {
+    const n = issues.length;
+    super(`${file}: ${n} error${n === 1 ? "" : "s"} in the account config:\n${issues.map((i) => `  - ${i.text}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+export interface LocatedIssue extends ConfigIssue {
+  readonly line?: number;
+  readonly column?: number;
+  /** `file:line:col path: message`, the form every error is printed in. */
+  readonly text: string;
+}
+
+/** `members[2].id` from ["members", 2, "id"]. */
+export function formatPath(p: ReadonlyArray<PropertyKey>): string {
+  return p.reduce<string>((acc, k) => (typeof k === "number" ? `${acc}[${k}]` : acc ? `${acc}.${String(k)}` : String(k)), "");
+}
+
+/** Generic messages for checks that carry no message of their own; each says what to write instead. */
+const parseErrorMap: z.core.$ZodErrorMap = (iss) => {
+  switch (iss.code) {
+    case "invalid_type":
+      if (iss.input === undefined) return "is required";
+      return `must be ${iss.expected === "array" ? "a list" : iss.expected === "object" ? "a mapping of keys" : `a ${iss.expected}`}, not ${Array.isArray(iss.input) ? "a list" : iss.input === null ? "empty" : `a ${typeof iss.input}`} (${JSON.stringify(iss.input)})`;
+    case "invalid_value":
+      return `${JSON.stringify(iss.input)} is not allowed; use one of ${iss.values.map((v) => JSON.stringify(v)).join(", ")}`;
+    case "too_small":
+      return iss.origin === "array" ? `must list at least ${iss.minimum}` : `must be at least ${iss.minimum}`;
+    case "too_big":
+      return `must be at most ${iss.maximum}`;
+    default:
+      return undefined;
+  }
+};
+
+/** The keys a strict object at `p` accepts, for "did you mean" hints on unknown keys. */
+function allowedKeysAt(p: ReadonlyArray<PropertyKey>): string[] {
+  // biome-ignore lint/suspicious/noExplicitAny: walking zod's own schema tree
+  let s: any = accountConfigSchema;
+  const unwrap = () => {
+    while (s?._zod?.def?.innerType) s = s._zod.def.innerType; // optional, default, nullable
+  };
+  for (const key of p) {
+    unwrap();
+    s = typeof key === "number" ? s?.element : s?.shape?.[key as string];
+  }
+  unwrap();
+  return s?.shape ? Object.keys(s.shape) : [];
+}
+
+function closest(word: string, options: string[]): string | undefined {
+  const dist = (a: string, b: string) => {
+    const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array(b.length).fill(0)] as number[]);
+    for (let j = 1; j <= b.length; j++) d[0]![j] = j;
+    for (let i = 1; i <= a.length; i++)
+      for (let j = 1; j <= b.length; j++)
+        d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    return d[a.length]![b.length]!;
+  };
+  const best = options.map((o) => ({ o, d: dist(word.toLowerCase(), o.toLowerCase()) })).sort((x, y) => x.d - y.d)[0];
+  return best && best.d <= Math.max(2, Math.floor(word.length / 3)) ? best.o : undefined;
+}
+
+function zodIssues(error: z.ZodError): ConfigIssue[] {
+  const out: ConfigIssue[] = [];
+  for (const iss of error.issues) {
+    if (iss.code === "unrecognized_keys") {
+      const allowed = allowedKeysAt(iss.path);
+      for (const key of iss.keys) {
+        const guess = closest(key, allowed);
+        out.push({
+          path: [...(iss.path as (string | number)[]), key],
+          message: `unknown key${guess ? `; did you mean "${guess}"?` : ";"} remove it or use one of: ${allowed.join(", ")}`,
+        });
+      }
+    } else {
+      out.push({ path: iss.path as (string | number)[], message: iss.message });
+    }
+  }
+  return out;
+}
+
+function locate(doc: Document, lines: LineCounter, p: ReadonlyArray<string | number>): { line?: number; column?: number } {
+  // Walk as deep as the document goes; for a missing key, point at its parent.
+  for (let depth = p.length; depth >= 0; depth--) {
+    const parentPath = p.slice(0, Math.max(0, depth - 1));
+    const key = p[depth - 1];
+    const parent = depth === 0 ? doc.contents : doc.getIn(parentPath, true);
+    let offset: number | undefined;
+    if (depth === 0) {
+      offset = doc.contents?.range?.[0];
+    } else if (isMap(parent)) {
+      const pair = parent.items.find((it) => isScalar(it.key) && it.key.value === key);
+      offset = pair && isScalar(pair.key) ? pair.key.range?.[0] : undefined;
+    } else {
+      const node = doc.getIn([...parentPath, key!], true) as { range?: [number, number, number] } | undefined;
+      offset = node?.range?.[0];
+    }
+    if (offset !== undefined) {
+      const pos = lines.linePos(offset);
+      return { line: pos.line, column: pos.col };
+    }
+  }
+  return {};
+}
+
+function withLocation(file: string, doc: Document, lines: LineCounter, issue: ConfigIssue): LocatedIssue {
+  const { line, column } = locate(doc, lines, issue.path);
+  const where = line !== undefined ? `${file}:${line}:${column}` : file;
+  const at = formatPath(issue.path);
+  return { ...issue, line, column, text: `${where} ${at || "(document)"}: ${issue.message}` };
+}
+
+/**
+ * Parses and validates a config from text. Throws ConfigError listing every problem at once;
+ * returns the config with defaults filled in only when it is valid as a whole.
+ */
+export function parseAccountConfig(text: string, file: string): AccountConfig {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    throw new ConfigError(
+      file,
+      doc.errors.map((e) => {
+        const pos = e.linePos?.[0];
+        const where = pos ? `${file}:${pos.line}:${pos.col}` : file;
+        const message = `${e.message.split("\n")[0]} (fix the YAML syntax here)`;
+        return { path: [], message, line: pos?.line, column: pos?.col, text: `${where} (yaml): ${message}` };
+      }),
+    );
+  }
+  const data = doc.toJS();
+  if (data === null || typeof data !== "object" || Array.isArray(data)) {
+    const issue = { path: [], message: "must be a mapping with organization, payer, admin and members (see accounts/example.yaml)" };
+    throw new ConfigError(file, [withLocation(file, doc, lines, issue)]);
+  }
+  const parsed = accountConfigSchema.safeParse(data, { error: parseErrorMap, reportInput: true });
+  const issues = parsed.success ? checkCrossReferences(parsed.data) : zodIssues(parsed.error);
+  if (issues.length > 0) {
+    throw new ConfigError(
+      file,
+      issues.map((i) => withLocation(file, doc, lines, i)),
+    );
+  }
+  return parsed.data!;
+}
+
+/** Reads and validates one config file; `file` is shown in errors relative to the working directory. */
+export function loadAccountConfig(file: string): AccountConfig {
+  const shown = path.relative(process.cwd(), path.resolve(file)) || file;
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (e) {
+    const reason = (e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (e as Error).message;
+    throw new ConfigError(shown, [
+      { path: [], message: reason, text: `${shown}: ${reason}; set FINOPS_CONFIG to a file under accounts/ (e.g. accounts/example.yaml)` },
+    ]);
+  }
+  return parseAccountConfig(text, shown);
+}
+
+/** The config file in effect: FINOPS_CONFIG, or the local organization. */
+export function configFileFromEnv(env: NodeJS.ProcessEnv = process.env): string {
+  return env.FINOPS_CONFIG?.trim() || DEFAULT_CONFIG_FILE;
+}

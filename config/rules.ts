@@ -1,0 +1,128 @@
+import { BILLING_HOME_REGION } from "./regions";
+import type { AccountConfig } from "./schema";
+
+/** One problem found in a config, located by its path in the document. */
+export interface ConfigIssue {
+  readonly path: ReadonlyArray<string | number>;
+  readonly message: string;
+}
+
+type Located = { path: (string | number)[]; label: string };
+
+/** Every account entry of the config, with where it sits in the file. */
+function accountEntries(config: AccountConfig) {
+  return [
+    { entry: config.payer, at: { path: ["payer"], label: "payer" } as Located },
+    { entry: config.admin, at: { path: ["admin"], label: "admin" } as Located },
+    ...config.members.map((entry, i) => ({
+      entry,
+      at: { path: ["members", i], label: `members[${i}] (${entry.name})` } as Located,
+    })),
+  ];
+}
+
+function uniqueBy(
+  config: AccountConfig,
+  field: "id" | "name" | "email",
+  normalise: (v: string) => string,
+  issues: ConfigIssue[],
+  why: string,
+): void {
+  const seen = new Map<string, Located>();
+  for (const { entry, at } of accountEntries(config)) {
+    const key = normalise(entry[field]);
+    const first = seen.get(key);
+    if (first) {
+      issues.push({
+        path: [...at.path, field],
+        message: `"${entry[field]}" is already used by ${first.label}; ${why}`,
+      });
+    } else {
+      seen.set(key, at);
+    }
+  }
+}
+
+/**
+ * Layer 2: rules that need the whole document. Collects every problem; never stops at the first.
+ */
+export function checkCrossReferences(config: AccountConfig): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+
+  if (config.payer.id === config.admin.id) {
+    issues.push({
+      path: ["admin", "id"],
+      message:
+        "is the payer's id; the delegated admin must be a different account from the payer (management) account, so that the FinOps application never runs with payer privileges",
+    });
+  } else {
+    uniqueBy(config, "id", (v) => v, issues, "every account needs its own 12-digit id");
+  }
+  uniqueBy(config, "name", (v) => v, issues, "names become stack ids and must be unique");
+  uniqueBy(config, "email", (v) => v.toLowerCase(), issues, "AWS requires a distinct root email per account");
+
+  const ous = new Map(config.organization.organizationalUnits.map((ou, i) => [ou.name, i]));
+  const ouNames = [...ous.keys()].join(", ");
+  config.organization.organizationalUnits.forEach((ou, i) => {
+    if (ous.get(ou.name) !== i) {
+      issues.push({ path: ["organization", "organizationalUnits", i, "name"], message: `"${ou.name}" is listed twice; name each OU once` });
+    }
+    if (ou.parent !== undefined && !ous.has(ou.parent)) {
+      issues.push({
+        path: ["organization", "organizationalUnits", i, "parent"],
+        message: `no OU named "${ou.parent}"; OUs are: ${ouNames} (leave parent out for the root)`,
+      });
+    }
+  });
+  for (const [i, ou] of config.organization.organizationalUnits.entries()) {
+    const chain = new Set<string>([ou.name]);
+    let parent = ou.parent;
+    while (parent !== undefined && ous.has(parent)) {
+      if (chain.has(parent)) {
+        issues.push({
+          path: ["organization", "organizationalUnits", i, "parent"],
+          message: `OU "${ou.name}" is its own ancestor (${[...chain, parent].join(" → ")}); break the cycle`,
+        });
+        break;
+      }
+      chain.add(parent);
+      parent = config.organization.organizationalUnits[ous.get(parent)!]!.parent;
+    }
+  }
+
+  config.members.forEach((m, i) => {
+    if (!ous.has(m.ou)) {
+      issues.push({
+        path: ["members", i, "ou"],
+        message: `no OU named "${m.ou}" in organization.organizationalUnits; OUs are: ${ouNames}`,
+      });
+    }
+  });
+
+  if (config.cur.homeRegion !== BILLING_HOME_REGION) {
+    issues.push({
+      path: ["cur", "homeRegion"],
+      message: `is "${config.cur.homeRegion}", but AWS Data Exports (CUR 2.0, FOCUS) exist only in ${BILLING_HOME_REGION}; set cur.homeRegion: ${BILLING_HOME_REGION} (the export can still deliver to a bucket in another region)`,
+    });
+  }
+
+  const memberRegions = new Set(config.members.flatMap((m) => m.regions));
+  config.rollout.regionOrder.forEach((r, i) => {
+    if (!memberRegions.has(r)) {
+      issues.push({
+        path: ["rollout", "regionOrder", i],
+        message: `"${r}" is not a region of any member; member regions are: ${[...memberRegions].join(", ") || "(none)"}`,
+      });
+    }
+  });
+
+  if (config.target === "aws" && config.organization.stateBackend === undefined) {
+    issues.push({
+      path: ["organization"],
+      message:
+        "has no stateBackend, which target aws requires; add organization.stateBackend with the state bucket and its region (see README: state bucket bootstrap)",
+    });
+  }
+
+  return issues;
+}

@@ -1,0 +1,254 @@
+import { z } from "zod";
+import { isAwsRegion } from "./regions";
+
+/**
+ * The account config: one YAML file per organization under accounts/.
+ * This file is the single typed source of truth (types come from z.infer); the JSON Schema that
+ * editors use is generated from it (`npm run accounts:schema`).
+ *
+ * Layer 1 (this file) checks structure, one field at a time. Layer 2 (rules.ts) checks what
+ * needs the whole document: unique ids, names and emails, OUs that exist, the payer/admin split.
+ * Every object is strict: an unknown key is an error, never silently ignored.
+ */
+
+const accountId = z
+  .string({
+    error: (iss) =>
+      iss.input === undefined
+        ? "is required; give the 12-digit AWS account id as a quoted string"
+        : typeof iss.input === "number" && String(iss.input).length === 12
+          ? `must be a quoted string (YAML reads ${iss.input} as a number); write it as "${iss.input}"`
+          : `must be a quoted string of 12 digits (YAML reads ${JSON.stringify(iss.input)} as a ${typeof iss.input}); quote it and give all 12 digits, leading zeros included`,
+  })
+  .regex(/^\d{12}$/, {
+    error: (iss) => `"${iss.input}" is not a 12-digit AWS account id; account ids have exactly 12 digits, e.g. "123456789012"`,
+  });
+
+const accountName = z
+  .string({ error: "is required; give a short lowercase name such as \"shared-services\"" })
+  .regex(/^[a-z][a-z0-9-]{0,30}[a-z0-9]$/, {
+    error: (iss) =>
+      `"${iss.input}" is not a valid account name; use 2-32 lowercase letters, digits and hyphens, starting with a letter (it becomes the stack id and part of resource names)`,
+  });
+
+const email = z.email({
+  error: (iss) => `${JSON.stringify(iss.input)} is not an email address; give the account's root email, e.g. "aws+dev@example.com"`,
+});
+
+export const region = z.string({ error: "must be an AWS region code such as \"eu-west-1\"" }).refine(isAwsRegion, {
+  error: (iss) => `"${iss.input}" is not an AWS region; use a region code such as "us-east-1" or "eu-west-1"`,
+});
+
+const regions = z
+  .array(region, {
+    error: (iss) =>
+      iss.input === undefined
+        ? "is required; list the account's regions, primary first, e.g. [us-east-1]"
+        : "must be a list of AWS region codes, e.g. [us-east-1, eu-west-1]",
+  })
+  .min(1, { error: "must name at least one region; the first one is the account's primary region" })
+  .refine((list) => new Set(list).size === list.length, { error: "lists a region twice; name each region once" });
+
+const roleName = z.string().regex(/^[\w+=,.@-]{1,64}$/, {
+  error: (iss) => `"${iss.input}" is not an IAM role name; use up to 64 letters, digits and + = , . @ _ -`,
+});
+
+export const ENVIRONMENTS = ["prod", "staging", "dev", "test", "sandbox", "shared"] as const;
+
+const environment = z.enum(ENVIRONMENTS, {
+  error: (iss) => `${JSON.stringify(iss.input)} is not an environment; use one of ${ENVIRONMENTS.join(", ")}`,
+});
+
+const budget = z.strictObject({
+  /** Monthly budget in USD for this account's AWS Budget and its spend cards. */
+  monthlyUsd: z
+    .number({ error: "must be a number of US dollars, e.g. 2500" })
+    .positive({ error: "must be greater than 0" }),
+  /** Who is told when actual or forecast spend crosses the thresholds. @default [] (the owner only) */
+  notify: z.array(email).default([]),
+});
+
+const accountBase = {
+  id: accountId,
+  name: accountName,
+  email,
+  /** Role Terraform assumes in this account. @default organization.deployRoleName */
+  deployRole: roleName.optional(),
+};
+
+/** Owner tag of the payer and admin stacks. @default "platform" */
+const platformOwner = z.string().min(1).default("platform");
+
+const payer = z.strictObject({
+  ...accountBase,
+  owner: platformOwner,
+  /** Regions of the payer stack. @default [cur.homeRegion] */
+  regions: regions.optional(),
+});
+
+const admin = z.strictObject({
+  ...accountBase,
+  owner: platformOwner,
+  /** Regions of the delegated-admin stack; the first is where the FinOps application runs. */
+  regions,
+});
+
+const member = z.strictObject({
+  ...accountBase,
+  /** Name of an entry in organization.organizationalUnits. */
+  ou: z.string({ error: "is required; name an OU listed under organization.organizationalUnits" }),
+  environment,
+  /** Team or person accountable for the account's spend (an email or a team handle). */
+  owner: z.string({ error: "is required; name the team or person accountable for the spend" }).min(1),
+  regions,
+  budget: budget.optional(),
+  /**
+   * A retired account keeps its entry so that the next plan destroys its baseline stack;
+   * remove the entry only after that plan was applied. @default false
+   */
+  retired: z.boolean().default(false),
+});
+
+const organizationalUnit = z.strictObject({
+  name: z.string().regex(/^[A-Za-z][\w -]{0,127}$/, {
+    error: (iss) => `"${iss.input}" is not an OU name; use letters, digits, spaces, hyphens or underscores`,
+  }),
+  /** Parent OU by name. @default the organization root */
+  parent: z.string().optional(),
+});
+
+const stateBackend = z.strictObject({
+  /** S3 bucket that holds every stack's state (see README: state bucket bootstrap). */
+  bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { error: "is not an S3 bucket name" }),
+  region,
+  /** Key prefix: each stack's state is <keyPrefix>/<stack>.tfstate. @default "finops-landing" */
+  keyPrefix: z
+    .string()
+    .regex(/^[\w.-]+(\/[\w.-]+)*$/, { error: "must be a key prefix without leading or trailing slashes" })
+    .default("finops-landing"),
+  /** Role the backend assumes to reach the state bucket. @default none (the caller's credentials) */
+  roleArn: z
+    .string()
+    .regex(/^arn:aws[\w-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, { error: "must be an IAM role ARN" })
+    .optional(),
+});
+
+const organization = z.strictObject({
+  name: accountName,
+  /** Region of organization-wide resources (central bus, FinOps application). @default "us-east-1" */
+  homeRegion: region.default("us-east-1"),
+  /** Role assumed in every account unless the account names its own. @default "OrganizationAccountAccessRole" */
+  deployRoleName: roleName.default("OrganizationAccountAccessRole"),
+  /** Prefix of tag keys and physical names. @default "finops" */
+  tagPrefix: z
+    .string()
+    .regex(/^[a-z][a-z0-9-]{1,15}$/, { error: "must be 2-16 lowercase letters, digits or hyphens" })
+    .default("finops"),
+  organizationalUnits: z
+    .array(organizationalUnit)
+    .min(1, { error: "must list at least one OU; members name theirs with `ou:`" }),
+  /** Remote state. Required for target aws; the local target keeps state on disk. */
+  stateBackend: stateBackend.optional(),
+  /**
+   * Allow plans to destroy data stores (buckets, tables, keys). Leave false outside throw-away
+   * organizations: with false every data store carries prevent_destroy. @default false
+   */
+  allowDataStoreDestroy: z.boolean().default(false),
+});
+
+export const CUR_TIME_GRANULARITIES = ["HOURLY", "DAILY"] as const;
+
+const cur = z.strictObject({
+  /** Name of the CUR 2.0 export; also the folder below the prefix. @default "finops-cur2" */
+  exportName: z
+    .string()
+    .regex(/^[\w-]{1,128}$/, { error: "must be letters, digits, hyphens or underscores" })
+    .default("finops-cur2"),
+  /** AWS Data Exports only run in us-east-1; anything else is refused by rules.ts. @default "us-east-1" */
+  homeRegion: region.default("us-east-1"),
+  /** Key prefix of exports in the bucket. @default "cur" */
+  s3Prefix: z
+    .string()
+    .regex(/^[\w.-]+(\/[\w.-]+)*$/, { error: "must be a key prefix without leading or trailing slashes" })
+    .default("cur"),
+  timeGranularity: z.enum(CUR_TIME_GRANULARITIES).default("HOURLY"),
+  /** replication: payer bucket replicated to the admin; direct: export writes to the admin bucket. */
+  delivery: z.enum(["replication", "direct"]).default("replication"),
+  includeResourceIds: z.boolean().default(true),
+  splitCostAllocationData: z.boolean().default(false),
+  includeIamPrincipalData: z.boolean().default(false),
+  /** S3 Replication Time Control (15-minute SLA, extra cost). @default false */
+  replicationTimeControl: z.boolean().default(false),
+  focus: z.strictObject({ enabled: z.boolean().default(false) }).default({ enabled: false }),
+  costOptimizationHub: z.strictObject({ enabled: z.boolean().default(false) }).default({ enabled: false }),
+});
+
+const monitoring = z.strictObject({
+  /** direct: one Terraform stack per member; stackset: a service-managed CloudFormation StackSet. */
+  mode: z.enum(["direct", "stackset"]).default("direct"),
+  /** Retention of the central log groups and of every Lambda log group. @default 365 */
+  logRetentionDays: z
+    .union(
+      [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653].map(
+        (n) => z.literal(n),
+      ) as unknown as [z.ZodLiteral<number>, z.ZodLiteral<number>],
+      { error: "must be a CloudWatch Logs retention: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653" },
+    )
+    .default(365),
+  /** Email subscribed to the central alerts topic. @default none */
+  alertEmail: email.optional(),
+});
+
+const rollout = z
+  .strictObject({
+    /** At most this many member accounts deploy at once (StackSets MaxConcurrentCount). */
+    maxConcurrentCount: z.number().int().min(1).optional(),
+    /** ... or this share of the members, rounded down, at least 1 (MaxConcurrentPercentage). */
+    maxConcurrentPercentage: z.number().int().min(1).max(100).optional(),
+    /** Stop starting accounts once more than this many failed (FailureToleranceCount). @default 0 */
+    failureToleranceCount: z.number().int().min(0).optional(),
+    /** ... or this share of the members, rounded down (FailureTolerancePercentage). */
+    failureTolerancePercentage: z.number().int().min(0).max(100).optional(),
+    /** Regions in this order first, the rest after in config order. @default [] */
+    regionOrder: z.array(region).default([]),
+    regionConcurrency: z.enum(["SEQUENTIAL", "PARALLEL"]).default("SEQUENTIAL"),
+    concurrencyMode: z.enum(["STRICT_FAILURE_TOLERANCE", "SOFT_FAILURE_TOLERANCE"]).default("STRICT_FAILURE_TOLERANCE"),
+  })
+  .superRefine((r, ctx) => {
+    if (r.maxConcurrentCount !== undefined && r.maxConcurrentPercentage !== undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["maxConcurrentPercentage"],
+        message: "cannot be set together with maxConcurrentCount; keep one of the two",
+      });
+    }
+    if (r.failureToleranceCount !== undefined && r.failureTolerancePercentage !== undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["failureTolerancePercentage"],
+        message: "cannot be set together with failureToleranceCount; keep one of the two",
+      });
+    }
+  });
+
+export const accountConfigSchema = z.strictObject({
+  /** aws: real accounts through the deploy role; local: the emulated organization (moto). @default "aws" */
+  target: z.enum(["aws", "local"]).default("aws"),
+  organization,
+  payer,
+  admin,
+  members: z.array(member).default([]),
+  cur: cur.default(cur.parse({})),
+  monitoring: monitoring.default(monitoring.parse({})),
+  rollout: rollout.default(rollout.parse({})),
+});
+
+/** The config as written (defaults optional). */
+export type AccountConfigInput = z.input<typeof accountConfigSchema>;
+/** The config after validation, with every default filled in. */
+export type AccountConfig = z.output<typeof accountConfigSchema>;
+export type MemberAccount = AccountConfig["members"][number];
+export type PayerAccount = AccountConfig["payer"];
+export type AdminAccount = AccountConfig["admin"];
+export type CurConfig = AccountConfig["cur"];
+export type RolloutConfig = AccountConfig["rollout"];

@@ -1,0 +1,38 @@
+import * as path from "node:path";
+import { LocalBackend, S3Backend, type TerraformStack } from "cdktf";
+import type { AccountConfig } from "../config/schema";
+import type { Target } from "./target";
+
+/**
+ * Each stack keeps its own state: in AWS an S3 object <keyPrefix>/<stack>.tfstate, encrypted,
+ * locked with Terraform's native S3 lock file (no DynamoDB table); in the local target a file under
+ * the local state directory.
+ */
+export function configureBackend(
+  stack: TerraformStack,
+  stackName: string,
+  config: AccountConfig,
+  target: Target,
+  outdir: string,
+): void {
+  if (target.kind === "local") {
+    // Relative to the stack's working directory (<outdir>/stacks/<stack>) so that the synthesized
+    // JSON names no absolute path of this machine.
+    const stackDir = path.resolve(outdir, "stacks", stackName);
+    new LocalBackend(stack, { path: path.relative(stackDir, path.join(target.stateDir, `${stackName}.tfstate`)) });
+    return;
+  }
+  const sb = config.organization.stateBackend;
+  if (!sb) {
+    throw new Error("organization.stateBackend is required for target aws (validation should have caught this)");
+  }
+  const backend = new S3Backend(stack, {
+    bucket: sb.bucket,
+    key: `${sb.keyPrefix}/${stackName}.tfstate`,
+    region: sb.region,
+    encrypt: true,
+    assumeRole: sb.roleArn ? { roleArn: sb.roleArn, sessionName: `${config.organization.tagPrefix}-landing-state` } : undefined,
+  });
+  // Terraform >= 1.10: lock with a .tflock object next to the state (cdktf 0.21 has no typed field).
+  backend.addOverride("use_lockfile", true);
+}

@@ -1,0 +1,114 @@
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { Aspects, type TerraformStack } from "cdktf";
+import type { AccountConfig } from "../config/schema";
+import { EmulatorGapsAspect } from "./emulator-gaps";
+import { Names } from "./naming";
+import { defaultTags } from "./tags";
+import type { Target } from "./target";
+
+/** An account as the provider factory needs it. */
+export interface ProviderAccount {
+  readonly id: string;
+  readonly name: string;
+  readonly deployRole?: string;
+  readonly environment: string;
+  readonly owner: string;
+  /** Regions of the account's stack; the first gets the default (unaliased) provider. */
+  readonly regions: readonly string[];
+}
+
+/**
+ * Services the landing calls, and so the endpoints the local target points at the emulator.
+ * Keys are the AWS provider's endpoint names.
+ */
+export const LOCAL_ENDPOINT_SERVICES = [
+  "apigatewayv2",
+  "athena",
+  "bcmdataexports",
+  "budgets",
+  "ce",
+  "cloudformation",
+  "cloudwatch",
+  "cloudwatchlogs",
+  "cognitoidp",
+  "costoptimizationhub",
+  "cur",
+  "dynamodb",
+  "ec2",
+  "events",
+  "glue",
+  "iam",
+  "kms",
+  "lambda",
+  "organizations",
+  "s3",
+  "scheduler",
+  "secretsmanager",
+  "sfn",
+  "sns",
+  "sqs",
+  "ssm",
+  "sts",
+  "xray",
+] as const;
+
+/** Provider alias of a non-primary region: "eu_west_1". */
+export function regionAlias(region: string): string {
+  return region.replace(/-/g, "_");
+}
+
+/**
+ * The one place AWS providers are made. Every provider assumes the account's deploy role, may only
+ * ever act in that account (allowed_account_ids), and tags everything with the account's tags.
+ * The local target adds the emulator's endpoints and test credentials here and nowhere else.
+ * Returns the providers by region; the first region's provider is the stack's default.
+ */
+export function createAwsProviders(
+  stack: TerraformStack,
+  config: AccountConfig,
+  account: ProviderAccount,
+  target: Target,
+): Map<string, AwsProvider> {
+  const names = new Names(config);
+  const providers = new Map<string, AwsProvider>();
+  account.regions.forEach((region, i) => {
+    const primary = i === 0;
+    const local =
+      target.kind === "local"
+        ? {
+            accessKey: "test",
+            secretKey: "test",
+            skipCredentialsValidation: true,
+            skipMetadataApiCheck: "true",
+            s3UsePathStyle: true,
+            // The emulator answers unimplemented calls with HTTP 500; default retries back off for minutes.
+            maxRetries: 1,
+            endpoints: [
+              Object.fromEntries(
+                LOCAL_ENDPOINT_SERVICES.map((s) => [s, target.serviceEndpoints[s] ?? target.endpoint]),
+              ),
+            ],
+          }
+        : {};
+    providers.set(
+      region,
+      new AwsProvider(stack, primary ? "aws" : `aws_${regionAlias(region)}`, {
+        alias: primary ? undefined : regionAlias(region),
+        region,
+        allowedAccountIds: [account.id],
+        assumeRole: [
+          {
+            roleArn: names.deployRoleArn(account),
+            sessionName: `${names.prefix}-landing-${account.name}`.slice(0, 64),
+          },
+        ],
+        defaultTags: [{ tags: defaultTags(config, account) }],
+        ...local,
+      }),
+    );
+  });
+  if (target.kind === "local") {
+    Aspects.of(stack).add(new EmulatorGapsAspect());
+  }
+  return providers;
+}

@@ -1,0 +1,51 @@
+import * as path from "node:path";
+import type { AccountConfig } from "../config/schema";
+
+/**
+ * Where the synthesized stacks deploy. `aws` is the real organization; `local` is the emulated
+ * organization on a moto server on loopback. Only the provider factory and the backend read this:
+ * nothing else in the code knows which target it is in.
+ */
+export type Target =
+  | { readonly kind: "aws" }
+  | {
+      readonly kind: "local";
+      /** Base URL of the emulator, e.g. http://127.0.0.1:4599. */
+      readonly endpoint: string;
+      /**
+       * Services the emulator lacks that a named local gap-filler serves instead
+       * (service key of the provider's endpoints block → base URL). @default {}
+       */
+      readonly serviceEndpoints: Readonly<Record<string, string>>;
+      /** Directory of the local state files, absolute. */
+      readonly stateDir: string;
+    };
+
+/** Default loopback port of the local emulator; FINOPS_MOTO_PORT overrides it. */
+export const DEFAULT_MOTO_PORT = 4599;
+
+export function motoPort(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env.FINOPS_MOTO_PORT;
+  if (raw === undefined || raw === "") return DEFAULT_MOTO_PORT;
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 1024 || port > 65535) {
+    throw new Error(`FINOPS_MOTO_PORT="${raw}" is not a usable port; give a number from 1024 to 65535`);
+  }
+  return port;
+}
+
+/** Default directory of everything the local target keeps on disk (state, emulator pid, logs). */
+export function localDir(env: NodeJS.ProcessEnv = process.env): string {
+  return path.resolve(env.FINOPS_LOCAL_DIR || ".local");
+}
+
+/** The target a config asks for, with the local emulator's coordinates taken from the environment. */
+export function targetFor(config: AccountConfig, env: NodeJS.ProcessEnv = process.env): Target {
+  if (config.target === "aws") return { kind: "aws" };
+  return {
+    kind: "local",
+    endpoint: `http://127.0.0.1:${motoPort(env)}`,
+    serviceEndpoints: {},
+    stateDir: path.join(localDir(env), "state"),
+  };
+}

@@ -1,0 +1,79 @@
+import type { App } from "cdktf";
+import type { AccountConfig } from "../config/schema";
+import { Names } from "../modules/naming";
+import type { Target } from "../modules/target";
+import type { AccountStack } from "./account-stack";
+import { AdminStack } from "./admin-stack";
+import { MemberStack } from "./member-stack";
+import { PayerStack } from "./payer-stack";
+
+/** What a stack is, for the tools that plan, deploy and report (no construct needed). */
+export interface LandingStackInfo {
+  readonly stack: string;
+  readonly kind: "payer" | "admin" | "member";
+  readonly accountId: string;
+  readonly accountName: string;
+  readonly regions: readonly string[];
+  /** Stacks that must be applied first (real ordering needs only). */
+  readonly dependsOn: readonly string[];
+}
+
+/** The stacks of an organization, in deployment order: admin, payer, then the members. */
+export function describeLanding(config: AccountConfig): LandingStackInfo[] {
+  const payerRegions = config.payer.regions ?? [config.cur.homeRegion];
+  return [
+    {
+      stack: Names.adminStack,
+      kind: "admin",
+      accountId: config.admin.id,
+      accountName: config.admin.name,
+      regions: config.admin.regions,
+      dependsOn: [],
+    },
+    {
+      stack: Names.payerStack,
+      kind: "payer",
+      accountId: config.payer.id,
+      accountName: config.payer.name,
+      regions: payerRegions,
+      // The payer replicates into the admin's replica bucket, which must exist first.
+      dependsOn: [Names.adminStack],
+    },
+    ...config.members
+      .filter((m) => !m.retired)
+      .map((m) => ({
+        stack: Names.memberStack(m),
+        kind: "member" as const,
+        accountId: m.id,
+        accountName: m.name,
+        regions: m.regions,
+        dependsOn: [],
+      })),
+  ];
+}
+
+/** Adds every stack of the organization to the app. Stacks only compose modules. */
+export function buildLanding(app: App, config: AccountConfig, target: Target): Map<string, AccountStack> {
+  const stacks = new Map<string, AccountStack>();
+  const base = { config, target, outdir: app.outdir };
+  const platform = { environment: "prod" } as const;
+
+  const admin = new AdminStack(app, Names.adminStack, {
+    ...base,
+    account: { ...config.admin, ...platform, regions: config.admin.regions },
+  });
+  stacks.set(Names.adminStack, admin);
+
+  const payer = new PayerStack(app, Names.payerStack, {
+    ...base,
+    account: { ...config.payer, ...platform, regions: config.payer.regions ?? [config.cur.homeRegion] },
+  });
+  payer.addDependency(admin);
+  stacks.set(Names.payerStack, payer);
+
+  for (const member of config.members.filter((m) => !m.retired)) {
+    const name = Names.memberStack(member);
+    stacks.set(name, new MemberStack(app, name, { ...base, account: member }));
+  }
+  return stacks;
+}
