@@ -1,0 +1,155 @@
+import { readFileSync, writeFileSync } from "node:fs";
+import { ALLOW_DATA_STORE_DESTROY_ENV, checkPlanGuard } from "../deploy/plan-guard";
+import {
+  PlanFormatError,
+  type PlanInput,
+  type PlanStackInfo,
+  renderMarkdown,
+  stackNameFromPath,
+  summarizePlans,
+  toSummaryJson,
+} from "../deploy/plan-summary";
+
+/**
+ * Summarizes `terraform show -json` plans for a pull request comment and guards data stores.
+ *
+ *   npx tsx scripts/plan-summarize.ts [--guard] [--json out.json] [--stacks stacks.json]
+ *                                     [--allow-data-store-destroy] <plan.json>...
+ *
+ * Prints the Markdown on stdout. Exit codes: 0 done; 1 --guard and a data store would be destroyed
+ * or replaced without opt-in (printed after the Markdown, on stderr); 2 usage error or a file that
+ * is not a readable plan JSON (the message names the file and the fault).
+ */
+
+const USAGE = `usage: plan-summarize [--guard] [--json out.json] [--stacks stacks.json] [--allow-data-store-destroy] <plan.json>...
+
+  <plan.json>        output of: terraform show -json <planfile>; the stack name comes from the file
+                     name (member-dev.json) or, for plan.json/tfplan.json, from its folder
+  --guard            exit 1 when a plan destroys or replaces a data store without opt-in
+  --allow-data-store-destroy
+                     opt in (same as ${ALLOW_DATA_STORE_DESTROY_ENV}=true)
+  --json <file>      also write the machine-readable summary (schemaVersion 1) to <file>
+  --stacks <file>    JSON list of stacks ({stack, kind, accountId, accountName, regions, dependsOn}),
+                     to show account names, ids and regions; without it: "account unknown"`;
+
+class UsageError extends Error {}
+
+interface CliArgs {
+  readonly guard: boolean;
+  readonly allow: boolean;
+  readonly jsonOut?: string;
+  readonly stacksFile?: string;
+  readonly plans: readonly string[];
+}
+
+function parseArgs(argv: readonly string[]): CliArgs | "help" {
+  let guard = false;
+  let allow = false;
+  let jsonOut: string | undefined;
+  let stacksFile: string | undefined;
+  const plans: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const value = (): string => {
+      const v = argv[++i];
+      if (v === undefined || v.startsWith("--")) throw new UsageError(`${arg} needs a file name`);
+      return v;
+    };
+    if (arg === "--") {
+      plans.push(...argv.slice(i + 1));
+      break;
+    } else if (arg === "--help" || arg === "-h") return "help";
+    else if (arg === "--guard") guard = true;
+    else if (arg === "--allow-data-store-destroy") allow = true;
+    else if (arg === "--json") jsonOut = value();
+    else if (arg.startsWith("--json=")) jsonOut = arg.slice("--json=".length);
+    else if (arg === "--stacks") stacksFile = value();
+    else if (arg.startsWith("--stacks=")) stacksFile = arg.slice("--stacks=".length);
+    else if (arg.startsWith("-")) throw new UsageError(`unknown option ${arg}`);
+    else plans.push(arg);
+  }
+  if (plans.length === 0) throw new UsageError("give at least one plan JSON file");
+  return { guard, allow, jsonOut, stacksFile, plans };
+}
+
+function readJson(file: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (error) {
+    throw new PlanFormatError(file, `cannot read: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new PlanFormatError(file, `not valid JSON (${(error as Error).message})`);
+  }
+}
+
+function readStacks(file: string): Map<string, PlanStackInfo> {
+  const json = readJson(file);
+  const ok =
+    Array.isArray(json) &&
+    json.every(
+      (s) =>
+        typeof s === "object" &&
+        s !== null &&
+        typeof s.stack === "string" &&
+        typeof s.accountId === "string" &&
+        typeof s.accountName === "string" &&
+        Array.isArray(s.regions),
+    );
+  if (!ok) {
+    throw new PlanFormatError(
+      file,
+      "not a stack list: expected [{stack, accountId, accountName, regions}, ...]",
+    );
+  }
+  return new Map((json as PlanStackInfo[]).map((s) => [s.stack, s]));
+}
+
+export function main(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): number {
+  let args: CliArgs | "help";
+  try {
+    args = parseArgs(argv);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(`plan-summarize: ${error.message}\n${USAGE}\n`);
+    return 2;
+  }
+  if (args === "help") {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  try {
+    const stacks = args.stacksFile ? readStacks(args.stacksFile) : undefined;
+    const inputs: PlanInput[] = args.plans.map((file) => ({
+      plan: readJson(file),
+      source: file,
+      stack: stacks?.get(stackNameFromPath(file)),
+    }));
+    const summary = summarizePlans(inputs);
+    const guard = checkPlanGuard(summary, { allowDataStoreDestroy: args.allow, env });
+    process.stdout.write(renderMarkdown(summary, { dataStoreDestroyAllowed: guard.allowedBy !== null }));
+    if (args.jsonOut) {
+      try {
+        writeFileSync(args.jsonOut, `${JSON.stringify(toSummaryJson(summary), null, 2)}\n`);
+      } catch (error) {
+        throw new PlanFormatError(args.jsonOut, `cannot write the JSON summary: ${(error as Error).message}`);
+      }
+    }
+    if (args.guard) {
+      process.stderr.write(`${guard.message}\n`);
+      return guard.ok ? 0 : 1;
+    }
+    return 0;
+  } catch (error) {
+    if (!(error instanceof PlanFormatError)) throw error;
+    process.stderr.write(`plan-summarize: ${error.message}\n`);
+    return 2;
+  }
+}
+
+if (require.main === module) {
+  process.exitCode = main(process.argv.slice(2));
+}
