@@ -1,0 +1,452 @@
+import {
+  formatRolloutEvent,
+  planRollout,
+  type RolloutEvent,
+  type RolloutPolicy,
+  type RolloutResult,
+  type RolloutStack,
+  type RolloutUnit,
+  renderRolloutTable,
+  resolveRolloutLimits,
+  runRollout,
+} from "../../../deploy/waves";
+
+// A fake organization ----------------------------------------------------------------------------
+
+const admin: RolloutStack = {
+  stack: "admin",
+  kind: "admin",
+  accountId: "222222222222",
+  accountName: "cloudops",
+  regions: ["us-east-1"],
+  dependsOn: [],
+};
+const payer: RolloutStack = {
+  stack: "payer",
+  kind: "payer",
+  accountId: "111111111111",
+  accountName: "payer",
+  regions: ["us-east-1"],
+  dependsOn: ["admin"],
+};
+
+function member(name: string, regions: string[] = ["us-east-1"], dependsOn: string[] = []): RolloutStack {
+  return {
+    stack: `member-${name}`,
+    kind: "member",
+    accountId: String(300000000000 + name.length * 1000 + name.charCodeAt(0)),
+    accountName: name,
+    regions,
+    dependsOn,
+  };
+}
+
+function members(n: number): RolloutStack[] {
+  return Array.from({ length: n }, (_, i) => member(`m${i + 1}`));
+}
+
+// A fake runner whose applies finish only when the test says so -------------------------------
+
+type Outcome = boolean | "throw";
+
+/**
+ * Runs a rollout against controlled promises: each runner call waits until the driver settles it.
+ * The driver lets the scheduler react (one macrotask turn, no timers), then settles the earliest
+ * started apply still running (or the one `pick` chooses), with the scripted outcome (ok by
+ * default) and a fake clock that advances 1000 ms per settle.
+ */
+async function rollout(
+  stacks: readonly RolloutStack[],
+  policy: RolloutPolicy,
+  script: Record<string, Outcome> = {},
+  pick: (running: readonly string[]) => string = (running) => running[0],
+): Promise<{ result: RolloutResult; events: RolloutEvent[]; maxRunning: number; calls: string[] }> {
+  const running = new Map<string, () => void>();
+  const events: RolloutEvent[] = [];
+  const calls: string[] = [];
+  let maxRunning = 0;
+  let clock = 0;
+  const runner = (unit: RolloutUnit) =>
+    new Promise<{ ok: boolean; detail?: string }>((resolve, reject) => {
+      calls.push(unit.stack);
+      running.set(unit.stack, () => {
+        const outcome = script[unit.stack] ?? true;
+        if (outcome === "throw") reject(new Error(`terraform crashed in ${unit.stack}`));
+        else resolve(outcome ? { ok: true } : { ok: false, detail: `apply failed in ${unit.stack}` });
+      });
+      maxRunning = Math.max(maxRunning, running.size);
+    });
+  let done = false;
+  const promise = runRollout(stacks, {
+    policy,
+    runner,
+    onEvent: (e) => events.push(e),
+    now: () => clock,
+  }).finally(() => {
+    done = true;
+  });
+  while (!done) {
+    await new Promise((r) => setImmediate(r));
+    if (done) break;
+    if (running.size === 0) throw new Error("rollout stalled: nothing running and not finished");
+    const name = pick([...running.keys()]);
+    const settle = running.get(name)!;
+    running.delete(name);
+    clock += 1000;
+    settle();
+  }
+  return { result: await promise, events, maxRunning, calls };
+}
+
+function statuses(result: RolloutResult): Record<string, string> {
+  return Object.fromEntries(result.outcomes.map((o) => [o.unit.stack, o.status]));
+}
+
+// Limits -----------------------------------------------------------------------------------------
+
+describe("resolveRolloutLimits", () => {
+  it("defaults to one account at a time and no tolerated failure, as StackSets", () => {
+    expect(resolveRolloutLimits({}, 10)).toMatchObject({ maxConcurrent: 1, failureTolerance: 0 });
+  });
+
+  it.each([
+    [25, 10, 2],
+    [33, 10, 3],
+    [50, 3, 1],
+    [10, 3, 1],
+    [100, 7, 7],
+  ])("takes %i%% of %i members as %i concurrent accounts (rounded down, at least 1)", (pct, n, expected) => {
+    const limits = resolveRolloutLimits(
+      { maxConcurrentPercentage: pct, failureToleranceCount: 100, concurrencyMode: "SOFT_FAILURE_TOLERANCE" },
+      n,
+    );
+    expect(limits.maxConcurrent).toBe(expected);
+  });
+
+  it.each([
+    [10, 10, 1],
+    [19, 10, 1],
+    [20, 10, 2],
+    [30, 3, 0],
+  ])("takes a failure tolerance of %i%% of %i members as %i (rounded down)", (pct, n, expected) => {
+    expect(resolveRolloutLimits({ failureTolerancePercentage: pct }, n).failureTolerance).toBe(expected);
+  });
+
+  it("caps concurrency at tolerance + 1 in strict mode and says so", () => {
+    expect(
+      resolveRolloutLimits(
+        { maxConcurrentCount: 5, failureToleranceCount: 1, concurrencyMode: "STRICT_FAILURE_TOLERANCE" },
+        10,
+      ),
+    ).toMatchObject({ configuredMaxConcurrent: 5, maxConcurrent: 2, capped: true });
+  });
+
+  it("keeps the configured concurrency in soft mode whatever the tolerance", () => {
+    expect(
+      resolveRolloutLimits(
+        { maxConcurrentCount: 5, failureToleranceCount: 0, concurrencyMode: "SOFT_FAILURE_TOLERANCE" },
+        10,
+      ),
+    ).toMatchObject({ maxConcurrent: 5, capped: false });
+  });
+});
+
+// Waves and order --------------------------------------------------------------------------------
+
+describe("planRollout", () => {
+  it("runs admin, then payer, then the members, whatever the input order", () => {
+    const plan = planRollout([member("a"), payer, admin]);
+    expect(plan.platform.map((u) => [u.stack, u.wave])).toEqual([
+      ["admin", 1],
+      ["payer", 2],
+    ]);
+    expect(plan.members.map((u) => [u.stack, u.wave])).toEqual([["member-a", 3]]);
+  });
+
+  it("starts members whose primary region comes first in regionOrder first, then the rest in config order", () => {
+    const plan = planRollout(
+      [
+        member("use1", ["us-east-1"]),
+        member("apse2", ["ap-southeast-2"]),
+        member("euw1", ["eu-west-1", "us-east-1"]),
+        member("use1b", ["us-east-1", "eu-west-1"]),
+        member("sae1", ["sa-east-1"]),
+      ],
+      { regionOrder: ["eu-west-1", "us-east-1"] },
+    );
+    expect(plan.members.map((u) => u.stack)).toEqual([
+      "member-euw1",
+      "member-use1",
+      "member-use1b",
+      "member-apse2",
+      "member-sae1",
+    ]);
+  });
+
+  it("keeps config order when no regionOrder is set", () => {
+    const plan = planRollout([member("b", ["eu-west-1"]), member("a", ["us-east-1"])]);
+    expect(plan.members.map((u) => u.stack)).toEqual(["member-b", "member-a"]);
+  });
+
+  it("refuses a dependsOn naming a stack that is not in the rollout", () => {
+    expect(() => planRollout([admin, member("a", ["us-east-1"], ["member-ghost"])])).toThrow(
+      'stack "member-a" depends on "member-ghost", which is not in the rollout; stacks are: admin, member-a',
+    );
+  });
+
+  it("refuses circular dependsOn", () => {
+    expect(() =>
+      planRollout([member("a", ["us-east-1"], ["member-b"]), member("b", ["us-east-1"], ["member-a"])]),
+    ).toThrow("dependsOn forms a cycle: member-a → member-b → member-a");
+  });
+
+  it("refuses an admin or payer stack that depends on a member", () => {
+    expect(() => planRollout([{ ...admin, dependsOn: ["member-a"] }, member("a")])).toThrow(
+      'admin stack "admin" depends on member "member-a"',
+    );
+  });
+});
+
+// Running ----------------------------------------------------------------------------------------
+
+describe("runRollout concurrency", () => {
+  it("never runs more members at once than maxConcurrentCount", async () => {
+    const { result, maxRunning } = await rollout([admin, payer, ...members(10)], {
+      maxConcurrentCount: 3,
+      failureToleranceCount: 10,
+      concurrencyMode: "SOFT_FAILURE_TOLERANCE",
+    });
+    expect(maxRunning).toBe(3);
+    expect(result.peakConcurrency).toBe(3);
+    expect(result.succeeded).toBe(12);
+    expect(result.exitCode).toBe(0);
+  });
+
+  it("runs a percentage of the members at once, rounded down", async () => {
+    const { maxRunning } = await rollout(members(10), {
+      maxConcurrentPercentage: 25,
+      failureToleranceCount: 10,
+      concurrencyMode: "SOFT_FAILURE_TOLERANCE",
+    });
+    expect(maxRunning).toBe(2);
+  });
+
+  it("runs admin and payer alone, one after the other, before any member", async () => {
+    const { events, maxRunning } = await rollout([...members(3), payer, admin], { maxConcurrentCount: 1 });
+    const started = events.filter((e) => e.type === "started").map((e) => e.unit.stack);
+    expect(started).toEqual(["admin", "payer", "member-m1", "member-m2", "member-m3"]);
+    expect(maxRunning).toBe(1);
+  });
+
+  it("in strict mode runs at most tolerance + 1 accounts, in soft mode the configured maximum", async () => {
+    const policy = { maxConcurrentCount: 4, failureToleranceCount: 1 } as const;
+    const strict = await rollout(members(8), { ...policy, concurrencyMode: "STRICT_FAILURE_TOLERANCE" });
+    const soft = await rollout(members(8), { ...policy, concurrencyMode: "SOFT_FAILURE_TOLERANCE" });
+    expect(strict.maxRunning).toBe(2);
+    expect(soft.maxRunning).toBe(4);
+  });
+
+  it("starts the next member as soon as one finishes, in region order", async () => {
+    const stacks = [member("x", ["us-east-1"]), member("y", ["eu-west-1"]), member("z", ["eu-west-1"])];
+    const { result } = await rollout(stacks, {
+      maxConcurrentCount: 2,
+      regionOrder: ["eu-west-1"],
+      failureToleranceCount: 1,
+    });
+    expect(result.startOrder).toEqual(["member-y", "member-z", "member-x"]);
+  });
+});
+
+describe("runRollout failure tolerance", () => {
+  const soft = {
+    maxConcurrentCount: 3,
+    failureToleranceCount: 0,
+    concurrencyMode: "SOFT_FAILURE_TOLERANCE",
+  } as const;
+
+  it("once failures exceed the tolerance, lets in-flight members finish and skips the rest", async () => {
+    const { result } = await rollout(members(6), soft, { "member-m1": false });
+    expect(result.startOrder).toEqual(["member-m1", "member-m2", "member-m3"]);
+    expect(statuses(result)).toEqual({
+      "member-m1": "failed",
+      "member-m2": "succeeded",
+      "member-m3": "succeeded",
+      "member-m4": "skipped",
+      "member-m5": "skipped",
+      "member-m6": "skipped",
+    });
+    expect(result.outcomes[3].detail).toBe("not started: failure tolerance exceeded (1 failed, tolerance 0)");
+    expect(result).toMatchObject({ toleranceExceeded: true, failed: 1, skipped: 3, exitCode: 1 });
+  });
+
+  it("counts failures of members still in flight when the tolerance was exceeded", async () => {
+    const { result } = await rollout(members(5), soft, { "member-m1": false, "member-m3": false });
+    expect(statuses(result)).toMatchObject({ "member-m3": "failed", "member-m4": "skipped" });
+    expect(result.failed).toBe(2);
+  });
+
+  it("in strict mode the same failure stops the rollout after one account", async () => {
+    const { result } = await rollout(
+      members(6),
+      { ...soft, concurrencyMode: "STRICT_FAILURE_TOLERANCE" },
+      {
+        "member-m1": false,
+      },
+    );
+    expect(result.startOrder).toEqual(["member-m1"]);
+    expect(result.skipped).toBe(5);
+  });
+
+  it("keeps going within the tolerance and still exits non-zero", async () => {
+    const { result } = await rollout(
+      members(5),
+      { ...soft, failureToleranceCount: 1 },
+      { "member-m2": false },
+    );
+    expect(result.startOrder).toHaveLength(5);
+    expect(result).toMatchObject({
+      succeeded: 4,
+      failed: 1,
+      skipped: 0,
+      toleranceExceeded: false,
+      exitCode: 1,
+    });
+  });
+
+  it("uses a failure tolerance percentage of the members", async () => {
+    // 20% of 10 members = 2 tolerated failures; the third stops the rollout.
+    const script = { "member-m1": false, "member-m2": false, "member-m3": false } as const;
+    const { result } = await rollout(
+      members(10),
+      { failureTolerancePercentage: 20, maxConcurrentCount: 1 },
+      script,
+    );
+    expect(result.startOrder).toEqual(["member-m1", "member-m2", "member-m3"]);
+    expect(result.skipped).toBe(7);
+  });
+
+  it("counts a runner that throws as a failed stack with the error as detail", async () => {
+    const { result } = await rollout([admin], {}, { admin: "throw" });
+    expect(result.outcomes[0]).toMatchObject({ status: "failed", detail: "terraform crashed in admin" });
+    expect(result.exitCode).toBe(1);
+  });
+});
+
+describe("runRollout admin and payer failures", () => {
+  it("stops everything after a failed admin stack", async () => {
+    const { result, calls } = await rollout(
+      [admin, payer, ...members(3)],
+      { maxConcurrentCount: 3 },
+      { admin: false },
+    );
+    expect(calls).toEqual(["admin"]);
+    expect(statuses(result)).toEqual({
+      admin: "failed",
+      payer: "skipped",
+      "member-m1": "skipped",
+      "member-m2": "skipped",
+      "member-m3": "skipped",
+    });
+    expect(result.outcomes[1].detail).toBe("not started: admin failed");
+    expect(result).toMatchObject({ stoppedBy: "admin", exitCode: 1 });
+  });
+
+  it("starts no member after a failed payer stack", async () => {
+    const { result, calls } = await rollout([admin, payer, ...members(2)], {}, { payer: false });
+    expect(calls).toEqual(["admin", "payer"]);
+    expect(result.skipped).toBe(2);
+    expect(result.stoppedBy).toBe("payer");
+  });
+});
+
+describe("runRollout dependsOn", () => {
+  it("starts a member only after the member it depends on succeeded, without holding up the others", async () => {
+    const stacks = [member("a"), member("b", ["us-east-1"], ["member-a"]), member("c")];
+    const { result } = await rollout(stacks, { maxConcurrentCount: 2, failureToleranceCount: 1 });
+    expect(result.startOrder).toEqual(["member-a", "member-c", "member-b"]);
+    const a = result.outcomes.find((o) => o.unit.stack === "member-a")!;
+    const b = result.outcomes.find((o) => o.unit.stack === "member-b")!;
+    expect(b.startedAt!).toBeGreaterThanOrEqual(a.finishedAt!);
+  });
+
+  it("skips a member whose dependency failed, and its dependents in turn", async () => {
+    const stacks = [
+      member("a"),
+      member("b", ["us-east-1"], ["member-a"]),
+      member("c", ["us-east-1"], ["member-b"]),
+      member("d"),
+    ];
+    const { result } = await rollout(
+      stacks,
+      { maxConcurrentCount: 2, failureToleranceCount: 2 },
+      { "member-a": false },
+    );
+    expect(statuses(result)).toEqual({
+      "member-a": "failed",
+      "member-b": "skipped",
+      "member-c": "skipped",
+      "member-d": "succeeded",
+    });
+    expect(result.outcomes[1].detail).toBe("not started: depends on member-a, which failed");
+    expect(result.outcomes[2].detail).toBe("not started: depends on member-b, which was not started");
+  });
+});
+
+describe("runRollout reporting", () => {
+  it("reports started and finished events with progress and durations from the injected clock", async () => {
+    const { events, result } = await rollout([admin, member("a")], {});
+    expect(events.map((e) => `${e.type} ${e.unit.stack}`)).toEqual([
+      "started admin",
+      "finished admin",
+      "started member-a",
+      "finished member-a",
+    ]);
+    const last = events[3];
+    expect(last).toMatchObject({
+      type: "finished",
+      status: "succeeded",
+      done: 2,
+      total: 2,
+      durationMs: 1000,
+    });
+    expect(formatRolloutEvent(last)).toBe("[2/2] member-a a (300000001097) succeeded in 1.0s");
+    expect(result.durationMs).toBe(2000);
+  });
+
+  it("rejects instead of hanging when the progress callback throws", async () => {
+    const run = runRollout(members(2), {
+      runner: async () => ({ ok: true }),
+      onEvent: (e) => {
+        if (e.type === "finished") throw new Error("terminal gone");
+      },
+    });
+    await expect(run).rejects.toThrow("terminal gone");
+  });
+
+  it("reports skipped stacks as events", async () => {
+    const { events } = await rollout([admin, member("a")], {}, { admin: false });
+    expect(events.at(-1)).toMatchObject({ type: "skipped", reason: "not started: admin failed" });
+  });
+
+  it("renders a per-account table with status, duration, detail and a summary", async () => {
+    const { result } = await rollout(
+      [admin, payer, ...members(3)],
+      { maxConcurrentCount: 2 },
+      { "member-m1": false },
+    );
+    const table = renderRolloutTable(result);
+    const lines = table.split("\n");
+    expect(lines[0]).toMatch(/^#\s+Wave\s+Stack\s+Account\s+Regions\s+Status\s+Duration\s+Detail$/);
+    expect(table).toMatch(
+      /member-m1\s+m1 \(\d{12}\)\s+us-east-1\s+failed\s+1\.0s\s+apply failed in member-m1/,
+    );
+    expect(table).toMatch(
+      /-\s+3\s+member-m3\s+m3 \(\d{12}\)\s+us-east-1\s+skipped\s+-\s+not started: failure tolerance/,
+    );
+    expect(table).toContain("2 succeeded, 1 failed, 2 skipped");
+    expect(table).toContain(
+      "members: max 1 at once (configured 2, capped at tolerance + 1), failure tolerance 0, strict",
+    );
+    expect(table).toContain("stopped starting members: failure tolerance exceeded");
+  });
+});
