@@ -13,9 +13,10 @@ import type { LandingStackInfo } from "../stacks/landing";
  *   down (at least 1); neither set: 1, as StackSets.
  * - failure tolerance: failureToleranceCount, or failureTolerancePercentage of the members rounded
  *   down; neither set: 0.
- * - STRICT_FAILURE_TOLERANCE: concurrency is also capped at tolerance + 1 (CloudFormation ties the
- *   two this way; it rejects an explicit count above that, this scheduler caps it and says so in
- *   `limits.capped`). SOFT_FAILURE_TOLERANCE: the configured maximum, whatever the tolerance.
+ * - STRICT_FAILURE_TOLERANCE (CloudFormation's default): concurrency starts at the lower of the
+ *   maximum and tolerance + 1 (`limits.capped` says when that lowered it), and each failure lowers
+ *   it by one more (tolerance + 1 - failures), so no more than tolerance + 1 accounts can ever
+ *   fail. SOFT_FAILURE_TOLERANCE: the configured maximum, whatever the tolerance and failures.
  * - once failures exceed the tolerance no member is started; those in flight finish; the rest are
  *   reported skipped (not started).
  * - region order: a member stack covers all its regions in one terraform apply (one state per
@@ -88,7 +89,8 @@ export interface RolloutLimits {
   readonly configuredMaxConcurrent: number;
   /** Members that may fail before no new member starts (count, or percentage rounded down). */
   readonly failureTolerance: number;
-  /** What the scheduler uses: the configured maximum, capped at tolerance + 1 in strict mode. */
+  /** Initial concurrency: the configured maximum, capped at tolerance + 1 in strict mode (which then
+   *  lowers it by one per failure). */
   readonly maxConcurrent: number;
   readonly mode: ConcurrencyMode;
   /** Strict mode lowered the configured maximum. */
@@ -339,7 +341,12 @@ export async function runRollout(
             i--;
           }
         }
-        while (memberFailures <= failureTolerance && running < maxConcurrent) {
+        // Strict mode lowers the concurrency by one per failure (CloudFormation's definition).
+        const limit =
+          plan.limits.mode === "STRICT_FAILURE_TOLERANCE"
+            ? Math.min(maxConcurrent, failureTolerance + 1 - memberFailures)
+            : maxConcurrent;
+        while (memberFailures <= failureTolerance && running < limit) {
           const i = pending.findIndex(ready);
           if (i === -1) break;
           const [unit] = pending.splice(i, 1);

@@ -297,6 +297,33 @@ describe("runRollout failure tolerance", () => {
     expect(result.skipped).toBe(5);
   });
 
+  it("in strict mode lowers concurrency by one per failure, so at most tolerance + 1 accounts fail", async () => {
+    const allFail = Object.fromEntries(members(10).map((m) => [m.stack, false]));
+    const policy = { maxConcurrentCount: 5, failureToleranceCount: 2 } as const;
+    const strict = await rollout(
+      members(10),
+      { ...policy, concurrencyMode: "STRICT_FAILURE_TOLERANCE" },
+      allFail,
+    );
+    expect(strict.maxRunning).toBe(3);
+    expect(strict.result).toMatchObject({ failed: 3, skipped: 7 });
+    const afterFirstFailure = strict.events.slice(strict.events.findIndex((e) => e.type === "finished"));
+    for (const e of afterFirstFailure) if (e.type === "started") expect(e.running).toBeLessThanOrEqual(2);
+  });
+
+  it("in soft mode keeps the configured concurrency after failures, so in-flight failures can pile up", async () => {
+    const allFail = Object.fromEntries(members(10).map((m) => [m.stack, false]));
+    const policy = { maxConcurrentCount: 5, failureToleranceCount: 2 } as const;
+    const soft = await rollout(
+      members(10),
+      { ...policy, concurrencyMode: "SOFT_FAILURE_TOLERANCE" },
+      allFail,
+    );
+    expect(soft.maxRunning).toBe(5);
+    expect(soft.result.startOrder).toHaveLength(7);
+    expect(soft.result).toMatchObject({ failed: 7, skipped: 3 });
+  });
+
   it("keeps going within the tolerance and still exits non-zero", async () => {
     const { result } = await rollout(
       members(5),
