@@ -81,8 +81,9 @@ export function createAwsProviders(
             skipCredentialsValidation: true,
             skipMetadataApiCheck: "true",
             s3UsePathStyle: true,
-            // The emulator answers unimplemented calls with HTTP 500; default retries back off for minutes.
-            maxRetries: 1,
+            // The emulator answers unimplemented calls with HTTP 500 and the default 25 retries back off
+            // for minutes; a few retries still ride out its dev server dropping a connection under load.
+            maxRetries: 3,
             endpoints: [
               Object.fromEntries(
                 LOCAL_ENDPOINT_SERVICES.map((s) => [s, target.serviceEndpoints[s] ?? target.endpoint]),
