@@ -22,8 +22,16 @@ const spans = (periods: Period[]) => periods.map((p) => `${p.start.slice(8)}-${p
 describe("periodsOfMonth", () => {
   it.each([
     ["2026-02", "starts on a Sunday with 28 days: four full weeks", ["01-07", "08-14", "15-21", "22-28"]],
-    ["2026-08", "starts on a Saturday: a one-day first period", ["01-01", "02-08", "09-15", "16-22", "23-29", "30-31"]],
-    ["2026-05", "ends on a Sunday: a one-day last period", ["01-02", "03-09", "10-16", "17-23", "24-30", "31-31"]],
+    [
+      "2026-08",
+      "starts on a Saturday: a one-day first period",
+      ["01-01", "02-08", "09-15", "16-22", "23-29", "30-31"],
+    ],
+    [
+      "2026-05",
+      "ends on a Sunday: a one-day last period",
+      ["01-02", "03-09", "10-16", "17-23", "24-30", "31-31"],
+    ],
     ["2026-03", "starts on a Sunday with 31 days", ["01-07", "08-14", "15-21", "22-28", "29-31"]],
     ["2024-02", "leap February 2024 has 29 days", ["01-03", "04-10", "11-17", "18-24", "25-29"]],
     ["2000-02", "2000 is a leap year (divisible by 400)", ["01-05", "06-12", "13-19", "20-26", "27-29"]],
@@ -62,48 +70,68 @@ describe("periodsOfMonth", () => {
   }
   const weekdays = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
 
-  it.each(shapes)("splits a %i-day month starting on weekday %i (%s) into a short first week, full weeks, then the rest", (length, first, month) => {
-    const firstLength = 7 - first;
-    const expected = [firstLength];
-    let remaining = length - firstLength;
-    while (remaining > 0) {
-      expected.push(Math.min(7, remaining));
-      remaining -= 7;
-    }
+  it.each(shapes)(
+    "splits a %i-day month starting on weekday %i (%s) into a short first week, full weeks, then the rest",
+    (length, first, month) => {
+      const firstLength = 7 - first;
+      const expected = [firstLength];
+      let remaining = length - firstLength;
+      while (remaining > 0) {
+        expected.push(Math.min(7, remaining));
+        remaining -= 7;
+      }
 
-    expect(month).toBeDefined();
-    expect(weekdays[weekdayOf(`${month}-01`)]).toBe(weekdays[first]);
-    expect(periodsOfMonth(month).map((p) => p.days)).toEqual(expected);
-  });
+      expect(month).toBeDefined();
+      expect(weekdays[weekdayOf(`${month}-01`)]).toBe(weekdays[first]);
+      expect(periodsOfMonth(month).map((p) => p.days)).toEqual(expected);
+    },
+  );
 
   it("covers every month of 400 years exactly, Sunday to Saturday inside, never leaving the month", () => {
+    const problems: string[] = [];
+    const check = (ok: boolean, what: string) => {
+      if (!ok) problems.push(what);
+    };
     let months = 0;
     for (let year = 1800; year < 2200; year++) {
       for (let month = 1; month <= 12; month++) {
         const name = `${year}-${String(month).padStart(2, "0")}`;
         const periods = periodsOfMonth(name);
         months++;
-        expect(periods[0].start).toBe(`${name}-01`);
-        expect(periods.at(-1)!.end).toBe(`${name}-${daysInMonth(year, month)}`);
+        check(periods[0].start === `${name}-01`, `${name}: first period starts on ${periods[0].start}`);
+        check(
+          periods.at(-1)!.end === `${name}-${daysInMonth(year, month)}`,
+          `${name}: last period ends early`,
+        );
         periods.forEach((p, i) => {
-          expect(p.month).toBe(name);
-          expect(p.start.slice(0, 7)).toBe(name);
-          expect(p.end.slice(0, 7)).toBe(name);
-          expect(p.index).toBe(i + 1);
-          if (i > 0) expect(p.start).toBe(nextDay(periods[i - 1].end));
-          if (i > 0) expect(weekdayOf(p.start)).toBe(0);
-          if (i < periods.length - 1) expect(weekdayOf(p.end)).toBe(6);
-          if (i > 0 && i < periods.length - 1) expect(p.days).toBe(7);
+          const last = i === periods.length - 1;
+          check(
+            p.month === name && p.start.slice(0, 7) === name && p.end.slice(0, 7) === name,
+            `${p.id} leaves ${name}`,
+          );
+          check(p.index === i + 1, `${p.id}: index ${p.index}`);
+          check(
+            i === 0 || p.start === nextDay(periods[i - 1].end),
+            `${p.id}: gap or overlap before ${p.start}`,
+          );
+          check(i === 0 || weekdayOf(p.start) === 0, `${p.id}: starts on weekday ${weekdayOf(p.start)}`);
+          check(last || weekdayOf(p.end) === 6, `${p.id}: ends on weekday ${weekdayOf(p.end)}`);
+          check(i === 0 || last || p.days === 7, `${p.id}: a middle period of ${p.days} days`);
         });
-        expect(periods.reduce((sum, p) => sum + p.days, 0)).toBe(daysInMonth(year, month));
+        const total = periods.reduce((sum, p) => sum + p.days, 0);
+        check(total === daysInMonth(year, month), `${name}: periods add up to ${total} days`);
       }
     }
     expect(months).toBe(4800);
+    expect(problems).toEqual([]);
   });
 
-  it.each(["2026-13", "2026-2", "abc", "2026-00", "2026-02-01", ""])("rejects %j naming the value and YYYY-MM", (bad) => {
-    expect(() => periodsOfMonth(bad)).toThrow(`${JSON.stringify(bad)} is not a month; expected YYYY-MM`);
-  });
+  it.each(["2026-13", "2026-2", "abc", "2026-00", "2026-02-01", ""])(
+    "rejects %j naming the value and YYYY-MM",
+    (bad) => {
+      expect(() => periodsOfMonth(bad)).toThrow(`${JSON.stringify(bad)} is not a month; expected YYYY-MM`);
+    },
+  );
 });
 
 describe("isLeapYear and daysInMonth", () => {
@@ -141,7 +169,9 @@ describe("periodContaining", () => {
   it.each(["2026-02-29", "2026-13-01", "2026-1-01", "2025-04-31", "20260101", "x"])(
     "rejects %j naming the value and YYYY-MM-DD",
     (bad) => {
-      expect(() => periodContaining(bad)).toThrow(`${JSON.stringify(bad)} is not a date; expected a real calendar date as YYYY-MM-DD`);
+      expect(() => periodContaining(bad)).toThrow(
+        `${JSON.stringify(bad)} is not a date; expected a real calendar date as YYYY-MM-DD`,
+      );
     },
   );
 });
@@ -162,7 +192,9 @@ describe("previousPeriod", () => {
     for (let date = "2023-12-01"; date < "2026-02-01"; date = nextDay(date)) {
       const previous = previousPeriod(date);
       expect(previous.end < date).toBe(true);
-      expect(nextDay(previous.end) === date || periodContaining(nextDay(previous.end)).end >= date).toBe(true);
+      expect(nextDay(previous.end) === date || periodContaining(nextDay(previous.end)).end >= date).toBe(
+        true,
+      );
     }
   });
 });
