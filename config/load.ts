@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
-import { isMap, isScalar, LineCounter, parseDocument, type Document } from "yaml";
-import { z } from "zod";
+import { type Document, isMap, isScalar, LineCounter, parseDocument } from "yaml";
+import type { z } from "zod";
 import { type ConfigIssue, checkCrossReferences } from "./rules";
 import { type AccountConfig, accountConfigSchema } from "./schema";
 
@@ -15,7 +15,9 @@ export class ConfigError extends Error {
     readonly issues: ReadonlyArray<LocatedIssue>,
   ) {
     const n = issues.length;
-    super(`${file}: ${n} error${n === 1 ? "" : "s"} in the account config:\n${issues.map((i) => `  - ${i.text}`).join("\n")}`);
+    super(
+      `${file}: ${n} error${n === 1 ? "" : "s"} in the account config:\n${issues.map((i) => `  - ${i.text}`).join("\n")}`,
+    );
     this.name = "ConfigError";
   }
 }
@@ -29,7 +31,10 @@ export interface LocatedIssue extends ConfigIssue {
 
 /** `members[2].id` from ["members", 2, "id"]. */
 export function formatPath(p: ReadonlyArray<PropertyKey>): string {
-  return p.reduce<string>((acc, k) => (typeof k === "number" ? `${acc}[${k}]` : acc ? `${acc}.${String(k)}` : String(k)), "");
+  return p.reduce<string>(
+    (acc, k) => (typeof k === "number" ? `${acc}[${k}]` : acc ? `${acc}.${String(k)}` : String(k)),
+    "",
+  );
 }
 
 /** Generic messages for checks that carry no message of their own; each says what to write instead. */
@@ -70,10 +75,16 @@ function closest(word: string, options: string[]): string | undefined {
     for (let j = 1; j <= b.length; j++) d[0]![j] = j;
     for (let i = 1; i <= a.length; i++)
       for (let j = 1; j <= b.length; j++)
-        d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+        d[i]![j] = Math.min(
+          d[i - 1]![j]! + 1,
+          d[i]![j - 1]! + 1,
+          d[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1),
+        );
     return d[a.length]![b.length]!;
   };
-  const best = options.map((o) => ({ o, d: dist(word.toLowerCase(), o.toLowerCase()) })).sort((x, y) => x.d - y.d)[0];
+  const best = options
+    .map((o) => ({ o, d: dist(word.toLowerCase(), o.toLowerCase()) }))
+    .sort((x, y) => x.d - y.d)[0];
   return best && best.d <= Math.max(2, Math.floor(word.length / 3)) ? best.o : undefined;
 }
 
@@ -96,7 +107,11 @@ function zodIssues(error: z.ZodError): ConfigIssue[] {
   return out;
 }
 
-function locate(doc: Document, lines: LineCounter, p: ReadonlyArray<string | number>): { line?: number; column?: number } {
+function locate(
+  doc: Document,
+  lines: LineCounter,
+  p: ReadonlyArray<string | number>,
+): { line?: number; column?: number } {
   // Walk as deep as the document goes; for a missing key, point at its parent.
   for (let depth = p.length; depth >= 0; depth--) {
     const parentPath = p.slice(0, Math.max(0, depth - 1));
@@ -147,7 +162,10 @@ export function parseAccountConfig(text: string, file: string): AccountConfig {
   }
   const data = doc.toJS();
   if (data === null || typeof data !== "object" || Array.isArray(data)) {
-    const issue = { path: [], message: "must be a mapping with organization, payer, admin and members (see accounts/example.yaml)" };
+    const issue = {
+      path: [],
+      message: "must be a mapping with organization, payer, admin and members (see accounts/example.yaml)",
+    };
     throw new ConfigError(file, [withLocation(file, doc, lines, issue)]);
   }
   const parsed = accountConfigSchema.safeParse(data, { error: parseErrorMap, reportInput: true });
@@ -170,7 +188,11 @@ export function loadAccountConfig(file: string): AccountConfig {
   } catch (e) {
     const reason = (e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (e as Error).message;
     throw new ConfigError(shown, [
-      { path: [], message: reason, text: `${shown}: ${reason}; set FINOPS_CONFIG to a file under accounts/ (e.g. accounts/example.yaml)` },
+      {
+        path: [],
+        message: reason,
+        text: `${shown}: ${reason}; set FINOPS_CONFIG to a file under accounts/ (e.g. accounts/example.yaml)`,
+      },
     ]);
   }
   return parseAccountConfig(text, shown);

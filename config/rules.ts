@@ -65,7 +65,10 @@ export function checkCrossReferences(config: AccountConfig): ConfigIssue[] {
   const ouNames = [...ous.keys()].join(", ");
   config.organization.organizationalUnits.forEach((ou, i) => {
     if (ous.get(ou.name) !== i) {
-      issues.push({ path: ["organization", "organizationalUnits", i, "name"], message: `"${ou.name}" is listed twice; name each OU once` });
+      issues.push({
+        path: ["organization", "organizationalUnits", i, "name"],
+        message: `"${ou.name}" is listed twice; name each OU once`,
+      });
     }
     if (ou.parent !== undefined && !ous.has(ou.parent)) {
       issues.push({

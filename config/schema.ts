@@ -21,23 +21,28 @@ const accountId = z
           : `must be a quoted string of 12 digits (YAML reads ${JSON.stringify(iss.input)} as a ${typeof iss.input}); quote it and give all 12 digits, leading zeros included`,
   })
   .regex(/^\d{12}$/, {
-    error: (iss) => `"${iss.input}" is not a 12-digit AWS account id; account ids have exactly 12 digits, e.g. "123456789012"`,
+    error: (iss) =>
+      `"${iss.input}" is not a 12-digit AWS account id; account ids have exactly 12 digits, e.g. "123456789012"`,
   });
 
 const accountName = z
-  .string({ error: "is required; give a short lowercase name such as \"shared-services\"" })
+  .string({ error: 'is required; give a short lowercase name such as "shared-services"' })
   .regex(/^[a-z][a-z0-9-]{0,30}[a-z0-9]$/, {
     error: (iss) =>
       `"${iss.input}" is not a valid account name; use 2-32 lowercase letters, digits and hyphens, starting with a letter (it becomes the stack id and part of resource names)`,
   });
 
 const email = z.email({
-  error: (iss) => `${JSON.stringify(iss.input)} is not an email address; give the account's root email, e.g. "aws+dev@example.com"`,
+  error: (iss) =>
+    `${JSON.stringify(iss.input)} is not an email address; give the account's root email, e.g. "aws+dev@example.com"`,
 });
 
-export const region = z.string({ error: "must be an AWS region code such as \"eu-west-1\"" }).refine(isAwsRegion, {
-  error: (iss) => `"${iss.input}" is not an AWS region; use a region code such as "us-east-1" or "eu-west-1"`,
-});
+export const region = z
+  .string({ error: 'must be an AWS region code such as "eu-west-1"' })
+  .refine(isAwsRegion, {
+    error: (iss) =>
+      `"${iss.input}" is not an AWS region; use a region code such as "us-east-1" or "eu-west-1"`,
+  });
 
 const regions = z
   .array(region, {
@@ -47,7 +52,9 @@ const regions = z
         : "must be a list of AWS region codes, e.g. [us-east-1, eu-west-1]",
   })
   .min(1, { error: "must name at least one region; the first one is the account's primary region" })
-  .refine((list) => new Set(list).size === list.length, { error: "lists a region twice; name each region once" });
+  .refine((list) => new Set(list).size === list.length, {
+    error: "lists a region twice; name each region once",
+  });
 
 const roleName = z.string().regex(/^[\w+=,.@-]{1,64}$/, {
   error: (iss) => `"${iss.input}" is not an IAM role name; use up to 64 letters, digits and + = , . @ _ -`,
@@ -189,10 +196,14 @@ const monitoring = z.strictObject({
   /** Retention of the central log groups and of every Lambda log group. @default 365 */
   logRetentionDays: z
     .union(
-      [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653].map(
-        (n) => z.literal(n),
-      ) as unknown as [z.ZodLiteral<number>, z.ZodLiteral<number>],
-      { error: "must be a CloudWatch Logs retention: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653" },
+      [
+        1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288,
+        3653,
+      ].map((n) => z.literal(n)) as unknown as [z.ZodLiteral<number>, z.ZodLiteral<number>],
+      {
+        error:
+          "must be a CloudWatch Logs retention: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653",
+      },
     )
     .default(365),
   /** Email subscribed to the central alerts topic. @default none */
@@ -212,7 +223,9 @@ const rollout = z
     /** Regions in this order first, the rest after in config order. @default [] */
     regionOrder: z.array(region).default([]),
     regionConcurrency: z.enum(["SEQUENTIAL", "PARALLEL"]).default("SEQUENTIAL"),
-    concurrencyMode: z.enum(["STRICT_FAILURE_TOLERANCE", "SOFT_FAILURE_TOLERANCE"]).default("STRICT_FAILURE_TOLERANCE"),
+    concurrencyMode: z
+      .enum(["STRICT_FAILURE_TOLERANCE", "SOFT_FAILURE_TOLERANCE"])
+      .default("STRICT_FAILURE_TOLERANCE"),
   })
   .superRefine((r, ctx) => {
     if (r.maxConcurrentCount !== undefined && r.maxConcurrentPercentage !== undefined) {

@@ -24,7 +24,11 @@ export interface ApplyOptions {
   readonly env: NodeJS.ProcessEnv;
   /** Run a second plan after each apply and report whether it is clean. @default true */
   readonly verify?: boolean;
-  readonly onEvent?: (event: { stack: string; phase: "init" | "apply" | "verify" | "done"; outcome?: StackOutcome }) => void;
+  readonly onEvent?: (event: {
+    stack: string;
+    phase: "init" | "apply" | "verify" | "done";
+    outcome?: StackOutcome;
+  }) => void;
 }
 
 /** Resource types in a stack that the local target's gap list touches (shown as emulator noise). */
@@ -41,21 +45,31 @@ export async function applyStack(info: LandingStackInfo, opts: ApplyOptions): Pr
   const dir = stackDir(opts.outdir, info.stack);
   const noise = emulatorNoise(opts.outdir, info.stack);
   const done = (o: Omit<StackOutcome, "info" | "seconds" | "emulatorNoise">): StackOutcome => {
-    const outcome = { info, emulatorNoise: noise, seconds: Math.round((Date.now() - started) / 100) / 10, ...o };
+    const outcome = {
+      info,
+      emulatorNoise: noise,
+      seconds: Math.round((Date.now() - started) / 100) / 10,
+      ...o,
+    };
     opts.onEvent?.({ stack: info.stack, phase: "done", outcome });
     return outcome;
   };
   opts.onEvent?.({ stack: info.stack, phase: "init" });
   const init = await terraformInit(dir, opts.env);
-  if (init.code !== 0) return done({ status: "failed", error: `terraform init: ${lastLines(init.stderr || init.stdout)}` });
+  if (init.code !== 0)
+    return done({ status: "failed", error: `terraform init: ${lastLines(init.stderr || init.stdout)}` });
 
   opts.onEvent?.({ stack: info.stack, phase: "apply" });
   const apply = await terraformApply(dir, opts.env);
-  if (apply.code !== 0) return done({ status: "failed", error: `terraform apply: ${lastLines(apply.stderr || apply.stdout)}` });
+  if (apply.code !== 0)
+    return done({ status: "failed", error: `terraform apply: ${lastLines(apply.stderr || apply.stdout)}` });
   const summary = /Resources: (\d+) added, (\d+) changed, (\d+) destroyed/.exec(apply.stdout);
   const changed = summary ? summary.slice(1).some((n) => n !== "0") : !/No changes\./.test(apply.stdout);
   const list = await runTerraform(dir, ["state", "list"], opts.env);
-  const resources = list.code === 0 ? list.stdout.split("\n").filter((l) => l.trim() && !l.startsWith("data.")).length : undefined;
+  const resources =
+    list.code === 0
+      ? list.stdout.split("\n").filter((l) => l.trim() && !l.startsWith("data.")).length
+      : undefined;
 
   let clean: boolean | undefined;
   if (!changed) {
@@ -63,7 +77,8 @@ export async function applyStack(info: LandingStackInfo, opts: ApplyOptions): Pr
   } else if (opts.verify ?? true) {
     opts.onEvent?.({ stack: info.stack, phase: "verify" });
     const plan = await terraformPlan(dir, opts.env, "verify.tfplan");
-    if (plan.code === 1) return done({ status: "failed", error: `verifying plan: ${lastLines(plan.stderr || plan.stdout)}` });
+    if (plan.code === 1)
+      return done({ status: "failed", error: `verifying plan: ${lastLines(plan.stderr || plan.stdout)}` });
     clean = plan.code === 0;
   }
   return done({
@@ -75,7 +90,11 @@ export async function applyStack(info: LandingStackInfo, opts: ApplyOptions): Pr
 }
 
 /** Fixed-size pool: runs `work` over `items` with at most `limit` at once, results in input order. */
-export async function pool<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+export async function pool<T, R>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T) => Promise<R>,
+): Promise<R[]> {
   const results: R[] = new Array(items.length);
   let next = 0;
   const workers = Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, async () => {

@@ -6,7 +6,11 @@ import { type Target, targetFor } from "../modules/target";
 import { buildLanding, describeLanding, type LandingStackInfo } from "../stacks/landing";
 
 /** Synthesizes every stack of the organization into `outdir` (what `cdktf synth` does, in-process). */
-export function synthLanding(config: AccountConfig, outdir: string, target: Target = targetFor(config)): LandingStackInfo[] {
+export function synthLanding(
+  config: AccountConfig,
+  outdir: string,
+  target: Target = targetFor(config),
+): LandingStackInfo[] {
   const app = new App({ outdir, skipValidation: false });
   buildLanding(app, config, target);
   app.synth();
@@ -18,6 +22,9 @@ export function stackDir(outdir: string, stack: string): string {
 }
 
 /** The synthesized Terraform JSON of one stack. */
-export function readStackJson(outdir: string, stack: string): { resource?: Record<string, Record<string, unknown>> } {
+export function readStackJson(
+  outdir: string,
+  stack: string,
+): { resource?: Record<string, Record<string, unknown>> } {
   return JSON.parse(readFileSync(path.join(stackDir(outdir, stack), "cdk.tf.json"), "utf8"));
 }

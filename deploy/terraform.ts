@@ -64,7 +64,11 @@ export function runTerraform(
   onLine?: (line: string) => void,
 ): Promise<TerraformResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.env.FINOPS_TERRAFORM || "terraform", args, { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.env.FINOPS_TERRAFORM || "terraform", args, {
+      cwd,
+      env,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let stdout = "";
     let stderr = "";
     let partial = "";
@@ -81,7 +85,9 @@ export function runTerraform(
       stderr += d.toString();
     });
     child.on("error", (e) =>
-      reject(new Error(`could not run terraform (${e.message}); install Terraform >= 1.10 and put it on PATH`)),
+      reject(
+        new Error(`could not run terraform (${e.message}); install Terraform >= 1.10 and put it on PATH`),
+      ),
     );
     child.on("close", (code) => resolve({ code: code ?? 1, stdout, stderr }));
   });
@@ -96,7 +102,11 @@ export function terraformInit(stackDir: string, env: NodeJS.ProcessEnv): Promise
   return run;
 }
 
-export function terraformApply(stackDir: string, env: NodeJS.ProcessEnv, planFile?: string): Promise<TerraformResult> {
+export function terraformApply(
+  stackDir: string,
+  env: NodeJS.ProcessEnv,
+  planFile?: string,
+): Promise<TerraformResult> {
   return runTerraform(
     stackDir,
     ["apply", "-input=false", "-no-color", ...(planFile ? [planFile] : ["-auto-approve"])],
@@ -105,7 +115,12 @@ export function terraformApply(stackDir: string, env: NodeJS.ProcessEnv, planFil
 }
 
 /** `terraform plan -detailed-exitcode`: code 0 no changes, 2 changes, 1 error. */
-export function terraformPlan(stackDir: string, env: NodeJS.ProcessEnv, planFile: string, extra: string[] = []): Promise<TerraformResult> {
+export function terraformPlan(
+  stackDir: string,
+  env: NodeJS.ProcessEnv,
+  planFile: string,
+  extra: string[] = [],
+): Promise<TerraformResult> {
   return runTerraform(
     stackDir,
     ["plan", "-input=false", "-no-color", "-detailed-exitcode", `-out=${planFile}`, ...extra],
@@ -113,7 +128,11 @@ export function terraformPlan(stackDir: string, env: NodeJS.ProcessEnv, planFile
   );
 }
 
-export async function terraformShowJson(stackDir: string, env: NodeJS.ProcessEnv, planFile: string): Promise<unknown> {
+export async function terraformShowJson(
+  stackDir: string,
+  env: NodeJS.ProcessEnv,
+  planFile: string,
+): Promise<unknown> {
   const r = await runTerraform(stackDir, ["show", "-json", planFile], env);
   if (r.code !== 0) throw new Error(`terraform show failed in ${stackDir}: ${lastLines(r.stderr)}`);
   return JSON.parse(r.stdout);

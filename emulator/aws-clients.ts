@@ -30,11 +30,16 @@ export async function clientConfigForAccount(
   );
   sts.destroy();
   const c = out.Credentials;
-  if (!c?.AccessKeyId || !c.SecretAccessKey) throw new Error(`the emulator returned no credentials for account ${accountId}`);
+  if (!c?.AccessKeyId || !c.SecretAccessKey)
+    throw new Error(`the emulator returned no credentials for account ${accountId}`);
   return {
     endpoint,
     region,
-    credentials: { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken },
+    credentials: {
+      accessKeyId: c.AccessKeyId,
+      secretAccessKey: c.SecretAccessKey,
+      sessionToken: c.SessionToken,
+    },
     forcePathStyle: true,
     maxAttempts: 2,
   };

@@ -35,10 +35,15 @@ export interface BootstrapResult {
  * organization in the payer account, the OUs, every account of the config (admin and members)
  * under its configured id, each in its OU, and the admin registered as delegated administrator.
  */
-export async function bootstrapOrganization(config: AccountConfig, endpoint: string): Promise<BootstrapResult> {
+export async function bootstrapOrganization(
+  config: AccountConfig,
+  endpoint: string,
+): Promise<BootstrapResult> {
   const region = config.organization.homeRegion;
   const payerRole = config.payer.deployRole ?? config.organization.deployRoleName;
-  const org = new OrganizationsClient(await clientConfigForAccount(endpoint, config.payer.id, region, payerRole));
+  const org = new OrganizationsClient(
+    await clientConfigForAccount(endpoint, config.payer.id, region, payerRole),
+  );
   try {
     let organizationId: string;
     try {
@@ -96,16 +101,25 @@ export async function bootstrapOrganization(config: AccountConfig, endpoint: str
       const current = parents.Parents?.[0]?.Id;
       if (current && current !== targetParent) {
         await org.send(
-          new MoveAccountCommand({ AccountId: account.id, SourceParentId: current, DestinationParentId: targetParent }),
+          new MoveAccountCommand({
+            AccountId: account.id,
+            SourceParentId: current,
+            DestinationParentId: targetParent,
+          }),
         );
       }
     }
 
     await org.send(new EnableAWSServiceAccessCommand({ ServicePrincipal: STACKSETS_PRINCIPAL }));
-    const admins = await org.send(new ListDelegatedAdministratorsCommand({ ServicePrincipal: STACKSETS_PRINCIPAL }));
+    const admins = await org.send(
+      new ListDelegatedAdministratorsCommand({ ServicePrincipal: STACKSETS_PRINCIPAL }),
+    );
     if (!admins.DelegatedAdministrators?.some((a) => a.Id === config.admin.id)) {
       await org.send(
-        new RegisterDelegatedAdministratorCommand({ AccountId: config.admin.id, ServicePrincipal: STACKSETS_PRINCIPAL }),
+        new RegisterDelegatedAdministratorCommand({
+          AccountId: config.admin.id,
+          ServicePrincipal: STACKSETS_PRINCIPAL,
+        }),
       );
     }
     return { organizationId, created, existing, delegatedAdmin: config.admin.id };
@@ -114,7 +128,11 @@ export async function bootstrapOrganization(config: AccountConfig, endpoint: str
   }
 }
 
-async function ensureOus(org: OrganizationsClient, config: AccountConfig, rootId: string): Promise<Map<string, string>> {
+async function ensureOus(
+  org: OrganizationsClient,
+  config: AccountConfig,
+  rootId: string,
+): Promise<Map<string, string>> {
   const ids = new Map<string, string>();
   const pending = [...config.organization.organizationalUnits];
   // Parents first: repeat passes until every OU whose parent exists is created (validation rules out cycles).
@@ -131,12 +149,13 @@ async function ensureOus(org: OrganizationsClient, config: AccountConfig, rootId
       const found = children.OrganizationalUnits?.find((c) => c.Name === ou.name);
       const id =
         found?.Id ??
-        (await org.send(new CreateOrganizationalUnitCommand({ ParentId: parentId, Name: ou.name }))).OrganizationalUnit!
-          .Id!;
+        (await org.send(new CreateOrganizationalUnitCommand({ ParentId: parentId, Name: ou.name })))
+          .OrganizationalUnit!.Id!;
       ids.set(ou.name, id);
       pending.splice(i, 1);
     }
-    if (pending.length === before) throw new Error(`cannot place OUs ${pending.map((o) => o.name).join(", ")}`);
+    if (pending.length === before)
+      throw new Error(`cannot place OUs ${pending.map((o) => o.name).join(", ")}`);
   }
   return ids;
 }

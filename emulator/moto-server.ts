@@ -1,24 +1,24 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 
 /**
- * Control of the local AWS emulator: a moto server on loopback, started through our launcher
- * (emulator/moto/launcher.py) and stopped by the PID it recorded, never by name.
+ * Control of the local AWS: a moto server on loopback, started through our launcher
+ * (emulator/moto/launcher.py), and the gap-filler in front of it (emulator/gap-filler). Both run
+ * detached, record their PIDs under the local directory and are stopped by those PIDs, never by name.
  */
-export interface MotoServer {
+export interface LocalService {
   readonly endpoint: string;
   readonly port: number;
-  /** True when this process started it (and so may stop it). */
+  /** True when this process started it. */
   readonly startedHere: boolean;
   readonly pid?: number;
 }
+export type MotoServer = LocalService;
 
 const LAUNCHER = path.join(__dirname, "moto", "launcher.py");
-
-export function pidFile(localDir: string): string {
-  return path.join(localDir, "moto.pid");
-}
+const GAP_FILLER_MAIN = path.join(__dirname, "gap-filler", "main.ts");
+const TSX = path.join(__dirname, "..", "node_modules", ".bin", "tsx");
 
 /**
  * True when an AWS emulator answers STS GetCallerIdentity on the endpoint (cheap, unlike moto's
@@ -29,7 +29,8 @@ export async function isMotoUp(endpoint: string): Promise<boolean> {
     const res = await fetch(`${endpoint}/`, {
       method: "POST",
       headers: {
-        authorization: "AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/sts/aws4_request, SignedHeaders=host, Signature=0",
+        authorization:
+          "AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/sts/aws4_request, SignedHeaders=host, Signature=0",
         "content-type": "application/x-www-form-urlencoded",
       },
       body: "Action=GetCallerIdentity&Version=2011-06-15",
@@ -41,67 +42,98 @@ export async function isMotoUp(endpoint: string): Promise<boolean> {
   }
 }
 
-export async function waitForMoto(endpoint: string, timeoutMs: number, child?: ChildProcess): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await isMotoUp(endpoint)) return;
-    if (child && child.exitCode !== null) {
-      throw new Error(`moto_server exited with code ${child.exitCode} before answering; see its log`);
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`moto server at ${endpoint} did not answer within ${timeoutMs / 1000} s`);
-}
-
-/**
- * Starts the emulator on 127.0.0.1:<port> unless one already answers there. The PID goes to
- * <localDir>/moto.pid and the log to <localDir>/moto.log.
- */
-export async function ensureMoto(port: number, localDir: string): Promise<MotoServer> {
+async function ensureDetached(
+  name: string,
+  port: number,
+  localDir: string,
+  command: string,
+  args: string[],
+  installHint: string,
+): Promise<LocalService> {
   const endpoint = `http://127.0.0.1:${port}`;
+  const pidPath = path.join(localDir, `${name}.pid`);
   if (await isMotoUp(endpoint)) {
-    const pid = existsSync(pidFile(localDir)) ? Number(readFileSync(pidFile(localDir), "utf8")) : undefined;
+    const pid = existsSync(pidPath) ? Number(readFileSync(pidPath, "utf8")) : undefined;
     return { endpoint, port, startedHere: false, pid };
   }
   mkdirSync(localDir, { recursive: true });
-  const python = process.env.FINOPS_PYTHON || "python3";
-  const log = openSync(path.join(localDir, "moto.log"), "a");
-  const child = spawn(python, [LAUNCHER, String(port)], {
+  const logPath = path.join(localDir, `${name}.log`);
+  const log = openSync(logPath, "a");
+  const child = spawn(command, args, {
     detached: true,
     stdio: ["ignore", log, log],
     env: { ...process.env, MOTO_IAM_LOAD_MANAGED_POLICIES: "true" },
   });
   closeSync(log);
-  const spawnError = new Promise<never>((_, reject) =>
-    child.once("error", (e) =>
-      reject(new Error(`could not start ${python} (${e.message}); install python3 with moto[server] 5.x (pip install 'moto[server]')`)),
-    ),
-  );
-  await Promise.race([waitForMoto(endpoint, 30_000, child), spawnError]);
+  let spawnError: Error | undefined;
+  child.once("error", (e) => {
+    spawnError = new Error(`could not start ${name} with ${command} (${e.message}); ${installHint}`);
+  });
+  const deadline = Date.now() + 30_000;
+  while (!(await isMotoUp(endpoint))) {
+    if (spawnError) throw spawnError;
+    if (child.exitCode !== null) {
+      throw new Error(
+        `${name} exited with code ${child.exitCode} before answering on ${endpoint}; see ${logPath}`,
+      );
+    }
+    if (Date.now() > deadline)
+      throw new Error(`${name} did not answer on ${endpoint} within 30 s; see ${logPath}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
   child.unref();
-  writeFileSync(pidFile(localDir), String(child.pid));
+  writeFileSync(pidPath, String(child.pid));
   return { endpoint, port, startedHere: true, pid: child.pid };
 }
 
-/** Stops the emulator this project started (by its recorded PID). Returns what it did. */
-export async function stopMoto(localDir: string): Promise<string> {
-  const file = pidFile(localDir);
-  if (!existsSync(file)) return "no emulator started by finops-landing is recorded";
+/** Starts the emulator on 127.0.0.1:<port> unless one already answers there. */
+export function ensureMoto(port: number, localDir: string): Promise<LocalService> {
+  const python = process.env.FINOPS_PYTHON || "python3";
+  return ensureDetached(
+    "moto",
+    port,
+    localDir,
+    python,
+    [LAUNCHER, String(port)],
+    "install python3 and moto[server] 5.x",
+  );
+}
+
+/** Starts the gap-filler on 127.0.0.1:<port> in front of the emulator, unless one already answers there. */
+export function ensureGapFiller(port: number, motoEndpoint: string, localDir: string): Promise<LocalService> {
+  return ensureDetached(
+    "gap-filler",
+    port,
+    localDir,
+    TSX,
+    [GAP_FILLER_MAIN, String(port), motoEndpoint],
+    "run npm ci",
+  );
+}
+
+async function stopPid(localDir: string, name: string): Promise<string> {
+  const file = path.join(localDir, `${name}.pid`);
+  if (!existsSync(file)) return `no ${name} started by finops-landing is recorded`;
   const pid = Number(readFileSync(file, "utf8"));
   rmSync(file);
   try {
     process.kill(pid, "SIGTERM");
   } catch {
-    return `emulator (pid ${pid}) was not running`;
+    return `${name} (pid ${pid}) was not running`;
   }
-  for (let i = 0; i < 40; i++) {
+  for (let i = 0; i < 50; i++) {
     try {
       process.kill(pid, 0);
     } catch {
-      return `stopped the emulator (pid ${pid})`;
+      return `stopped ${name} (pid ${pid})`;
     }
     await new Promise((r) => setTimeout(r, 100));
   }
   process.kill(pid, "SIGKILL");
-  return `killed the emulator (pid ${pid})`;
+  return `killed ${name} (pid ${pid})`;
+}
+
+/** Stops what this project started (gap-filler, then moto), by recorded PID. */
+export async function stopLocalServices(localDir: string): Promise<string[]> {
+  return [await stopPid(localDir, "gap-filler"), await stopPid(localDir, "moto")];
 }

@@ -19,19 +19,25 @@ export function configureBackend(
     // Relative to the stack's working directory (<outdir>/stacks/<stack>) so that the synthesized
     // JSON names no absolute path of this machine.
     const stackDir = path.resolve(outdir, "stacks", stackName);
-    new LocalBackend(stack, { path: path.relative(stackDir, path.join(target.stateDir, `${stackName}.tfstate`)) });
+    new LocalBackend(stack, {
+      path: path.relative(stackDir, path.join(target.stateDir, `${stackName}.tfstate`)),
+    });
     return;
   }
   const sb = config.organization.stateBackend;
   if (!sb) {
-    throw new Error("organization.stateBackend is required for target aws (validation should have caught this)");
+    throw new Error(
+      "organization.stateBackend is required for target aws (validation should have caught this)",
+    );
   }
   const backend = new S3Backend(stack, {
     bucket: sb.bucket,
     key: `${sb.keyPrefix}/${stackName}.tfstate`,
     region: sb.region,
     encrypt: true,
-    assumeRole: sb.roleArn ? { roleArn: sb.roleArn, sessionName: `${config.organization.tagPrefix}-landing-state` } : undefined,
+    assumeRole: sb.roleArn
+      ? { roleArn: sb.roleArn, sessionName: `${config.organization.tagPrefix}-landing-state` }
+      : undefined,
   });
   // Terraform >= 1.10: lock with a .tflock object next to the state (cdktf 0.21 has no typed field).
   backend.addOverride("use_lockfile", true);

@@ -89,7 +89,10 @@ export class SecureBucket extends Construct {
       rule: [
         props.kmsKeyArn
           ? {
-              applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: props.kmsKeyArn },
+              applyServerSideEncryptionByDefault: {
+                sseAlgorithm: "aws:kms",
+                kmsMasterKeyId: props.kmsKeyArn,
+              },
               bucketKeyEnabled: true,
             }
           : { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } },

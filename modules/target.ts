@@ -1,5 +1,6 @@
 import * as path from "node:path";
 import type { AccountConfig } from "../config/schema";
+import { GAP_FILLED_SERVICES } from "../emulator/gap-filler/handlers";
 
 /**
  * Where the synthesized stacks deploy. `aws` is the real organization; `local` is the emulated
@@ -24,14 +25,23 @@ export type Target =
 /** Default loopback port of the local emulator; FINOPS_MOTO_PORT overrides it. */
 export const DEFAULT_MOTO_PORT = 4599;
 
-export function motoPort(env: NodeJS.ProcessEnv = process.env): number {
-  const raw = env.FINOPS_MOTO_PORT;
-  if (raw === undefined || raw === "") return DEFAULT_MOTO_PORT;
+function portFrom(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return fallback;
   const port = Number(raw);
   if (!Number.isInteger(port) || port < 1024 || port > 65535) {
-    throw new Error(`FINOPS_MOTO_PORT="${raw}" is not a usable port; give a number from 1024 to 65535`);
+    throw new Error(`${name}="${raw}" is not a usable port; give a number from 1024 to 65535`);
   }
   return port;
+}
+
+export function motoPort(env: NodeJS.ProcessEnv = process.env): number {
+  return portFrom(env, "FINOPS_MOTO_PORT", DEFAULT_MOTO_PORT);
+}
+
+/** Port of the local gap-filler in front of moto. @default FINOPS_MOTO_PORT + 1 */
+export function gapFillerPort(env: NodeJS.ProcessEnv = process.env): number {
+  return portFrom(env, "FINOPS_GAPS_PORT", motoPort(env) + 1);
 }
 
 /** Default directory of everything the local target keeps on disk (state, emulator pid, logs). */
@@ -45,7 +55,9 @@ export function targetFor(config: AccountConfig, env: NodeJS.ProcessEnv = proces
   return {
     kind: "local",
     endpoint: `http://127.0.0.1:${motoPort(env)}`,
-    serviceEndpoints: {},
+    serviceEndpoints: Object.fromEntries(
+      GAP_FILLED_SERVICES.map((service) => [service, `http://127.0.0.1:${gapFillerPort(env)}`]),
+    ),
     stateDir: path.join(localDir(env), "state"),
   };
 }

@@ -5,9 +5,9 @@ import type { AccountConfig } from "../config/schema";
 import { applyStack, pool, type StackOutcome } from "../deploy/apply";
 import { synthLanding } from "../deploy/synth";
 import { terraformEnv } from "../deploy/terraform";
-import { bootstrapOrganization, type BootstrapResult } from "../emulator/bootstrap-org";
-import { ensureMoto, type MotoServer, stopMoto } from "../emulator/moto-server";
-import { localDir, motoPort, targetFor } from "../modules/target";
+import { type BootstrapResult, bootstrapOrganization } from "../emulator/bootstrap-org";
+import { ensureGapFiller, ensureMoto, type LocalService, stopLocalServices } from "../emulator/moto-server";
+import { gapFillerPort, localDir, motoPort, targetFor } from "../modules/target";
 
 /**
  * The local organization: the emulator, the organization inside it, and the landing deployed into
@@ -23,7 +23,8 @@ export interface LocalOptions {
 
 export interface LocalLanding {
   readonly config: AccountConfig;
-  readonly emulator: MotoServer;
+  readonly emulator: LocalService;
+  readonly gapFiller: LocalService;
   readonly organization: BootstrapResult;
   readonly outcomes: StackOutcome[];
 }
@@ -50,6 +51,11 @@ export async function localUp(opts: LocalOptions): Promise<LocalLanding> {
     `emulator   moto server at ${emulator.endpoint} (${emulator.startedHere ? `started, pid ${emulator.pid}` : "already running"})`,
   );
 
+  const gapFiller = await ensureGapFiller(gapFillerPort(env), emulator.endpoint, dir);
+  log(
+    `gap-filler ${gapFiller.endpoint}: emulates what moto lacks (docs/local-emulator-gaps.md) (${gapFiller.startedHere ? `started, pid ${gapFiller.pid}` : "already running"})`,
+  );
+
   const organization = await bootstrapOrganization(config, emulator.endpoint);
   log(
     `org        ${organization.organizationId}: ${organization.created.length} accounts created, ${organization.existing.length} already there; delegated admin ${organization.delegatedAdmin}`,
@@ -62,7 +68,9 @@ export async function localUp(opts: LocalOptions): Promise<LocalLanding> {
   const onEvent = (e: { stack: string; phase: string; outcome?: StackOutcome }) => {
     if (e.phase === "done" && e.outcome) {
       const o = e.outcome;
-      log(`deploy     ${o.info.stack.padEnd(24)} ${o.status}${o.error ? `: ${o.error.split("\n")[0]}` : ""} (${o.seconds} s)`);
+      log(
+        `deploy     ${o.info.stack.padEnd(24)} ${o.status}${o.error ? `: ${o.error.split("\n")[0]}` : ""} (${o.seconds} s)`,
+      );
     }
   };
   const run = (s: (typeof stacks)[number]) => applyStack(s, { outdir, env: tfEnv, onEvent });
@@ -78,10 +86,16 @@ export async function localUp(opts: LocalOptions): Promise<LocalLanding> {
     outcomes.push(...(await pool(members, concurrency, run)));
   } else {
     for (const m of members) {
-      outcomes.push({ info: m, status: "skipped", emulatorNoise: [], seconds: 0, error: "an earlier stack failed" });
+      outcomes.push({
+        info: m,
+        status: "skipped",
+        emulatorNoise: [],
+        seconds: 0,
+        error: "an earlier stack failed",
+      });
     }
   }
-  return { config, emulator, organization, outcomes };
+  return { config, emulator, gapFiller, organization, outcomes };
 }
 
 export function renderSummary(landing: LocalLanding): string {
@@ -95,7 +109,11 @@ export function renderSummary(landing: LocalLanding): string {
   ]);
   const head = ["stack", "account", "regions", "resources", "result", "second plan"];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (r: string[]) => r.map((c, i) => c.padEnd(widths[i]!)).join("  ").trimEnd();
+  const line = (r: string[]) =>
+    r
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join("  ")
+      .trimEnd();
   const noise = [...new Set(landing.outcomes.flatMap((o) => o.emulatorNoise))];
   return [
     line(head),
@@ -110,10 +128,12 @@ export function renderSummary(landing: LocalLanding): string {
 
 export async function localDown(env: NodeJS.ProcessEnv = process.env): Promise<string[]> {
   const dir = localDir(env);
-  const done = [await stopMoto(dir)];
+  const done = await stopLocalServices(dir);
   for (const sub of ["state", "cdktf.out"]) {
     rmSync(path.join(dir, sub), { recursive: true, force: true });
   }
-  done.push(`removed local state and synthesized stacks under ${path.relative(process.cwd(), dir) || dir} (the provider plugin cache is kept)`);
+  done.push(
+    `removed local state and synthesized stacks under ${path.relative(process.cwd(), dir) || dir} (the provider plugin cache is kept)`,
+  );
   return done;
 }

@@ -4,8 +4,8 @@
  * npm run local:emulator  only start the emulator (for tests and CI)
  */
 import { ConfigError, configFileFromEnv } from "../config/load";
-import { ensureMoto } from "../emulator/moto-server";
-import { localDir, motoPort } from "../modules/target";
+import { ensureGapFiller, ensureMoto } from "../emulator/moto-server";
+import { gapFillerPort, localDir, motoPort } from "../modules/target";
 import { localDown, localUp, renderSummary } from "./local-org";
 
 async function main(command: string | undefined): Promise<number> {
@@ -13,14 +13,21 @@ async function main(command: string | undefined): Promise<number> {
     case "up": {
       const started = Date.now();
       const landing = await localUp({ configFile: configFileFromEnv(), log: (l) => console.log(l) });
-      console.log(`\nLocal organization (${landing.config.organization.name}), emulated by moto at ${landing.emulator.endpoint}:\n`);
+      console.log(
+        `\nLocal organization (${landing.config.organization.name}), emulated by moto at ${landing.emulator.endpoint}:\n`,
+      );
       console.log(renderSummary(landing));
       const failed = landing.outcomes.filter((o) => o.status === "failed" || o.status === "skipped");
       const dirty = landing.outcomes.filter((o) => o.clean === false);
-      console.log(`\nDone in ${Math.round((Date.now() - started) / 1000)} s. Tear down with: npm run local:down`);
+      console.log(
+        `\nDone in ${Math.round((Date.now() - started) / 1000)} s. Tear down with: npm run local:down`,
+      );
       if (failed.length || dirty.length) {
         for (const o of failed) console.error(`\n${o.info.stack} ${o.status}:\n${o.error ?? ""}`);
-        for (const o of dirty) console.error(`\n${o.info.stack}: the second plan is not clean; that is a bug (see docs/local-emulator-gaps.md)`);
+        for (const o of dirty)
+          console.error(
+            `\n${o.info.stack}: the second plan is not clean; that is a bug (see docs/local-emulator-gaps.md)`,
+          );
         return 1;
       }
       return 0;
@@ -30,7 +37,13 @@ async function main(command: string | undefined): Promise<number> {
       return 0;
     case "emulator": {
       const m = await ensureMoto(motoPort(), localDir());
-      console.log(`moto server at ${m.endpoint} (${m.startedHere ? `started, pid ${m.pid}` : "already running"})`);
+      console.log(
+        `moto server at ${m.endpoint} (${m.startedHere ? `started, pid ${m.pid}` : "already running"})`,
+      );
+      const g = await ensureGapFiller(gapFillerPort(), m.endpoint, localDir());
+      console.log(
+        `gap-filler at ${g.endpoint} (${g.startedHere ? `started, pid ${g.pid}` : "already running"})`,
+      );
       return 0;
     }
     default:

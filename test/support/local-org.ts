@@ -16,7 +16,10 @@ import { targetFor } from "../../modules/target";
  */
 export function emulatorEndpoint(): string {
   const port = process.env.FINOPS_MOTO_PORT;
-  if (!port) throw new Error("FINOPS_MOTO_PORT is not set: run integration tests through jest (global setup starts the emulator)");
+  if (!port)
+    throw new Error(
+      "FINOPS_MOTO_PORT is not set: run integration tests through jest (global setup starts the emulator)",
+    );
   return `http://127.0.0.1:${port}`;
 }
 
