@@ -1,0 +1,809 @@
+/**
+ * Sample CUR 2.0 generator: one billing month of a CUR 2.0 Data Exports delivery, as AWS lays it
+ * out in S3, with a known ground truth. EMULATION: AWS writes these files; the local organization
+ * and the tests write them with this module instead. Deterministic: the same options give the
+ * same rows, the same ground truth and the same Parquet bytes (DuckDB single-threaded).
+ *
+ * API
+ * ---
+ *   generateCurMonth(options: CurMonthOptions): { rows: CurRow[]; groundTruth: CurGroundTruth }
+ *     Pure, in memory.
+ *   writeCurMonth(options: CurMonthOptions & { outDir: string }): Promise<CurMonthFiles>
+ *     Writes the Parquet file and the manifest under outDir using the S3 key layout below, and
+ *     returns { files: [{ key, path }], dataKey, manifestKey, manifest, groundTruth }.
+ *   uploadCurMonth(s3: S3Client, bucket: string, files: CurMonthFiles): Promise<string[]>
+ *     PutObject of every file (SSE as the bucket default); returns the keys written.
+ *   curAccountsFromConfig(config: AccountConfig): CurAccount[]
+ *     Payer, admin and every non-retired member, with their regions.
+ *
+ * S3 layout (AWS Data Exports, "Understanding export delivery"):
+ *   <prefix>/<exportName>/data/BILLING_PERIOD=YYYY-MM/<exportName>-00001.snappy.parquet
+ *   <prefix>/<exportName>/metadata/BILLING_PERIOD=YYYY-MM/<exportName>-Manifest.json
+ * The Parquet file has no billing_period column: like AWS, the period is the Hive partition in
+ * the path (`read_parquet(..., hive_partitioning = true)` in DuckDB, a partition key in Glue).
+ *
+ * Columns: CUR_COLUMNS below, in order (the CUR 2.0 columns the payer's export selects, the
+ * same list as modules/payer/cur-query.ts), with DuckDB types: dates are TIMESTAMP (UTC),
+ * money and quantities DOUBLE, `product`/`resource_tags`/`cost_category` MAP(VARCHAR, VARCHAR),
+ * `discount` MAP(VARCHAR, DOUBLE). Columns the generator has no value for are NULL.
+ *
+ * Rows: for every account and each of its regions, per day (DAILY) or hour (HOURLY), Usage lines
+ * for EC2 (instances, EBS, data transfer), S3, RDS, Lambda, DynamoDB and CloudWatch with the
+ * region's usage-type prefix (none in us-east-1, "EU-" in eu-west-1, ...). EC2 instance hours in
+ * accounts with `savingsPlanCovered` share are SavingsPlanCoveredUsage with a matching
+ * SavingsPlanNegation (equal and opposite unblended cost); the payer carries one
+ * SavingsPlanRecurringFee per day. Once per month and account: a Credit (negative) on some
+ * accounts and Tax per account and service. Monthly lines (Credit, Tax) start on the 1st at
+ * 00:00 UTC and end on the 1st of the next month, as AWS dates them.
+ *
+ * Ground truth (CurGroundTruth): every figure is the sum of `line_item_unblended_cost` over the
+ * rows it names, rounded to 6 decimals (costs in rows have at most 6 decimals; compare sums from
+ * SQL after ROUND(x, 6) or with toBeCloseTo(x, 5)):
+ *   total; byAccount[accountId]; byService[product_servicecode];
+ *   byLineItemType[line_item_line_item_type];
+ *   byAccountServiceDay: [{ accountId, service, day: "YYYY-MM-DD", unblendedCost }] where day is
+ *     the UTC date of line_item_usage_start_date (the grain of the ingest's DynamoDB table);
+ *   credits / tax: { total, byAccount }; savingsPlan: { coveredUsage, negation, recurringFee };
+ *   rowCount.
+ */
+import { mkdir, rm, writeFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import { PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import { DuckDBInstance } from "@duckdb/node-api";
+import type { AccountConfig } from "../../config/schema";
+
+export interface CurAccount {
+  readonly id: string;
+  readonly name: string;
+  /** Regions with usage; the first carries most of it. */
+  readonly regions: readonly string[];
+}
+
+export interface CurMonthOptions {
+  /** Billing period YYYY-MM. */
+  readonly billingPeriod: string;
+  readonly payer: { readonly id: string; readonly name: string };
+  /** Usage accounts (payer included if it has usage). */
+  readonly accounts: readonly CurAccount[];
+  /** PRNG seed. @default 1 */
+  readonly seed?: number;
+  /** @default "DAILY" */
+  readonly granularity?: "DAILY" | "HOURLY";
+  /** Export name: the folder below the prefix and the file name stem. */
+  readonly exportName: string;
+  /** Key prefix of the export in the bucket. */
+  readonly s3Prefix: string;
+  /** Bucket named in the manifest's dataFiles. @default "local-bucket" */
+  readonly bucket?: string;
+  /** Fill line_item_resource_id (the export's INCLUDE_RESOURCES). @default true */
+  readonly includeResourceIds?: boolean;
+}
+
+/** The CUR 2.0 columns, in export order, with their DuckDB types. */
+export const CUR_COLUMNS = [
+  ["bill_bill_type", "VARCHAR"],
+  ["bill_billing_entity", "VARCHAR"],
+  ["bill_billing_period_end_date", "TIMESTAMP"],
+  ["bill_billing_period_start_date", "TIMESTAMP"],
+  ["bill_invoice_id", "VARCHAR"],
+  ["bill_invoicing_entity", "VARCHAR"],
+  ["bill_payer_account_id", "VARCHAR"],
+  ["bill_payer_account_name", "VARCHAR"],
+  ["cost_category", "MAP(VARCHAR, VARCHAR)"],
+  ["discount", "MAP(VARCHAR, DOUBLE)"],
+  ["discount_bundled_discount", "DOUBLE"],
+  ["discount_total_discount", "DOUBLE"],
+  ["identity_line_item_id", "VARCHAR"],
+  ["identity_time_interval", "VARCHAR"],
+  ["line_item_availability_zone", "VARCHAR"],
+  ["line_item_blended_cost", "DOUBLE"],
+  ["line_item_blended_rate", "VARCHAR"],
+  ["line_item_currency_code", "VARCHAR"],
+  ["line_item_legal_entity", "VARCHAR"],
+  ["line_item_line_item_description", "VARCHAR"],
+  ["line_item_line_item_type", "VARCHAR"],
+  ["line_item_net_unblended_cost", "DOUBLE"],
+  ["line_item_net_unblended_rate", "VARCHAR"],
+  ["line_item_normalization_factor", "DOUBLE"],
+  ["line_item_normalized_usage_amount", "DOUBLE"],
+  ["line_item_operation", "VARCHAR"],
+  ["line_item_product_code", "VARCHAR"],
+  ["line_item_resource_id", "VARCHAR"],
+  ["line_item_tax_type", "VARCHAR"],
+  ["line_item_unblended_cost", "DOUBLE"],
+  ["line_item_unblended_rate", "VARCHAR"],
+  ["line_item_usage_account_id", "VARCHAR"],
+  ["line_item_usage_account_name", "VARCHAR"],
+  ["line_item_usage_amount", "DOUBLE"],
+  ["line_item_usage_end_date", "TIMESTAMP"],
+  ["line_item_usage_start_date", "TIMESTAMP"],
+  ["line_item_usage_type", "VARCHAR"],
+  ["pricing_currency", "VARCHAR"],
+  ["pricing_lease_contract_length", "VARCHAR"],
+  ["pricing_offering_class", "VARCHAR"],
+  ["pricing_public_on_demand_cost", "DOUBLE"],
+  ["pricing_public_on_demand_rate", "VARCHAR"],
+  ["pricing_purchase_option", "VARCHAR"],
+  ["pricing_rate_code", "VARCHAR"],
+  ["pricing_rate_id", "VARCHAR"],
+  ["pricing_term", "VARCHAR"],
+  ["pricing_unit", "VARCHAR"],
+  ["product", "MAP(VARCHAR, VARCHAR)"],
+  ["product_comment", "VARCHAR"],
+  ["product_fee_code", "VARCHAR"],
+  ["product_fee_description", "VARCHAR"],
+  ["product_from_location", "VARCHAR"],
+  ["product_from_location_type", "VARCHAR"],
+  ["product_from_region_code", "VARCHAR"],
+  ["product_instance_family", "VARCHAR"],
+  ["product_instance_type", "VARCHAR"],
+  ["product_instancesku", "VARCHAR"],
+  ["product_location", "VARCHAR"],
+  ["product_location_type", "VARCHAR"],
+  ["product_operation", "VARCHAR"],
+  ["product_pricing_unit", "VARCHAR"],
+  ["product_product_family", "VARCHAR"],
+  ["product_region_code", "VARCHAR"],
+  ["product_servicecode", "VARCHAR"],
+  ["product_sku", "VARCHAR"],
+  ["product_to_location", "VARCHAR"],
+  ["product_to_location_type", "VARCHAR"],
+  ["product_to_region_code", "VARCHAR"],
+  ["product_usagetype", "VARCHAR"],
+  ["reservation_amortized_upfront_cost_for_usage", "DOUBLE"],
+  ["reservation_amortized_upfront_fee_for_billing_period", "DOUBLE"],
+  ["reservation_availability_zone", "VARCHAR"],
+  ["reservation_effective_cost", "DOUBLE"],
+  ["reservation_end_time", "VARCHAR"],
+  ["reservation_modification_status", "VARCHAR"],
+  ["reservation_net_amortized_upfront_cost_for_usage", "DOUBLE"],
+  ["reservation_net_amortized_upfront_fee_for_billing_period", "DOUBLE"],
+  ["reservation_net_effective_cost", "DOUBLE"],
+  ["reservation_net_recurring_fee_for_usage", "DOUBLE"],
+  ["reservation_net_unused_amortized_upfront_fee_for_billing_period", "DOUBLE"],
+  ["reservation_net_unused_recurring_fee", "DOUBLE"],
+  ["reservation_net_upfront_value", "DOUBLE"],
+  ["reservation_normalized_units_per_reservation", "VARCHAR"],
+  ["reservation_number_of_reservations", "VARCHAR"],
+  ["reservation_recurring_fee_for_usage", "DOUBLE"],
+  ["reservation_reservation_a_r_n", "VARCHAR"],
+  ["reservation_start_time", "VARCHAR"],
+  ["reservation_subscription_id", "VARCHAR"],
+  ["reservation_total_reserved_normalized_units", "VARCHAR"],
+  ["reservation_total_reserved_units", "VARCHAR"],
+  ["reservation_units_per_reservation", "VARCHAR"],
+  ["reservation_unused_amortized_upfront_fee_for_billing_period", "DOUBLE"],
+  ["reservation_unused_normalized_unit_quantity", "DOUBLE"],
+  ["reservation_unused_quantity", "DOUBLE"],
+  ["reservation_unused_recurring_fee", "DOUBLE"],
+  ["reservation_upfront_value", "DOUBLE"],
+  ["resource_tags", "MAP(VARCHAR, VARCHAR)"],
+  ["savings_plan_amortized_upfront_commitment_for_billing_period", "DOUBLE"],
+  ["savings_plan_end_time", "VARCHAR"],
+  ["savings_plan_instance_type_family", "VARCHAR"],
+  ["savings_plan_net_amortized_upfront_commitment_for_billing_period", "DOUBLE"],
+  ["savings_plan_net_recurring_commitment_for_billing_period", "DOUBLE"],
+  ["savings_plan_net_savings_plan_effective_cost", "DOUBLE"],
+  ["savings_plan_offering_type", "VARCHAR"],
+  ["savings_plan_payment_option", "VARCHAR"],
+  ["savings_plan_purchase_term", "VARCHAR"],
+  ["savings_plan_recurring_commitment_for_billing_period", "DOUBLE"],
+  ["savings_plan_region", "VARCHAR"],
+  ["savings_plan_savings_plan_a_r_n", "VARCHAR"],
+  ["savings_plan_savings_plan_effective_cost", "DOUBLE"],
+  ["savings_plan_savings_plan_rate", "DOUBLE"],
+  ["savings_plan_start_time", "VARCHAR"],
+  ["savings_plan_total_commitment_to_date", "DOUBLE"],
+  ["savings_plan_used_commitment", "DOUBLE"],
+] as const;
+
+export type CurColumn = (typeof CUR_COLUMNS)[number][0];
+/** One row: only the columns the generator fills; every other column is NULL. */
+export type CurRow = Partial<Record<CurColumn, string | number | Record<string, string | number>>>;
+
+export interface CurGroundTruth {
+  readonly billingPeriod: string;
+  readonly rowCount: number;
+  readonly total: number;
+  readonly byAccount: Readonly<Record<string, number>>;
+  readonly byService: Readonly<Record<string, number>>;
+  readonly byLineItemType: Readonly<Record<string, number>>;
+  readonly byAccountServiceDay: readonly {
+    readonly accountId: string;
+    readonly service: string;
+    readonly day: string;
+    readonly unblendedCost: number;
+  }[];
+  readonly credits: { readonly total: number; readonly byAccount: Readonly<Record<string, number>> };
+  readonly tax: { readonly total: number; readonly byAccount: Readonly<Record<string, number>> };
+  readonly savingsPlan: {
+    readonly coveredUsage: number;
+    readonly negation: number;
+    readonly recurringFee: number;
+  };
+}
+
+export interface CurManifest {
+  readonly version: string;
+  readonly exportArn: string;
+  readonly exportName: string;
+  readonly executionId: string;
+  readonly billingPeriod: string;
+  readonly dataFiles: readonly string[];
+  readonly columns: readonly { readonly name: string; readonly type: string }[];
+}
+
+export interface CurMonthFiles {
+  readonly files: readonly { readonly key: string; readonly path: string }[];
+  readonly dataKey: string;
+  readonly manifestKey: string;
+  readonly manifest: CurManifest;
+  readonly groundTruth: CurGroundTruth;
+}
+
+// ----------------------------------------------------------------------------------------------
+
+/** Keys of one month of an export, exactly as AWS Data Exports names them. */
+export function curMonthKeys(
+  s3Prefix: string,
+  exportName: string,
+  billingPeriod: string,
+): { dataKey: string; manifestKey: string } {
+  const base = `${s3Prefix}/${exportName}`;
+  return {
+    dataKey: `${base}/data/BILLING_PERIOD=${billingPeriod}/${exportName}-00001.snappy.parquet`,
+    manifestKey: `${base}/metadata/BILLING_PERIOD=${billingPeriod}/${exportName}-Manifest.json`,
+  };
+}
+
+export function curAccountsFromConfig(config: AccountConfig): CurAccount[] {
+  const home = config.organization.homeRegion;
+  return [
+    {
+      id: config.payer.id,
+      name: config.payer.name,
+      regions: config.payer.regions ?? [config.cur.homeRegion],
+    },
+    { id: config.admin.id, name: config.admin.name, regions: config.admin.regions ?? [home] },
+    ...config.members.filter((m) => !m.retired).map((m) => ({ id: m.id, name: m.name, regions: m.regions })),
+  ];
+}
+
+/** Mulberry32: small, fast, deterministic. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const round = (x: number, digits: number): number => {
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
+};
+const r6 = (x: number): number => round(x, 6);
+
+const REGION_PREFIX: Record<string, string> = {
+  "us-east-1": "",
+  "us-east-2": "USE2-",
+  "us-west-1": "USW1-",
+  "us-west-2": "USW2-",
+  "eu-west-1": "EU-",
+  "eu-west-2": "EUW2-",
+  "eu-west-3": "EUW3-",
+  "eu-central-1": "EUC1-",
+  "eu-north-1": "EUN1-",
+  "ap-southeast-1": "APS1-",
+  "ap-southeast-2": "APS2-",
+  "ap-northeast-1": "APN1-",
+  "ca-central-1": "CAN1-",
+  "sa-east-1": "SAE1-",
+};
+
+const REGION_LOCATION: Record<string, string> = {
+  "us-east-1": "US East (N. Virginia)",
+  "us-east-2": "US East (Ohio)",
+  "us-west-2": "US West (Oregon)",
+  "eu-west-1": "EU (Ireland)",
+  "eu-central-1": "EU (Frankfurt)",
+};
+
+interface UsageSpec {
+  service: string;
+  productName: string;
+  productFamily: string;
+  usageType: string;
+  operation: string;
+  unit: string;
+  /** USD per unit. */
+  rate: number;
+  /** Units per day: [min, max). */
+  perDay: [number, number];
+  description: string;
+  instanceType?: string;
+  resource?: (account: string, region: string, n: number) => string;
+  /** Instance hours that a Savings Plan may cover. */
+  spEligible?: boolean;
+}
+
+const USAGE: readonly UsageSpec[] = [
+  {
+    service: "AmazonEC2",
+    productName: "Amazon Elastic Compute Cloud",
+    productFamily: "Compute Instance",
+    usageType: "BoxUsage:m5.large",
+    operation: "RunInstances",
+    unit: "Hrs",
+    rate: 0.096,
+    perDay: [24, 96],
+    description: "$0.096 per On Demand Linux m5.large Instance Hour",
+    instanceType: "m5.large",
+    resource: (a, _r, n) => `i-0${a.slice(-6)}${n.toString(16).padStart(9, "0")}`,
+    spEligible: true,
+  },
+  {
+    service: "AmazonEC2",
+    productName: "Amazon Elastic Compute Cloud",
+    productFamily: "Storage",
+    usageType: "EBS:VolumeUsage.gp3",
+    operation: "CreateVolume-Gp3",
+    unit: "GB-Mo",
+    rate: 0.08,
+    perDay: [3, 20],
+    description: "$0.08 per GB-month of General Purpose (gp3) provisioned storage",
+    resource: (a, _r, n) => `vol-0${a.slice(-6)}${n.toString(16).padStart(9, "0")}`,
+  },
+  {
+    service: "AmazonEC2",
+    productName: "Amazon Elastic Compute Cloud",
+    productFamily: "Data Transfer",
+    usageType: "DataTransfer-Out-Bytes",
+    operation: "RunInstances",
+    unit: "GB",
+    rate: 0.09,
+    perDay: [1, 40],
+    description: "$0.090 per GB - first 10 TB / month data transfer out beyond the global free tier",
+  },
+  {
+    service: "AmazonS3",
+    productName: "Amazon Simple Storage Service",
+    productFamily: "Storage",
+    usageType: "TimedStorage-ByteHrs",
+    operation: "StandardStorage",
+    unit: "GB-Mo",
+    rate: 0.023,
+    perDay: [5, 60],
+    description: "$0.023 per GB - first 50 TB / month of storage used",
+    resource: (a, r) => `finops-sample-${a}-${r}`,
+  },
+  {
+    service: "AmazonS3",
+    productName: "Amazon Simple Storage Service",
+    productFamily: "API Request",
+    usageType: "Requests-Tier1",
+    operation: "PutObject",
+    unit: "Requests",
+    rate: 0.000005,
+    perDay: [10000, 400000],
+    description: "$0.005 per 1,000 PUT, COPY, POST, or LIST requests",
+    resource: (a, r) => `finops-sample-${a}-${r}`,
+  },
+  {
+    service: "AmazonRDS",
+    productName: "Amazon Relational Database Service",
+    productFamily: "Database Instance",
+    usageType: "InstanceUsage:db.t3.medium",
+    operation: "CreateDBInstance:0002",
+    unit: "Hrs",
+    rate: 0.068,
+    perDay: [24, 48],
+    description: "$0.068 per RDS db.t3.medium instance hour (or partial hour) running MySQL",
+    instanceType: "db.t3.medium",
+    resource: (a, r) => `arn:aws:rds:${r}:${a}:db:app-db`,
+  },
+  {
+    service: "AWSLambda",
+    productName: "AWS Lambda",
+    productFamily: "Serverless",
+    usageType: "Lambda-GB-Second",
+    operation: "Invoke",
+    unit: "Lambda-GB-Second",
+    rate: 0.0000166667,
+    perDay: [20000, 900000],
+    description: "AWS Lambda - Total Compute - US East (N. Virginia)",
+    resource: (a, r) => `arn:aws:lambda:${r}:${a}:function:app-handler`,
+  },
+  {
+    service: "AmazonDynamoDB",
+    productName: "Amazon DynamoDB",
+    productFamily: "Amazon DynamoDB PayPerRequest Throughput",
+    usageType: "ReadRequestUnits",
+    operation: "PayPerRequestThroughput",
+    unit: "ReadRequestUnits",
+    rate: 0.00000025,
+    perDay: [100000, 5000000],
+    description: "$0.25 per million read request units",
+    resource: (a, r) => `arn:aws:dynamodb:${r}:${a}:table/app-table`,
+  },
+  {
+    service: "AmazonCloudWatch",
+    productName: "AmazonCloudWatch",
+    productFamily: "Metric",
+    usageType: "CW:MetricMonitorUsage",
+    operation: "MetricStorage",
+    unit: "Metrics",
+    rate: 0.3,
+    perDay: [1, 8],
+    description: "$0.30 per metric-month for the first 10,000 metrics",
+  },
+];
+
+const MS_DAY = 86_400_000;
+const MS_HOUR = 3_600_000;
+
+function iso(ms: number): string {
+  return new Date(ms).toISOString().replace(".000Z", "Z");
+}
+
+/** "YYYY-MM-DD HH:MM:SS" for DuckDB TIMESTAMP (UTC). */
+function ts(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 19).replace("T", " ");
+}
+
+function periodBounds(billingPeriod: string): { start: number; end: number } {
+  const m = /^(\d{4})-(0[1-9]|1[0-2])$/.exec(billingPeriod);
+  if (!m) throw new Error(`billingPeriod "${billingPeriod}" is not a month; give YYYY-MM, e.g. "2026-01"`);
+  const y = Number(m[1]);
+  const mo = Number(m[2]) - 1;
+  return { start: Date.UTC(y, mo, 1), end: Date.UTC(y, mo + 1, 1) };
+}
+
+/** Generates one month of CUR 2.0 rows and its ground truth. Pure and deterministic. */
+export function generateCurMonth(options: CurMonthOptions): { rows: CurRow[]; groundTruth: CurGroundTruth } {
+  const rand = prng(options.seed ?? 1);
+  const granularity = options.granularity ?? "DAILY";
+  const includeResources = options.includeResourceIds ?? true;
+  const { start, end } = periodBounds(options.billingPeriod);
+  if (options.accounts.length === 0) throw new Error("accounts: give at least one usage account");
+  const step = granularity === "DAILY" ? MS_DAY : MS_HOUR;
+  const perStep = granularity === "DAILY" ? 1 : 1 / 24;
+  const spArn = `arn:aws:savingsplans::${options.payer.id}:savingsplan/00000000-0000-4000-8000-${options.payer.id}`;
+  const spRate = 0.062; // Compute SP rate for m5.large: ~35 % off on demand.
+  let seq = 0;
+  const rows: CurRow[] = [];
+
+  const base = (accountId: string, accountName: string, from: number, to: number): CurRow => ({
+    bill_bill_type: "Anniversary",
+    bill_billing_entity: "AWS",
+    bill_billing_period_start_date: ts(start),
+    bill_billing_period_end_date: ts(end),
+    bill_invoicing_entity: "Amazon Web Services, Inc.",
+    bill_payer_account_id: options.payer.id,
+    bill_payer_account_name: options.payer.name,
+    identity_line_item_id: `${options.billingPeriod.replace("-", "")}${(++seq).toString(36).padStart(8, "0")}`,
+    identity_time_interval: `${iso(from)}/${iso(to)}`,
+    line_item_currency_code: "USD",
+    line_item_legal_entity: "Amazon Web Services, Inc.",
+    line_item_usage_account_id: accountId,
+    line_item_usage_account_name: accountName,
+    line_item_usage_start_date: ts(from),
+    line_item_usage_end_date: ts(to),
+    pricing_currency: "USD",
+  });
+  const setCost = (row: CurRow, cost: number): void => {
+    row.line_item_unblended_cost = cost;
+    row.line_item_blended_cost = cost;
+    row.line_item_net_unblended_cost = cost;
+  };
+
+  // Per account: share of EC2 instance hours covered by the Savings Plan; a scale for its size.
+  const profile = options.accounts.map((a, i) => ({
+    account: a,
+    scale: round(0.5 + rand() * 2.5, 2),
+    spCovered: i % 2 === 1 ? round(0.4 + rand() * 0.4, 2) : 0,
+    credit: i % 3 === 2,
+  }));
+
+  for (const { account, scale, spCovered } of profile) {
+    for (const [ri, region] of account.regions.entries()) {
+      const regionScale = ri === 0 ? 1 : 0.35;
+      const prefix = REGION_PREFIX[region] ?? `${region.toUpperCase().replace(/-/g, "")}-`;
+      for (let t = start; t < end; t += step) {
+        for (const [ui, u] of USAGE.entries()) {
+          const [lo, hi] = u.perDay;
+          const amount = round((lo + rand() * (hi - lo)) * scale * regionScale * perStep, 4);
+          if (amount <= 0) continue;
+          const usageType = `${prefix}${u.usageType}`;
+          const onDemand = r6(amount * u.rate);
+          const row = base(account.id, account.name, t, t + step);
+          Object.assign(row, {
+            line_item_line_item_type: "Usage",
+            line_item_line_item_description: u.description,
+            line_item_operation: u.operation,
+            line_item_product_code: u.service,
+            line_item_usage_type: usageType,
+            line_item_usage_amount: amount,
+            line_item_unblended_rate: String(u.rate),
+            line_item_blended_rate: String(u.rate),
+            line_item_net_unblended_rate: String(u.rate),
+            line_item_availability_zone: u.instanceType ? `${region}a` : undefined,
+            line_item_resource_id:
+              includeResources && u.resource ? u.resource(account.id, region, ui) : undefined,
+            pricing_public_on_demand_cost: onDemand,
+            pricing_public_on_demand_rate: String(u.rate),
+            pricing_term: "OnDemand",
+            pricing_unit: u.unit,
+            product: {
+              product_name: u.productName,
+              region: region,
+              servicename: u.productName,
+              ...(u.instanceType ? { instance_type: u.instanceType } : {}),
+            },
+            product_instance_type: u.instanceType,
+            product_location: REGION_LOCATION[region] ?? region,
+            product_location_type: "AWS Region",
+            product_operation: u.operation,
+            product_product_family: u.productFamily,
+            product_region_code: region,
+            product_servicecode: u.service,
+            product_usagetype: usageType,
+            resource_tags: { user_cost_center: `cc-${account.name}` },
+          } satisfies CurRow);
+          setCost(row, onDemand);
+          if (u.spEligible && spCovered > 0) {
+            // Covered part: SavingsPlanCoveredUsage (on-demand cost) + its negation.
+            const coveredAmount = round(amount * spCovered, 4);
+            const coveredCost = r6(coveredAmount * u.rate);
+            const rest = r6(onDemand - coveredCost);
+            row.line_item_usage_amount = round(amount - coveredAmount, 4);
+            setCost(row, rest);
+            row.pricing_public_on_demand_cost = rest;
+            const covered: CurRow = {
+              ...row,
+              identity_line_item_id: `${options.billingPeriod.replace("-", "")}${(++seq).toString(36).padStart(8, "0")}`,
+              line_item_line_item_type: "SavingsPlanCoveredUsage",
+              line_item_line_item_description: `${spRate} per hour for m5.large covered by Compute Savings Plan`,
+              line_item_usage_amount: coveredAmount,
+              pricing_public_on_demand_cost: coveredCost,
+              savings_plan_savings_plan_a_r_n: spArn,
+              savings_plan_savings_plan_rate: spRate,
+              savings_plan_savings_plan_effective_cost: r6(coveredAmount * spRate),
+              savings_plan_offering_type: "ComputeSavingsPlans",
+              savings_plan_payment_option: "No Upfront",
+              savings_plan_purchase_term: "1yr",
+            };
+            setCost(covered, coveredCost);
+            const negation: CurRow = {
+              ...covered,
+              identity_line_item_id: `${options.billingPeriod.replace("-", "")}${(++seq).toString(36).padStart(8, "0")}`,
+              line_item_line_item_type: "SavingsPlanNegation",
+              line_item_line_item_description: `SavingsPlanNegation used by AccountId : ${account.id} and UsageSku : SAMPLE`,
+              pricing_public_on_demand_cost: undefined,
+              savings_plan_savings_plan_effective_cost: undefined,
+            };
+            setCost(negation, -coveredCost);
+            if (rest > 0) rows.push(row);
+            rows.push(covered, negation);
+          } else {
+            rows.push(row);
+          }
+        }
+      }
+    }
+  }
+
+  // The Savings Plan's recurring fee: the payer pays the commitment every day (or hour).
+  if (profile.some((p) => p.spCovered > 0)) {
+    const commitmentPerHour = 1.25;
+    for (let t = start; t < end; t += step) {
+      const hours = step / MS_HOUR;
+      const fee = r6(commitmentPerHour * hours);
+      const row = base(options.payer.id, options.payer.name, t, t + step);
+      Object.assign(row, {
+        line_item_line_item_type: "SavingsPlanRecurringFee",
+        line_item_line_item_description: "1 year No Upfront Compute Savings Plan recurring fee",
+        line_item_product_code: "ComputeSavingsPlans",
+        line_item_usage_type: "ComputeSP:1yrNoUpfront",
+        line_item_operation: "",
+        line_item_usage_amount: hours,
+        line_item_resource_id: includeResources ? spArn : undefined,
+        product_servicecode: "ComputeSavingsPlans",
+        product_product_family: "Savings Plans",
+        product_region_code: "",
+        savings_plan_savings_plan_a_r_n: spArn,
+        savings_plan_recurring_commitment_for_billing_period: r6(
+          commitmentPerHour * ((end - start) / MS_HOUR),
+        ),
+        savings_plan_offering_type: "ComputeSavingsPlans",
+        savings_plan_payment_option: "No Upfront",
+        savings_plan_purchase_term: "1yr",
+      } satisfies CurRow);
+      setCost(row, fee);
+      rows.push(row);
+    }
+  }
+
+  // Monthly lines: credits on some accounts, tax per account and service.
+  const usageByAccountService = new Map<string, number>();
+  for (const row of rows) {
+    const key = `${row.line_item_usage_account_id}|${row.product_servicecode}`;
+    usageByAccountService.set(
+      key,
+      (usageByAccountService.get(key) ?? 0) + (row.line_item_unblended_cost as number),
+    );
+  }
+  for (const { account, credit } of profile) {
+    if (!credit) continue;
+    const amount = r6(-round(50 + rand() * 200, 2));
+    const row = base(account.id, account.name, start, end);
+    Object.assign(row, {
+      line_item_line_item_type: "Credit",
+      line_item_line_item_description: "AWS Promotional Credit",
+      line_item_product_code: "AmazonEC2",
+      line_item_usage_type: "",
+      line_item_operation: "",
+      product_servicecode: "AmazonEC2",
+      product_product_family: "",
+    } satisfies CurRow);
+    setCost(row, amount);
+    rows.push(row);
+  }
+  for (const [key, usage] of [...usageByAccountService.entries()].sort(([a], [b]) => a.localeCompare(b))) {
+    const [accountId, service] = key.split("|") as [string, string];
+    if (usage <= 0 || service === "ComputeSavingsPlans") continue;
+    const account = options.accounts.find((a) => a.id === accountId)!;
+    const amount = r6(round(usage * 0.07, 2));
+    const row = base(account.id, account.name, start, end);
+    Object.assign(row, {
+      line_item_line_item_type: "Tax",
+      line_item_line_item_description: `Tax for product code ${service}`,
+      line_item_product_code: service,
+      line_item_tax_type: "Sales",
+      line_item_usage_type: "",
+      line_item_operation: "",
+      product_servicecode: service,
+    } satisfies CurRow);
+    setCost(row, amount);
+    rows.push(row);
+  }
+
+  return { rows, groundTruth: computeGroundTruth(options.billingPeriod, rows) };
+}
+
+function computeGroundTruth(billingPeriod: string, rows: readonly CurRow[]): CurGroundTruth {
+  const add = (m: Record<string, number>, k: string, v: number): void => {
+    m[k] = (m[k] ?? 0) + v;
+  };
+  const fix = (m: Record<string, number>): Record<string, number> =>
+    Object.fromEntries(Object.entries(m).map(([k, v]) => [k, r6(v)]));
+  const byAccount: Record<string, number> = {};
+  const byService: Record<string, number> = {};
+  const byType: Record<string, number> = {};
+  const byASD: Record<string, number> = {};
+  const credits: Record<string, number> = {};
+  const tax: Record<string, number> = {};
+  let total = 0;
+  for (const row of rows) {
+    const cost = row.line_item_unblended_cost as number;
+    const account = row.line_item_usage_account_id as string;
+    const service = row.product_servicecode as string;
+    const type = row.line_item_line_item_type as string;
+    total += cost;
+    add(byAccount, account, cost);
+    add(byService, service, cost);
+    add(byType, type, cost);
+    add(byASD, `${account}|${service}|${(row.line_item_usage_start_date as string).slice(0, 10)}`, cost);
+    if (type === "Credit") add(credits, account, cost);
+    if (type === "Tax") add(tax, account, cost);
+  }
+  const sum = (m: Record<string, number>): number => r6(Object.values(m).reduce((a, b) => a + b, 0));
+  return {
+    billingPeriod,
+    rowCount: rows.length,
+    total: r6(total),
+    byAccount: fix(byAccount),
+    byService: fix(byService),
+    byLineItemType: fix(byType),
+    byAccountServiceDay: Object.entries(byASD)
+      .map(([k, v]) => {
+        const [accountId, service, day] = k.split("|") as [string, string, string];
+        return { accountId, service, day, unblendedCost: r6(v) };
+      })
+      .sort((a, b) =>
+        a.accountId === b.accountId
+          ? a.day === b.day
+            ? a.service.localeCompare(b.service)
+            : a.day.localeCompare(b.day)
+          : a.accountId.localeCompare(b.accountId),
+      ),
+    credits: { total: sum(credits), byAccount: fix(credits) },
+    tax: { total: sum(tax), byAccount: fix(tax) },
+    savingsPlan: {
+      coveredUsage: r6(byType.SavingsPlanCoveredUsage ?? 0),
+      negation: r6(byType.SavingsPlanNegation ?? 0),
+      recurringFee: r6(byType.SavingsPlanRecurringFee ?? 0),
+    },
+  };
+}
+
+/** Writes the month as Parquet (snappy) plus its manifest under outDir, in the S3 key layout. */
+export async function writeCurMonth(
+  options: CurMonthOptions & { readonly outDir: string },
+): Promise<CurMonthFiles> {
+  const { rows, groundTruth } = generateCurMonth(options);
+  const { dataKey, manifestKey } = curMonthKeys(options.s3Prefix, options.exportName, options.billingPeriod);
+  const dataPath = join(options.outDir, dataKey);
+  const manifestPath = join(options.outDir, manifestKey);
+  await mkdir(dirname(dataPath), { recursive: true });
+  await mkdir(dirname(manifestPath), { recursive: true });
+
+  // Rows go through NDJSON into a typed table, then COPY to Parquet.
+  const ndjson = join(options.outDir, `.${options.exportName}-${options.billingPeriod}.ndjson`);
+  await writeFile(ndjson, `${rows.map((r) => JSON.stringify(r)).join("\n")}\n`);
+  const instance = await DuckDBInstance.create(":memory:", { threads: "1" });
+  const connection = await instance.connect();
+  try {
+    const q = (s: string): string => `'${s.replace(/'/g, "''")}'`;
+    const columns = CUR_COLUMNS.map(([n, t]) => `${n}: ${q(t)}`).join(", ");
+    await connection.run(
+      `CREATE TABLE cur AS SELECT * FROM read_json(${q(ndjson)}, format = 'newline_delimited', hive_partitioning = false, columns = {${columns}})`,
+    );
+    await connection.run(`COPY cur TO ${q(dataPath)} (FORMAT parquet, COMPRESSION snappy)`);
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+    await rm(ndjson, { force: true });
+  }
+
+  const bucket = options.bucket ?? "local-bucket";
+  const manifest: CurManifest = {
+    version: "1.0",
+    exportArn: `arn:aws:bcm-data-exports:us-east-1:${options.payer.id}:export/${options.exportName}`,
+    exportName: options.exportName,
+    executionId: `emulated-${options.billingPeriod}-${options.seed ?? 1}`,
+    billingPeriod: options.billingPeriod,
+    dataFiles: [`s3://${bucket}/${dataKey}`],
+    columns: CUR_COLUMNS.map(([name, type]) => ({ name, type: duckToAthena(type) })),
+  };
+  await writeFile(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
+  return {
+    files: [
+      { key: dataKey, path: dataPath },
+      { key: manifestKey, path: manifestPath },
+    ],
+    dataKey,
+    manifestKey,
+    manifest,
+    groundTruth,
+  };
+}
+
+function duckToAthena(t: string): string {
+  if (t === "VARCHAR") return "string";
+  if (t === "DOUBLE") return "double";
+  if (t === "TIMESTAMP") return "timestamp";
+  if (t === "MAP(VARCHAR, DOUBLE)") return "map<string,double>";
+  return "map<string,string>";
+}
+
+/** Uploads a written month (data first, manifest last, as AWS does). Returns the keys. */
+export async function uploadCurMonth(s3: S3Client, bucket: string, month: CurMonthFiles): Promise<string[]> {
+  const { readFile } = await import("node:fs/promises");
+  const keys: string[] = [];
+  for (const f of month.files) {
+    await s3.send(
+      new PutObjectCommand({
+        Bucket: bucket,
+        Key: f.key,
+        Body: await readFile(f.path),
+        ContentType: f.key.endsWith(".json") ? "application/json" : "application/octet-stream",
+      }),
+    );
+    keys.push(f.key);
+  }
+  return keys;
+}

@@ -1,0 +1,128 @@
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { DuckDBInstance } from "@duckdb/node-api";
+import { loadAccountConfig } from "../../../config/load";
+import {
+  CUR_COLUMNS,
+  curAccountsFromConfig,
+  curMonthKeys,
+  generateCurMonth,
+  writeCurMonth,
+} from "../../../emulator/cur/generator";
+
+const config = loadAccountConfig("accounts/local.yaml");
+const options = {
+  billingPeriod: "2026-01",
+  payer: { id: config.payer.id, name: config.payer.name },
+  accounts: curAccountsFromConfig(config),
+  seed: 7,
+  exportName: "finops-cur2",
+  s3Prefix: "cur",
+  bucket: "finops-cur-111111111111",
+};
+
+async function query(sql: string): Promise<Record<string, unknown>[]> {
+  const instance = await DuckDBInstance.create(":memory:");
+  const connection = await instance.connect();
+  try {
+    const reader = await connection.runAndReadAll(sql);
+    return reader.getRowObjectsJson() as Record<string, unknown>[];
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+  }
+}
+
+describe("the sample CUR 2.0 generator", () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), "cur-gen-"));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it("names files exactly as AWS Data Exports lays out a CUR 2.0 month", () => {
+    expect(curMonthKeys("cur", "finops-cur2", "2026-01")).toEqual({
+      dataKey: "cur/finops-cur2/data/BILLING_PERIOD=2026-01/finops-cur2-00001.snappy.parquet",
+      manifestKey: "cur/finops-cur2/metadata/BILLING_PERIOD=2026-01/finops-cur2-Manifest.json",
+    });
+  });
+
+  it("is deterministic for a seed and differs for another seed", () => {
+    const a = generateCurMonth(options);
+    const b = generateCurMonth(options);
+    const c = generateCurMonth({ ...options, seed: 8 });
+    expect(b).toEqual(a);
+    expect(c.groundTruth.total).not.toEqual(a.groundTruth.total);
+  });
+
+  it("covers every configured account and the line item types the pipeline must handle", () => {
+    const { groundTruth } = generateCurMonth(options);
+    expect(Object.keys(groundTruth.byAccount).sort()).toEqual(
+      [config.payer.id, config.admin.id, ...config.members.map((m) => m.id)].sort(),
+    );
+    expect(Object.keys(groundTruth.byLineItemType).sort()).toEqual([
+      "Credit",
+      "SavingsPlanCoveredUsage",
+      "SavingsPlanNegation",
+      "SavingsPlanRecurringFee",
+      "Tax",
+      "Usage",
+    ]);
+    expect(groundTruth.credits.total).toBeLessThan(0);
+    expect(groundTruth.tax.total).toBeGreaterThan(0);
+    expect(groundTruth.savingsPlan.negation).toBeCloseTo(-groundTruth.savingsPlan.coveredUsage, 6);
+  });
+
+  it("writes real Parquet whose sums match the ground truth, read with the partition from the path", async () => {
+    const month = await writeCurMonth({ ...options, outDir: dir });
+    const glob = join(dir, "cur/finops-cur2/data/*/*.parquet");
+    const src = `read_parquet('${glob}', hive_partitioning = true)`;
+
+    const [summary] = await query(
+      `SELECT COUNT(*) AS n, ROUND(SUM(line_item_unblended_cost), 6) AS total, MIN(billing_period) AS bp FROM ${src}`,
+    );
+    expect(Number(summary!.n)).toBe(month.groundTruth.rowCount);
+    expect(Number(summary!.total)).toBeCloseTo(month.groundTruth.total, 5);
+    expect(summary!.bp).toBe("2026-01");
+
+    const byDay = await query(
+      `SELECT line_item_usage_account_id AS a, product_servicecode AS s, CAST(CAST(line_item_usage_start_date AS DATE) AS VARCHAR) AS d,
+         ROUND(SUM(line_item_unblended_cost), 6) AS c FROM ${src} GROUP BY ALL`,
+    );
+    expect(byDay).toHaveLength(month.groundTruth.byAccountServiceDay.length);
+    const truth = new Map(
+      month.groundTruth.byAccountServiceDay.map((r) => [
+        `${r.accountId}|${r.service}|${r.day}`,
+        r.unblendedCost,
+      ]),
+    );
+    for (const r of byDay) expect(Number(r.c)).toBeCloseTo(truth.get(`${r.a}|${r.s}|${r.d}`)!, 5);
+
+    const cols = await query(
+      `SELECT column_name FROM (DESCRIBE SELECT * FROM read_parquet('${glob}', hive_partitioning = false))`,
+    );
+    expect(cols.map((c) => c.column_name)).toEqual(CUR_COLUMNS.map(([n]) => n));
+
+    const manifest = JSON.parse(await readFile(join(dir, month.manifestKey), "utf8"));
+    expect(manifest).toMatchObject({
+      exportName: "finops-cur2",
+      billingPeriod: "2026-01",
+      dataFiles: [`s3://finops-cur-111111111111/${month.dataKey}`],
+    });
+  });
+
+  it("writes the same bytes twice for the same options", async () => {
+    const a = await writeCurMonth({ ...options, outDir: join(dir, "a") });
+    const b = await writeCurMonth({ ...options, outDir: join(dir, "b") });
+    expect(await readFile(a.files[0]!.path)).toEqual(await readFile(b.files[0]!.path));
+  });
+
+  it("refuses a billing period that is not YYYY-MM, naming the field", () => {
+    expect(() => generateCurMonth({ ...options, billingPeriod: "2026-13" })).toThrow(
+      'billingPeriod "2026-13" is not a month',
+    );
+  });
+});
