@@ -148,14 +148,14 @@ function withLocation(file: string, doc: Document, lines: LineCounter, issue: Co
  */
 export function parseAccountConfig(text: string, file: string): AccountConfig {
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) {
     throw new ConfigError(
       file,
       doc.errors.map((e) => {
         const pos = e.linePos?.[0];
         const where = pos ? `${file}:${pos.line}:${pos.col}` : file;
-        const message = `${e.message.split("\n")[0]} (fix the YAML syntax here)`;
+        const message = `${e.message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "")}; fix the YAML syntax here`;
         return { path: [], message, line: pos?.line, column: pos?.col, text: `${where} (yaml): ${message}` };
       }),
     );

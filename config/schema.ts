@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { isAwsRegion } from "./regions";
+import { AWS_REGIONS } from "./regions";
 
 /**
  * The account config: one YAML file per organization under accounts/.
@@ -34,15 +34,17 @@ const accountName = z
 
 const email = z.email({
   error: (iss) =>
-    `${JSON.stringify(iss.input)} is not an email address; give the account's root email, e.g. "aws+dev@example.com"`,
+    iss.input === undefined
+      ? 'is required; give the email address, e.g. "aws+dev@example.com"'
+      : `${JSON.stringify(iss.input)} is not an email address; give an address such as "aws+dev@example.com"`,
 });
 
-export const region = z
-  .string({ error: 'must be an AWS region code such as "eu-west-1"' })
-  .refine(isAwsRegion, {
-    error: (iss) =>
-      `"${iss.input}" is not an AWS region; use a region code such as "us-east-1" or "eu-west-1"`,
-  });
+export const region = z.enum(AWS_REGIONS, {
+  error: (iss) =>
+    typeof iss.input === "string"
+      ? `"${iss.input}" is not an AWS region; use a region code such as "us-east-1" or "eu-west-1"`
+      : 'must be an AWS region code such as "eu-west-1"',
+});
 
 const regions = z
   .array(region, {
@@ -190,6 +192,43 @@ const cur = z.strictObject({
   costOptimizationHub: z.strictObject({ enabled: z.boolean().default(false) }).default({ enabled: false }),
 });
 
+/** The delegated admin's CUR data platform (docs/data-platform.md). */
+const dataPlatform = z.strictObject({
+  /** Athena refuses any query that would scan more than this many MB (workgroup cutoff, at least 10). @default 10240 */
+  athenaBytesScannedCutoffMb: z
+    .number({ error: "must be a number of megabytes, e.g. 10240" })
+    .int({ error: "must be a whole number of megabytes" })
+    .min(10, { error: "must be at least 10 (Athena's smallest per-query cutoff is 10 MB)" })
+    .default(10240),
+  /** Days Athena query results are kept in the results bucket. @default 7 */
+  athenaResultsExpirationDays: z.number().int().min(1).default(7),
+  accountSync: z
+    .strictObject({
+      /**
+       * delegated-admin: the admin account reads Organizations itself (needs an Organizations
+       * delegation policy); payer-role: through the payer's read role with its external id.
+       * @default "delegated-admin"
+       */
+      mode: z
+        .enum(["delegated-admin", "payer-role"], {
+          error: (iss) =>
+            `${JSON.stringify(iss.input)} is not an account-sync mode; use delegated-admin or payer-role`,
+        })
+        .default("delegated-admin"),
+      /** EventBridge schedule of the full sync. @default "rate(6 hours)" */
+      scheduleExpression: z
+        .string()
+        .regex(/^(rate\(\d+ (minute|minutes|hour|hours|day|days)\)|cron\(.+\))$/, {
+          error: (iss) =>
+            `${JSON.stringify(iss.input)} is not an EventBridge schedule; use rate(6 hours) or cron(0 6 * * ? *)`,
+        })
+        .default("rate(6 hours)"),
+    })
+    .default({ mode: "delegated-admin", scheduleExpression: "rate(6 hours)" }),
+  /** Days an ingestion run record is kept (DynamoDB TTL). @default 400 */
+  ingestionRunRetentionDays: z.number().int().min(1).default(400),
+});
+
 const monitoring = z.strictObject({
   /** direct: one Terraform stack per member; stackset: a service-managed CloudFormation StackSet. */
   mode: z.enum(["direct", "stackset"]).default("direct"),
@@ -208,6 +247,32 @@ const monitoring = z.strictObject({
     .default(365),
   /** Email subscribed to the central alerts topic. @default none */
   alertEmail: email.optional(),
+  /** Where the stackset mode deploys the baseline (ignored in direct mode). See docs/monitoring.md. */
+  stackset: z
+    .strictObject({
+      /** OUs (by name, children included) whose accounts get the baseline. Explicit allow. @default [] */
+      organizationalUnits: z.array(z.string()).default([]),
+      /** Member accounts that get the baseline wherever their OU is. Explicit allow. @default [] */
+      accounts: z.array(accountId).default([]),
+      /** Accounts that never get the baseline, even when their OU or id is allowed. Explicit deny. @default [] */
+      excludedAccounts: z.array(accountId).default([]),
+      /** Regions of every stack instance, the first being the baseline's primary region. @default the members' regions, in config order */
+      regions: z.array(region).min(1).optional(),
+      /** Regions never deployed, even when listed. Explicit deny. @default [] */
+      excludedRegions: z.array(region).default([]),
+      /** Deploy to accounts that join a targeted OU later. @default true */
+      autoDeployment: z.boolean().default(true),
+      /** Keep an account's stack (its resources) when it leaves a targeted OU or the stack set. @default false */
+      retainStacksOnAccountRemoval: z.boolean().default(false),
+    })
+    .default({
+      organizationalUnits: [],
+      accounts: [],
+      excludedAccounts: [],
+      excludedRegions: [],
+      autoDeployment: true,
+      retainStacksOnAccountRemoval: false,
+    }),
 });
 
 const rollout = z
@@ -253,6 +318,7 @@ export const accountConfigSchema = z.strictObject({
   members: z.array(member).default([]),
   cur: cur.default(cur.parse({})),
   monitoring: monitoring.default(monitoring.parse({})),
+  dataPlatform: dataPlatform.default(dataPlatform.parse({})),
   rollout: rollout.default(rollout.parse({})),
 });
 
@@ -265,3 +331,6 @@ export type PayerAccount = AccountConfig["payer"];
 export type AdminAccount = AccountConfig["admin"];
 export type CurConfig = AccountConfig["cur"];
 export type RolloutConfig = AccountConfig["rollout"];
+export type MonitoringConfig = AccountConfig["monitoring"];
+export type DataPlatformConfig = AccountConfig["dataPlatform"];
+export type StackSetTargetingConfig = MonitoringConfig["stackset"];
