@@ -69,47 +69,63 @@ export function createAwsProviders(
   account: ProviderAccount,
   target: Target,
 ): Map<string, AwsProvider> {
-  const names = new Names(config);
   const providers = new Map<string, AwsProvider>();
   account.regions.forEach((region, i) => {
-    const primary = i === 0;
-    const local =
-      target.kind === "local"
-        ? {
-            accessKey: "test",
-            secretKey: "test",
-            skipCredentialsValidation: true,
-            skipMetadataApiCheck: "true",
-            s3UsePathStyle: true,
-            // The emulator answers unimplemented calls with HTTP 500 and the default 25 retries back off
-            // for minutes; a few retries still ride out its dev server dropping a connection under load.
-            maxRetries: 3,
-            endpoints: [
-              Object.fromEntries(
-                LOCAL_ENDPOINT_SERVICES.map((s) => [s, target.serviceEndpoints[s] ?? target.endpoint]),
-              ),
-            ],
-          }
-        : {};
     providers.set(
       region,
-      new AwsProvider(stack, primary ? "aws" : `aws_${regionAlias(region)}`, {
-        alias: primary ? undefined : regionAlias(region),
-        region,
-        allowedAccountIds: [account.id],
-        assumeRole: [
-          {
-            roleArn: names.deployRoleArn(account),
-            sessionName: `${names.prefix}-landing-${account.name}`.slice(0, 64),
-          },
-        ],
-        defaultTags: [{ tags: defaultTags(config, account) }],
-        ...local,
-      }),
+      createAwsProvider(stack, config, account, target, region, i === 0 ? undefined : regionAlias(region)),
     );
   });
   if (target.kind === "local") {
     Aspects.of(stack).add(new EmulatorGapsAspect());
   }
   return providers;
+}
+
+/**
+ * One provider of the factory: the account's deploy role, allowed_account_ids, default tags and, in
+ * the local target, the emulator's endpoints. `alias` undefined makes the stack's default provider.
+ * Stacks use createAwsProviders; a stack that must write one value into another account (the payer
+ * writing the external id secret into the admin account) makes an aliased provider here.
+ */
+export function createAwsProvider(
+  stack: TerraformStack,
+  config: AccountConfig,
+  account: ProviderAccount,
+  target: Target,
+  region: string,
+  alias?: string,
+): AwsProvider {
+  const names = new Names(config);
+  const local =
+    target.kind === "local"
+      ? {
+          accessKey: "test",
+          secretKey: "test",
+          skipCredentialsValidation: true,
+          skipMetadataApiCheck: "true",
+          s3UsePathStyle: true,
+          // The emulator answers unimplemented calls with HTTP 500 and the default 25 retries back off
+          // for minutes; a few retries still ride out its dev server dropping a connection under load.
+          maxRetries: 3,
+          endpoints: [
+            Object.fromEntries(
+              LOCAL_ENDPOINT_SERVICES.map((s) => [s, target.serviceEndpoints[s] ?? target.endpoint]),
+            ),
+          ],
+        }
+      : {};
+  return new AwsProvider(stack, alias ? `aws_${alias}` : "aws", {
+    alias,
+    region,
+    allowedAccountIds: [account.id],
+    assumeRole: [
+      {
+        roleArn: names.deployRoleArn(account),
+        sessionName: `${names.prefix}-landing-${account.name}`.slice(0, 64),
+      },
+    ],
+    defaultTags: [{ tags: defaultTags(config, account) }],
+    ...local,
+  });
 }
