@@ -2,7 +2,7 @@ import type { App } from "cdktf";
 import type { AccountConfig } from "../config/schema";
 import { Names } from "../modules/naming";
 import type { Target } from "../modules/target";
-import type { AccountStack } from "./account-stack";
+import { AccountStack } from "./account-stack";
 import { AdminStack } from "./admin-stack";
 import { MemberStack } from "./member-stack";
 import { PayerStack } from "./payer-stack";
@@ -16,7 +16,18 @@ export interface LandingStackInfo {
   readonly regions: readonly string[];
   /** Stacks that must be applied first (real ordering needs only). */
   readonly dependsOn: readonly string[];
+  /**
+   * A retired member: its stack is synthesized empty (same providers and backend, no resources),
+   * so its plan destroys everything in its state (docs/gitops.md, "Retiring an account").
+   */
+  readonly retired?: boolean;
 }
+
+/**
+ * The stack of a retired member: the account's providers and backend and nothing else, so that
+ * `terraform plan` destroys every resource its state still holds and the PR summary shows them.
+ */
+export class RetiredMemberStack extends AccountStack {}
 
 /** The stacks of an organization, in deployment order: admin, payer, then the members. */
 export function describeLanding(config: AccountConfig): LandingStackInfo[] {
@@ -39,16 +50,15 @@ export function describeLanding(config: AccountConfig): LandingStackInfo[] {
       // The payer replicates into the admin's replica bucket, which must exist first.
       dependsOn: [Names.adminStack],
     },
-    ...config.members
-      .filter((m) => !m.retired)
-      .map((m) => ({
-        stack: Names.memberStack(m),
-        kind: "member" as const,
-        accountId: m.id,
-        accountName: m.name,
-        regions: m.regions,
-        dependsOn: [],
-      })),
+    ...config.members.map((m) => ({
+      stack: Names.memberStack(m),
+      kind: "member" as const,
+      accountId: m.id,
+      accountName: m.name,
+      regions: m.regions,
+      dependsOn: [],
+      ...(m.retired ? { retired: true } : {}),
+    })),
   ];
 }
 
@@ -71,9 +81,10 @@ export function buildLanding(app: App, config: AccountConfig, target: Target): M
   payer.addDependency(admin);
   stacks.set(Names.payerStack, payer);
 
-  for (const member of config.members.filter((m) => !m.retired)) {
+  for (const member of config.members) {
     const name = Names.memberStack(member);
-    stacks.set(name, new MemberStack(app, name, { ...base, account: member }));
+    const Stack = member.retired ? RetiredMemberStack : MemberStack;
+    stacks.set(name, new Stack(app, name, { ...base, account: member }));
   }
   return stacks;
 }

@@ -1,0 +1,96 @@
+/**
+ * npm run deploy [-- options]
+ *
+ *   --plans <dir>         apply the saved plans of `npm run plan` (its --out directory) instead of
+ *                         planning now; refuses a stack whose synthesized JSON changed since
+ *   --stack <name>        deploy only this stack (repeatable)
+ *   --json <file>         also write the rollout result as JSON (default <out>/rollout.json)
+ *
+ * Applies admin, then payer, then the members with the StackSet semantics of the config's
+ * `rollout` section (docs/plan-and-rollout.md). Config: FINOPS_CONFIG (default accounts/local.yaml).
+ * Exit codes: 0 every stack succeeded; 1 anything failed or was skipped, or the config removes a
+ * member that still has resources; 2 usage error.
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import * as path from "node:path";
+import { ConfigError, configFileFromEnv, loadAccountConfig } from "../config/load";
+import { deployLanding, memberProgress, prepareTarget } from "../deploy/deploy";
+import { RetirementError } from "../deploy/retirement";
+import { formatRolloutEvent, renderRolloutTable } from "../deploy/waves";
+import { localDir } from "../modules/target";
+
+class UsageError extends Error {}
+
+function parseArgs(argv: readonly string[]): { plans?: string; stacks: string[]; json?: string } {
+  const a: { plans?: string; stacks: string[]; json?: string } = { stacks: [] };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const value = (): string => {
+      const v = argv[++i];
+      if (v === undefined || v.startsWith("--")) throw new UsageError(`${arg} needs a value`);
+      return v;
+    };
+    if (arg === "--plans") a.plans = value();
+    else if (arg === "--stack") a.stacks.push(value());
+    else if (arg === "--json") a.json = value();
+    else throw new UsageError(`unknown option ${arg}; see the comment at the top of scripts/deploy.ts`);
+  }
+  return a;
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  const args = parseArgs(argv);
+  const configFile = configFileFromEnv();
+  const config = loadAccountConfig(configFile);
+  const log = (l: string) => console.log(l);
+  const prepared = await prepareTarget(config, process.env, log);
+  const out = path.join(localDir(process.env), "deploy");
+  let progress: ReturnType<typeof memberProgress> = () => undefined;
+  const tty = process.stdout.isTTY;
+  const run = await deployLanding({
+    config,
+    target: prepared.target,
+    env: prepared.env,
+    outdir: path.join(out, "synth"),
+    ...(args.plans ? { plansDir: args.plans } : {}),
+    localStateDir: prepared.localStateDir,
+    ...(args.stacks.length ? { only: args.stacks } : {}),
+    log,
+    onStacks: (stacks) => {
+      progress = memberProgress(stacks.filter((s) => s.kind === "member").length);
+    },
+    onEvent: (e) => {
+      // On a terminal the bar stays on the last line and is redrawn; in CI logs it is a line.
+      if (tty) process.stdout.write("\r\x1b[K");
+      console.log(formatRolloutEvent(e));
+      const bar = progress(e);
+      if (bar) {
+        if (tty) process.stdout.write(bar);
+        else console.log(bar);
+      }
+    },
+  });
+  if (tty) process.stdout.write("\r\x1b[K");
+  console.log(`\n${renderRolloutTable(run.result)}`);
+  if (run.noChanges.length)
+    console.log(`Not applied (their saved plans had no changes): ${run.noChanges.join(", ")}`);
+  const jsonFile = path.resolve(args.json ?? path.join(out, "rollout.json"));
+  mkdirSync(path.dirname(jsonFile), { recursive: true });
+  writeFileSync(jsonFile, `${JSON.stringify(run.result, null, 2)}\n`);
+  console.log(`Result JSON: ${path.relative(process.cwd(), jsonFile)}`);
+  return run.result.failed > 0 || run.result.skipped > 0 ? 1 : 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (e) => {
+    if (e instanceof UsageError) {
+      console.error(`deploy: ${e.message}`);
+      process.exit(2);
+    }
+    console.error(
+      e instanceof ConfigError || e instanceof RetirementError ? e.message : `error: ${(e as Error).message}`,
+    );
+    process.exit(1);
+  },
+);

@@ -1,0 +1,148 @@
+/**
+ * npm run plan [-- options]
+ *
+ *   --changed-only        plan only stacks whose synthesized JSON differs from the base
+ *   --base <ref>          git ref for --changed-only and the removal check
+ *                         (default: origin/$GITHUB_BASE_REF in a pull request, else origin/main, else main)
+ *   --base-synth <dir>    compare with a previous synth directory instead of a git ref
+ *   --out <dir>           output directory (default .local/plan)
+ *   --concurrency <n>     plans at once (default 4)
+ *   --stack <name>        plan only this stack (repeatable)
+ *   --guard               exit 1 when a plan destroys or replaces a data store without opt-in
+ *   --allow-data-store-destroy  opt in (same as FINOPS_ALLOW_DATA_STORE_DESTROY=true)
+ *
+ * Config: FINOPS_CONFIG (default accounts/local.yaml). Exit codes: 0 planned; 1 a plan errored,
+ * the guard failed (--guard), or a member was removed without retiring it first; 2 usage error.
+ */
+import { execFileSync } from "node:child_process";
+import * as path from "node:path";
+import { ConfigError, configFileFromEnv, loadAccountConfig } from "../config/load";
+import { prepareTarget } from "../deploy/deploy";
+import { planLanding } from "../deploy/plan";
+import { ALLOW_DATA_STORE_DESTROY_ENV } from "../deploy/plan-guard";
+import { RetirementError } from "../deploy/retirement";
+import { localDir } from "../modules/target";
+
+class UsageError extends Error {}
+
+interface Args {
+  changedOnly: boolean;
+  base?: string;
+  baseSynth?: string;
+  out?: string;
+  concurrency: number;
+  stacks: string[];
+  guard: boolean;
+  allow: boolean;
+}
+
+function parseArgs(argv: readonly string[]): Args {
+  const a: Args = { changedOnly: false, concurrency: 4, stacks: [], guard: false, allow: false };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const value = (): string => {
+      const v = argv[++i];
+      if (v === undefined || v.startsWith("--")) throw new UsageError(`${arg} needs a value`);
+      return v;
+    };
+    if (arg === "--changed-only") a.changedOnly = true;
+    else if (arg === "--base") a.base = value();
+    else if (arg === "--base-synth") a.baseSynth = value();
+    else if (arg === "--out") a.out = value();
+    else if (arg === "--stack") a.stacks.push(value());
+    else if (arg === "--guard") a.guard = true;
+    else if (arg === "--allow-data-store-destroy") a.allow = true;
+    else if (arg === "--concurrency") {
+      a.concurrency = Number(value());
+      if (!Number.isInteger(a.concurrency) || a.concurrency < 1) {
+        throw new UsageError("--concurrency must be a whole number of at least 1");
+      }
+    } else throw new UsageError(`unknown option ${arg}; see the comment at the top of scripts/plan.ts`);
+  }
+  if (a.baseSynth && !a.changedOnly) {
+    throw new UsageError("--base-synth only makes sense with --changed-only");
+  }
+  return a;
+}
+
+function refExists(ref: string): boolean {
+  try {
+    execFileSync("git", ["rev-parse", "--verify", "--quiet", `${ref}^{commit}`], { stdio: "pipe" });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The base ref: --base, else the pull request's base branch, else origin/main, else main. */
+export function defaultBase(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const candidates = [
+    env.GITHUB_BASE_REF ? `origin/${env.GITHUB_BASE_REF}` : undefined,
+    "origin/main",
+    "main",
+  ];
+  return candidates.find((c): c is string => c !== undefined && refExists(c));
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  const args = parseArgs(argv);
+  const configFile = configFileFromEnv();
+  const config = loadAccountConfig(configFile);
+  const env = args.allow ? { ...process.env, [ALLOW_DATA_STORE_DESTROY_ENV]: "true" } : process.env;
+  const log = (l: string) => console.error(l);
+  const prepared = await prepareTarget(config, env, log);
+  const base = args.base ?? (args.changedOnly && !args.baseSynth ? defaultBase(env) : undefined);
+  if (args.changedOnly && !args.baseSynth && !base) {
+    throw new UsageError("--changed-only needs a base: pass --base <ref> (no origin/main or main here)");
+  }
+  const outDir = path.resolve(args.out ?? path.join(localDir(env), "plan"));
+  const run = await planLanding({
+    config,
+    configFile,
+    target: prepared.target,
+    outDir,
+    env: prepared.env,
+    concurrency: args.concurrency,
+    ...(args.changedOnly
+      ? { changedOnly: args.baseSynth ? { baseSynthDir: args.baseSynth } : { baseRef: base } }
+      : {}),
+    ...(base ? { previousRef: base } : {}),
+    localStateDir: prepared.localStateDir,
+    ...(args.stacks.length ? { only: args.stacks } : {}),
+    log,
+  });
+  console.log(run.markdown);
+  const rel = path.relative(process.cwd(), outDir) || outDir;
+  console.error(
+    `\nwrote ${rel}/summary.md, summary.json, stacks.json and ${run.manifest.stacks.length} saved plan(s) in ${rel}/plans`,
+  );
+  let code = 0;
+  if (run.errored.length) {
+    console.error(
+      `\n${run.errored.length} plan(s) errored: ${run.errored.map((e) => e.info.stack).join(", ")}`,
+    );
+    for (const e of run.errored) console.error(`\n${e.info.stack}:\n${e.error}`);
+    code = 1;
+  }
+  if (args.guard || !run.guard.ok) console.error(`\n${run.guard.message}`);
+  if (args.guard && !run.guard.ok) code = 1;
+  return code;
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (e) => {
+      if (e instanceof UsageError) {
+        console.error(`plan: ${e.message}`);
+        process.exit(2);
+      }
+      console.error(
+        e instanceof ConfigError || e instanceof RetirementError
+          ? e.message
+          : `error: ${(e as Error).message}`,
+      );
+      process.exit(1);
+    },
+  );
+}
