@@ -46,6 +46,10 @@ export class Names {
   }
 
   // Monitoring -------------------------------------------------------------------------------
+  get adminAccountId(): string {
+    return this.config.admin.id;
+  }
+
   get centralBusName(): string {
     return `${this.prefix}-central`;
   }
@@ -53,6 +57,77 @@ export class Names {
   get centralBusArn(): string {
     const { homeRegion } = this.config.organization;
     return `arn:aws:events:${homeRegion}:${this.config.admin.id}:event-bus/${this.centralBusName}`;
+  }
+
+  /** KMS-encrypted log group the central bus writes every baseline event to. */
+  get centralEventsLogGroup(): string {
+    return `/${this.prefix}/monitoring/central-events`;
+  }
+
+  get monitoringAlertsTopic(): string {
+    return `${this.prefix}-monitoring-alerts`;
+  }
+
+  get centralDashboard(): string {
+    return `${this.prefix}-baseline-health`;
+  }
+
+  /** Metrics from the central log group's metric filters (failed stack operations, heartbeats). */
+  get baselineMetricsNamespace(): string {
+    return `${this.prefix}/baseline`;
+  }
+
+  /** Metrics of the StackSet operations monitor. */
+  get stackSetMetricsNamespace(): string {
+    return `${this.prefix}/stacksets`;
+  }
+
+  /** The StackSet operations monitor function (admin); also one of the roles the member read role trusts. */
+  get stackSetMonitorFunction(): string {
+    return `${this.prefix}-stackset-monitor`;
+  }
+
+  get stackSetMonitorRole(): string {
+    return `${this.prefix}-stackset-monitor`;
+  }
+
+  /** The service-managed stack set of the baseline (stackset mode). */
+  get baselineStackSet(): string {
+    return `${this.prefix}-monitoring-baseline`;
+  }
+
+  /** Member role that EventBridge assumes to put events on the central bus (only that). */
+  get baselineForwarderRole(): string {
+    return `${this.prefix}-baseline-forwarder`;
+  }
+
+  /** Read-only FinOps role in every member account. */
+  get memberReadOnlyRole(): string {
+    return `${this.prefix}-finops-readonly`;
+  }
+
+  /**
+   * The admin account's roles that may assume a member's read-only role: the FinOps application's
+   * reader and the monitor. Named here so both sides derive them; the trust pins them by ARN.
+   */
+  get memberReadOnlyTrustedRoles(): string[] {
+    return [`${this.prefix}-finops-reader`, this.stackSetMonitorRole].map((n) =>
+      Names.roleArn(this.config.admin.id, n),
+    );
+  }
+
+  /** External id of the member read-only role: a confused-deputy guard derived from the config, not a secret. */
+  get memberReadOnlyExternalId(): string {
+    return `${this.prefix}-${this.config.organization.name}-finops-read`;
+  }
+
+  /** Name of a baseline rule in a member account, e.g. finops-baseline-cloudformation. */
+  baselineRule(kind: string): string {
+    return `${this.prefix}-baseline-${kind}`;
+  }
+
+  get memberDashboard(): string {
+    return `${this.prefix}-baseline`;
   }
 
   /** SSM parameter path of the landing's shared values in an account. */

@@ -1,0 +1,49 @@
+import type { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { Construct } from "constructs";
+import type { AccountConfig } from "../../config/schema";
+import type { Names } from "../naming";
+import { CentralMonitoring } from "./central";
+import { BaselineStackSet } from "./stackset";
+
+export interface AdminMonitoringProps {
+  readonly config: AccountConfig;
+  readonly names: Names;
+  /** Provider of one of the admin's regions: the central bus lives in organization.homeRegion. */
+  readonly provider: (region: string) => AwsProvider;
+  readonly adminRegions: readonly string[];
+}
+
+/** Everything of the monitoring baseline in the delegated-admin account, in either mode. */
+export class AdminMonitoring extends Construct {
+  readonly central: CentralMonitoring;
+  /** Only in stackset mode. */
+  readonly stackSet?: BaselineStackSet;
+
+  constructor(scope: Construct, id: string, props: AdminMonitoringProps) {
+    super(scope, id);
+    const { config, names } = props;
+    const region = config.organization.homeRegion;
+    if (!props.adminRegions.includes(region)) {
+      throw new Error(
+        `admin.regions (${props.adminRegions.join(", ")}) does not include organization.homeRegion ${region}, where the central monitoring bus lives; add ${region} to admin.regions`,
+      );
+    }
+    const provider = props.provider(region);
+    this.central = new CentralMonitoring(this, "central", {
+      names,
+      provider,
+      region,
+      accountId: config.admin.id,
+      logRetentionDays: config.monitoring.logRetentionDays,
+      alertEmail: config.monitoring.alertEmail,
+    });
+    if (config.monitoring.mode === "stackset") {
+      this.stackSet = new BaselineStackSet(this, "stackset", {
+        config,
+        names,
+        provider,
+        organization: this.central.organization,
+      });
+    }
+  }
+}
