@@ -159,6 +159,16 @@ export async function deployLanding(opts: DeployOptions): Promise<DeployRun> {
         `the plan in ${opts.plansDir} has stacks the config no longer has (${missing.join(", ")}); plan again`,
       );
     }
+    // Refuse up front, before anything is applied, when a stack no longer synthesizes to what was
+    // planned and reviewed (the runner checks again right before each apply).
+    const drifted = [...planned]
+      .filter(([stack, p]) => stackJsonHash(outdir, stack) !== p.hash)
+      .map(([s]) => s);
+    if (drifted.length) {
+      throw new Error(
+        `refused: ${drifted.join(", ")} no longer synthesize${drifted.length === 1 ? "s" : ""} to the JSON that was planned in ${opts.plansDir} (the code or the config changed since the plan was reviewed); nothing was applied. Run npm run plan again and review it`,
+      );
+    }
     stacks = all.filter((s) => planned.has(s.stack));
     log(
       `plans      ${stacks.length} saved plan${stacks.length === 1 ? "" : "s"} with changes from ${opts.plansDir}${noChanges.length ? `; ${noChanges.length} without changes not applied` : ""}`,

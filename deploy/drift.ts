@@ -52,6 +52,8 @@ export interface DriftOptions {
   readonly outDir: string;
   /** @default 4 */
   readonly concurrency?: number;
+  /** Extra `terraform plan` arguments, e.g. ["-lock=false"]. */
+  readonly planArgs?: readonly string[];
   readonly log?: (line: string) => void;
 }
 
@@ -110,7 +112,7 @@ export async function checkDrift(opts: DriftOptions): Promise<DriftReport> {
       };
     }
     const planFile = path.join(outDir, "plans", `${info.stack}.tfplan`);
-    const plan = await terraformPlan(dir, opts.env, planFile);
+    const plan = await terraformPlan(dir, opts.env, planFile, [...(opts.planArgs ?? [])]);
     if (plan.code === 1) {
       log(`drift      ${info.stack.padEnd(24)} errored`);
       return {

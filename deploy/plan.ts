@@ -98,6 +98,8 @@ export interface PlanOptions {
   readonly localStateDir: string;
   /** Plan only these stacks (by name). */
   readonly only?: readonly string[];
+  /** Extra `terraform plan` arguments, e.g. ["-lock=false"] for a role that may not write locks. */
+  readonly planArgs?: readonly string[];
   readonly log?: (line: string) => void;
 }
 
@@ -308,7 +310,7 @@ export async function planLanding(opts: PlanOptions): Promise<PlanRun> {
       return { info, hash, status: "errored", error, seconds: seconds() };
     }
     const planFile = path.join(plansDir, `${info.stack}.tfplan`);
-    const plan = await terraformPlan(dir, opts.env, planFile);
+    const plan = await terraformPlan(dir, opts.env, planFile, [...(opts.planArgs ?? [])]);
     if (plan.code === 1) {
       const error = `terraform plan: ${lastLines(plan.stderr || plan.stdout)}`;
       log(`plan       ${info.stack.padEnd(24)} errored (${seconds()} s)`);

@@ -1,5 +1,5 @@
 /**
- * npm run drift [-- --out <dir>] [--json <file>] [--concurrency <n>]
+ * npm run drift [-- --out <dir>] [--json <file>] [--concurrency <n>] [--no-lock]
  *
  * Plans every stack (nothing is applied) and reports the accounts whose stacks drifted: a table on
  * stdout and the JSON report (default <out>/drift.json, out default .local/drift).
@@ -15,8 +15,16 @@ import { localDir } from "../modules/target";
 
 class UsageError extends Error {}
 
-function parseArgs(argv: readonly string[]): { out?: string; json?: string; concurrency: number } {
-  const a: { out?: string; json?: string; concurrency: number } = { concurrency: 4 };
+function parseArgs(argv: readonly string[]): {
+  out?: string;
+  json?: string;
+  concurrency: number;
+  noLock: boolean;
+} {
+  const a: { out?: string; json?: string; concurrency: number; noLock: boolean } = {
+    concurrency: 4,
+    noLock: false,
+  };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const value = (): string => {
@@ -26,6 +34,7 @@ function parseArgs(argv: readonly string[]): { out?: string; json?: string; conc
     };
     if (arg === "--out") a.out = value();
     else if (arg === "--json") a.json = value();
+    else if (arg === "--no-lock") a.noLock = true;
     else if (arg === "--concurrency") {
       a.concurrency = Number(value());
       if (!Number.isInteger(a.concurrency) || a.concurrency < 1) {
@@ -48,6 +57,7 @@ async function main(argv: readonly string[]): Promise<number> {
     env: prepared.env,
     outDir,
     concurrency: args.concurrency,
+    ...(args.noLock ? { planArgs: ["-lock=false"] } : {}),
     log,
   });
   console.log(renderDriftTable(report));

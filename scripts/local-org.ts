@@ -2,9 +2,11 @@ import { rmSync } from "node:fs";
 import * as path from "node:path";
 import { loadAccountConfig } from "../config/load";
 import type { AccountConfig } from "../config/schema";
-import { applyStack, pool, type StackOutcome } from "../deploy/apply";
+import { applyStack, type StackOutcome } from "../deploy/apply";
+import { policyFromConfig } from "../deploy/deploy";
 import { synthLanding } from "../deploy/synth";
 import { terraformEnv } from "../deploy/terraform";
+import { runRollout } from "../deploy/waves";
 import { type BootstrapResult, bootstrapOrganization } from "../emulator/bootstrap-org";
 import { ensureGapFiller, ensureMoto, type LocalService, stopLocalServices } from "../emulator/moto-server";
 import { gapFillerPort, localDir, motoPort, targetFor } from "../modules/target";
@@ -80,10 +82,30 @@ export async function localUp(opts: LocalOptions): Promise<LocalLanding> {
   for (const s of stacks.filter((x) => x.kind !== "member")) {
     outcomes.push(await run(s));
   }
+  // Members roll out as `npm run deploy` does: StackSet semantics from config.rollout (deploy/waves.ts).
   const members = stacks.filter((x) => x.kind === "member");
-  const concurrency = config.rollout.maxConcurrentCount ?? 2;
   if (outcomes.every((o) => o.status !== "failed")) {
-    outcomes.push(...(await pool(members, concurrency, run)));
+    const applied = new Map<string, StackOutcome>();
+    const rollout = await runRollout(members, {
+      policy: policyFromConfig(config),
+      runner: async (unit) => {
+        const o = await run(members.find((m) => m.stack === unit.stack)!);
+        applied.set(unit.stack, o);
+        return { ok: o.status !== "failed", detail: o.error };
+      },
+    });
+    for (const r of rollout.outcomes) {
+      const info = members.find((m) => m.stack === r.unit.stack)!;
+      outcomes.push(
+        applied.get(r.unit.stack) ?? {
+          info,
+          status: "skipped",
+          emulatorNoise: [],
+          seconds: 0,
+          error: r.detail,
+        },
+      );
+    }
   } else {
     for (const m of members) {
       outcomes.push({

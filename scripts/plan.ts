@@ -8,6 +8,7 @@
  *   --out <dir>           output directory (default .local/plan)
  *   --concurrency <n>     plans at once (default 4)
  *   --stack <name>        plan only this stack (repeatable)
+ *   --no-lock             plan with -lock=false (plans never write state; lets a read-only role plan)
  *   --guard               exit 1 when a plan destroys or replaces a data store without opt-in
  *   --allow-data-store-destroy  opt in (same as FINOPS_ALLOW_DATA_STORE_DESTROY=true)
  *
@@ -34,10 +35,18 @@ interface Args {
   stacks: string[];
   guard: boolean;
   allow: boolean;
+  noLock: boolean;
 }
 
 function parseArgs(argv: readonly string[]): Args {
-  const a: Args = { changedOnly: false, concurrency: 4, stacks: [], guard: false, allow: false };
+  const a: Args = {
+    changedOnly: false,
+    concurrency: 4,
+    stacks: [],
+    guard: false,
+    allow: false,
+    noLock: false,
+  };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const value = (): string => {
@@ -51,6 +60,7 @@ function parseArgs(argv: readonly string[]): Args {
     else if (arg === "--out") a.out = value();
     else if (arg === "--stack") a.stacks.push(value());
     else if (arg === "--guard") a.guard = true;
+    else if (arg === "--no-lock") a.noLock = true;
     else if (arg === "--allow-data-store-destroy") a.allow = true;
     else if (arg === "--concurrency") {
       a.concurrency = Number(value());
@@ -108,6 +118,7 @@ async function main(argv: readonly string[]): Promise<number> {
       : {}),
     ...(base ? { previousRef: base } : {}),
     localStateDir: prepared.localStateDir,
+    ...(args.noLock ? { planArgs: ["-lock=false"] } : {}),
     ...(args.stacks.length ? { only: args.stacks } : {}),
     log,
   });
