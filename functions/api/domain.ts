@@ -1,0 +1,232 @@
+/**
+ * The FinOps API's domain: who calls, what they may see, and the records the operations read and
+ * write. Pure types and rules; storage is behind the repository port (repository.ts).
+ */
+
+export const GROUPS = [
+  "Admins",
+  "FinancialAdmins",
+  "BUManagers",
+  "DepartmentManagers",
+  "PortfolioManagers",
+  "ProductManagers",
+] as const;
+export type Group = (typeof GROUPS)[number];
+
+/** Groups whose members see only the budgets they own or manage (and those budgets' accounts). */
+export const SCOPED_GROUPS: readonly Group[] = [
+  "BUManagers",
+  "DepartmentManagers",
+  "PortfolioManagers",
+  "ProductManagers",
+];
+
+/** The authenticated caller, from the JWT the HTTP API's Cognito authorizer verified. */
+export interface Caller {
+  /** Cognito `sub`. */
+  readonly sub: string;
+  /** Cognito username (admin-created users: their email). */
+  readonly username: string;
+  readonly email?: string;
+  readonly groups: readonly Group[];
+}
+
+export const SCOPE_LEVELS = ["businessUnit", "department", "portfolio", "product"] as const;
+export type ScopeLevel = (typeof SCOPE_LEVELS)[number];
+
+/** An annual, calendar-year budget (budgets table: budgetId + year). */
+export interface Budget {
+  readonly budgetId: string;
+  readonly year: number;
+  readonly name: string;
+  /** Amount for the calendar year, USD. */
+  readonly amountUsd: number;
+  /** Username of the accountable owner. */
+  readonly owner: string;
+  /** Further usernames that manage the budget (see its cards and accounts). */
+  readonly managers: readonly string[];
+  /** What the budget covers in the organization's hierarchy. */
+  readonly scope: { readonly level: ScopeLevel; readonly name: string };
+  /** Optimistic-locking counter, incremented by every write. */
+  readonly version: number;
+  readonly updatedAt: string;
+  readonly updatedBy: string;
+}
+
+/** An account of the organization (accounts table, written by account-sync). */
+export interface Account {
+  readonly accountId: string;
+  readonly name?: string;
+  readonly email?: string;
+  readonly status?: string;
+  /** "allocated" when mapped to a budget, "unallocated" otherwise (GSI byAllocationStatus). */
+  readonly allocationStatus: AllocationStatus;
+  /** The budget the account is mapped to now. */
+  readonly budgetId?: string;
+}
+export type AllocationStatus = "allocated" | "unallocated";
+
+/** One entry of an account's mapping history (allocations table: accountId + validFrom). */
+export interface Allocation {
+  readonly accountId: string;
+  /** ISO timestamp from which this entry holds (until the next entry's validFrom). */
+  readonly validFrom: string;
+  /** Absent on an unmapping entry (so the byBudget index stays sparse). */
+  readonly budgetId?: string;
+  readonly changedBy: string;
+  readonly reason?: string;
+}
+
+export interface CardMover {
+  /** "service" or "account". */
+  readonly dimension: "service" | "account";
+  readonly key: string;
+  readonly currentUsd: number;
+  /** The previous period's spend scaled to this period's length (run rate × days). */
+  readonly baselineUsd: number;
+  readonly deltaUsd: number;
+}
+
+export interface CardComment {
+  readonly by: string;
+  readonly at: string;
+  readonly text: string;
+}
+
+/** A spend card (spend-cards table: budgetId + periodId). */
+export interface SpendCard {
+  readonly budgetId: string;
+  readonly periodId: string;
+  readonly year: number;
+  readonly month: string;
+  readonly start: string;
+  readonly end: string;
+  /** True once computed from the closed, invoiced month's CUR. */
+  readonly final: boolean;
+  readonly allowanceUsd: number;
+  readonly spendUsd: number;
+  readonly varianceUsd: number;
+  readonly status: "within" | "over";
+  readonly topMovers: readonly CardMover[];
+  /** Ingestion version of the month the card was computed from. */
+  readonly sourceVersion: string;
+  readonly generatedAt: string;
+  readonly approval?: { readonly by: string; readonly at: string; readonly note?: string };
+  readonly comments?: readonly CardComment[];
+}
+
+export type ChangeStatus = "pending" | "approved" | "rejected" | "expired";
+
+/** A budget change held for approval (budget-changes table: changeId). */
+export interface BudgetChange {
+  readonly changeId: string;
+  readonly budgetId: string;
+  readonly year: number;
+  /** The budget version the change was computed against (applied only if still current). */
+  readonly baseVersion: number;
+  readonly previousAmountUsd: number;
+  readonly changes: BudgetPatch;
+  readonly submittedBy: string;
+  readonly submittedAt: string;
+  readonly reason: string;
+  readonly status: ChangeStatus;
+  readonly executionArn?: string;
+  /** Task token of the waiting workflow step (never returned by the API). */
+  readonly taskToken?: string;
+  readonly decidedBy?: string;
+  readonly decidedAt?: string;
+  readonly decisionNote?: string;
+}
+
+export interface BudgetPatch {
+  readonly name?: string;
+  readonly amountUsd?: number;
+  readonly owner?: string;
+  readonly managers?: readonly string[];
+  readonly scope?: Budget["scope"];
+}
+
+export interface IngestionStatus {
+  readonly billingPeriod: string;
+  readonly version: string;
+  readonly committedAt: string;
+  readonly items: number;
+  readonly manifestKey: string;
+}
+
+export interface SpendRow {
+  readonly accountId: string;
+  readonly service: string;
+  readonly usageDate: string;
+  readonly unblendedCost: number;
+}
+
+export interface DirectoryUser {
+  readonly username: string;
+  readonly email?: string;
+  readonly enabled: boolean;
+  readonly status?: string;
+  readonly groups: readonly Group[];
+}
+
+/** An error the API returns as-is: status and a message naming what is wrong. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly code: string = statusCode(status),
+  ) {
+    super(message);
+    this.name = "ApiError";
+  }
+}
+
+function statusCode(status: number): string {
+  const codes: Record<number, string> = {
+    400: "BadRequest",
+    403: "Forbidden",
+    404: "NotFound",
+    409: "Conflict",
+    422: "Unprocessable",
+  };
+  return codes[status] ?? "Error";
+}
+
+export const forbidden = (message: string) => new ApiError(403, message);
+export const notFound = (message: string) => new ApiError(404, message);
+export const conflict = (message: string) => new ApiError(409, message);
+export const badRequest = (message: string) => new ApiError(400, message);
+
+// Authorization rules ------------------------------------------------------------------------------
+
+export const isAdmin = (c: Caller): boolean => c.groups.includes("Admins");
+export const isFinance = (c: Caller): boolean =>
+  c.groups.includes("Admins") || c.groups.includes("FinancialAdmins");
+export const isScopedManager = (c: Caller): boolean => c.groups.some((g) => SCOPED_GROUPS.includes(g));
+/** Whether the caller belongs to any FinOps group at all. */
+export const isMember = (c: Caller): boolean => c.groups.length > 0;
+
+/** The names a budget may use for a caller: its username and, when different, its email. */
+function identities(c: Caller): string[] {
+  return [c.username, c.email].filter((x): x is string => !!x).map((x) => x.toLowerCase());
+}
+
+/** Whether the caller owns or manages the budget (a scoped manager's scope). */
+export function managesBudget(c: Caller, b: Pick<Budget, "owner" | "managers">): boolean {
+  const me = identities(c);
+  return [b.owner, ...b.managers].some((u) => me.includes(u.toLowerCase()));
+}
+
+/** Whether the caller may read the budget: finance sees all, managers only their own. */
+export function canReadBudget(c: Caller, b: Pick<Budget, "owner" | "managers">): boolean {
+  return isFinance(c) || (isScopedManager(c) && managesBudget(c, b));
+}
+
+export function requireMember(c: Caller): void {
+  if (!isMember(c))
+    throw forbidden(`user ${c.username} is in no FinOps group; an Admin must add them to one (${GROUPS.join(", ")})`);
+}
+
+export function requireFinance(c: Caller, what: string): void {
+  if (!isFinance(c)) throw forbidden(`only Admins and FinancialAdmins may ${what}`);
+}

@@ -1,0 +1,89 @@
+import type {
+  Account,
+  Allocation,
+  Budget,
+  BudgetChange,
+  CardComment,
+  DirectoryUser,
+  IngestionStatus,
+  SpendCard,
+  SpendRow,
+} from "./domain";
+
+/**
+ * The storage port of the API operations. The DynamoDB adapter (dynamo-repository.ts) implements it
+ * on the data platform's tables; unit tests use an in-memory implementation with the same contract.
+ * Writes that can conflict say so with a `ConflictError` (a failed condition), never silently.
+ */
+export interface FinOpsRepository {
+  getAccount(accountId: string): Promise<Account | undefined>;
+  /** Every account, or only those with the given allocation status. */
+  listAccounts(filter?: { allocationStatus?: Account["allocationStatus"] }): Promise<Account[]>;
+  /**
+   * Records a mapping change: appends the history entry and sets the account's current budget
+   * (undefined = unallocated) in one transaction.
+   */
+  recordAllocation(entry: Allocation): Promise<void>;
+  /** An account's mapping history, oldest first. */
+  allocationHistory(accountId: string): Promise<Allocation[]>;
+  /** History entries that mapped an account to the budget, oldest first. */
+  allocationsOfBudget(budgetId: string): Promise<Allocation[]>;
+
+  getBudget(budgetId: string, year: number): Promise<Budget | undefined>;
+  listBudgets(filter?: { year?: number }): Promise<Budget[]>;
+  /** Creates a budget; ConflictError when (budgetId, year) exists. */
+  createBudget(budget: Budget): Promise<void>;
+  /** Replaces a budget if its stored version is `expectedVersion`; ConflictError otherwise. */
+  updateBudget(budget: Budget, expectedVersion: number): Promise<void>;
+
+  /** The committed spend rows of a billing period (YYYY-MM); empty if never ingested. */
+  spendOfMonth(billingPeriod: string): Promise<SpendRow[]>;
+  /** The committed version of every ingested billing period, newest period first. */
+  ingestionStatus(): Promise<IngestionStatus[]>;
+
+  getCard(budgetId: string, periodId: string): Promise<SpendCard | undefined>;
+  listCards(filter: { budgetIds?: readonly string[]; periodId?: string }): Promise<SpendCard[]>;
+  setCardApproval(budgetId: string, periodId: string, approval: NonNullable<SpendCard["approval"]>): Promise<void>;
+  addCardComment(budgetId: string, periodId: string, comment: CardComment): Promise<void>;
+
+  putBudgetChange(change: BudgetChange): Promise<void>;
+  getBudgetChange(changeId: string): Promise<BudgetChange | undefined>;
+  listBudgetChanges(filter?: { status?: BudgetChange["status"] }): Promise<BudgetChange[]>;
+  /** Sets a pending change's outcome; ConflictError if it is no longer pending. */
+  decideBudgetChange(
+    changeId: string,
+    outcome: Pick<BudgetChange, "status" | "decidedBy" | "decidedAt" | "decisionNote">,
+  ): Promise<void>;
+}
+
+/** The user directory (the Cognito user pool). */
+export interface UserDirectory {
+  listUsers(): Promise<DirectoryUser[]>;
+}
+
+/** The approval workflow (Step Functions): starts executions and completes their waiting step. */
+export interface ApprovalWorkflow {
+  /** Starts the workflow for a stored change; returns the execution ARN. */
+  start(change: { changeId: string }): Promise<string>;
+  /** Completes the waiting "await decision" step with the FinancialAdmin's decision. */
+  complete(taskToken: string, decision: { decision: "approve" | "reject"; by: string; note?: string }): Promise<void>;
+}
+
+/** A conditional write lost against a concurrent or existing record. */
+export class ConflictError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ConflictError";
+  }
+}
+
+/** Everything the operations depend on; handler.ts builds it once per container. */
+export interface ApiDeps {
+  readonly repo: FinOpsRepository;
+  readonly users: UserDirectory;
+  readonly approvals: ApprovalWorkflow;
+  /** Budget amount changes whose absolute size exceeds this go through approval, USD. */
+  readonly approvalThresholdUsd: number;
+  readonly now: () => Date;
+  readonly newId: () => string;
+}

@@ -1,0 +1,214 @@
+/**
+ * The API's routes: one table, used by the handler to dispatch and by the Terraform module
+ * (modules/app/http-api.ts) to create exactly these routes, each with the JWT authorizer.
+ */
+import { z } from "zod";
+import { ApiError, type Caller, GROUPS, type Group } from "./domain";
+import * as op from "./operations";
+import type { ApiDeps } from "./repository";
+import {
+  accountIdSchema,
+  approveCardBody,
+  budgetIdSchema,
+  commentCardBody,
+  createBudgetBody,
+  decisionBody,
+  listAccountsQuery,
+  listBudgetsQuery,
+  listCardsQuery,
+  listChangesQuery,
+  mapAccountBody,
+  parseOr400,
+  periodIdSchema,
+  spendQuery,
+  unmapAccountBody,
+  updateBudgetBody,
+} from "./schemas";
+
+export interface ApiRequest {
+  /** "METHOD /path/{param}", as API Gateway's routeKey. */
+  readonly routeKey: string;
+  readonly pathParameters: Readonly<Record<string, string | undefined>>;
+  readonly query: Readonly<Record<string, string | undefined>>;
+  /** Raw body text (already base64-decoded); undefined when absent. */
+  readonly body: string | undefined;
+  readonly caller: Caller;
+}
+
+export interface ApiResponse {
+  readonly status: number;
+  readonly body: unknown;
+}
+
+interface Route {
+  readonly routeKey: string;
+  readonly summary: string;
+  run(deps: ApiDeps, req: ApiRequest): Promise<op.Result>;
+}
+
+const yearParam = z.coerce.number().int().min(2000).max(2100);
+const changeIdParam = z.string().regex(/^[A-Za-z0-9-]{8,64}$/, { error: "must be a change id" });
+
+function param<S extends z.ZodType>(req: ApiRequest, name: string, schema: S): z.output<S> {
+  return parseOr400(z.strictObject({ [name]: schema }), { [name]: req.pathParameters[name] }, "path")[name];
+}
+
+function json(req: ApiRequest): unknown {
+  if (req.body === undefined || req.body.trim() === "") return {};
+  try {
+    return JSON.parse(req.body);
+  } catch {
+    throw new ApiError(400, "invalid body: not JSON; send a JSON object with content-type application/json");
+  }
+}
+
+function query(req: ApiRequest): Record<string, string> {
+  return Object.fromEntries(Object.entries(req.query).filter((e): e is [string, string] => e[1] !== undefined));
+}
+
+export const ROUTES: readonly Route[] = [
+  {
+    routeKey: "GET /accounts",
+    summary: "List accounts in scope (?unallocated=true: accounts in no budget, finance only)",
+    run: (d, r) => op.listAccounts(d, r.caller, parseOr400(listAccountsQuery, query(r), "query")),
+  },
+  {
+    routeKey: "GET /accounts/{accountId}/allocations",
+    summary: "An account's budget mapping history",
+    run: (d, r) => op.accountHistory(d, r.caller, param(r, "accountId", accountIdSchema)),
+  },
+  {
+    routeKey: "PUT /accounts/{accountId}/budget",
+    summary: "Map an account to a budget (recorded in its history)",
+    run: (d, r) =>
+      op.mapAccount(d, r.caller, param(r, "accountId", accountIdSchema), parseOr400(mapAccountBody, json(r), "body")),
+  },
+  {
+    routeKey: "DELETE /accounts/{accountId}/budget",
+    summary: "Unmap an account from its budget (recorded in its history)",
+    run: (d, r) =>
+      op.unmapAccount(d, r.caller, param(r, "accountId", accountIdSchema), parseOr400(unmapAccountBody, json(r), "body")),
+  },
+  {
+    routeKey: "GET /budgets",
+    summary: "List budgets in scope (?year=YYYY)",
+    run: (d, r) => op.listBudgets(d, r.caller, parseOr400(listBudgetsQuery, query(r), "query")),
+  },
+  {
+    routeKey: "POST /budgets",
+    summary: "Create an annual calendar-year budget",
+    run: (d, r) => op.createBudget(d, r.caller, parseOr400(createBudgetBody, json(r), "body")),
+  },
+  {
+    routeKey: "GET /budgets/{budgetId}/{year}",
+    summary: "One budget",
+    run: (d, r) =>
+      op.getBudget(d, r.caller, param(r, "budgetId", budgetIdSchema), param(r, "year", yearParam)),
+  },
+  {
+    routeKey: "PATCH /budgets/{budgetId}/{year}",
+    summary: "Change a budget; amount changes above the threshold go to approval (202)",
+    run: (d, r) =>
+      op.updateBudget(
+        d,
+        r.caller,
+        param(r, "budgetId", budgetIdSchema),
+        param(r, "year", yearParam),
+        parseOr400(updateBudgetBody, json(r), "body"),
+      ),
+  },
+  {
+    routeKey: "GET /spend",
+    summary: "Spend of a month or period grouped by budget, account, service or day",
+    run: (d, r) => op.spend(d, r.caller, parseOr400(spendQuery, query(r), "query")),
+  },
+  {
+    routeKey: "GET /spend-cards",
+    summary: "Spend cards in scope (?budgetId=&period=)",
+    run: (d, r) => op.listCards(d, r.caller, parseOr400(listCardsQuery, query(r), "query")),
+  },
+  {
+    routeKey: "POST /spend-cards/{budgetId}/{periodId}/approval",
+    summary: "Approve a spend card",
+    run: (d, r) =>
+      op.approveCard(
+        d,
+        r.caller,
+        param(r, "budgetId", budgetIdSchema),
+        param(r, "periodId", periodIdSchema),
+        parseOr400(approveCardBody, json(r), "body"),
+      ),
+  },
+  {
+    routeKey: "POST /spend-cards/{budgetId}/{periodId}/comments",
+    summary: "Comment a spend card",
+    run: (d, r) =>
+      op.commentCard(
+        d,
+        r.caller,
+        param(r, "budgetId", budgetIdSchema),
+        param(r, "periodId", periodIdSchema),
+        parseOr400(commentCardBody, json(r), "body"),
+      ),
+  },
+  {
+    routeKey: "GET /approvals",
+    summary: "Budget changes (?status=pending)",
+    run: (d, r) => op.listBudgetChanges(d, r.caller, parseOr400(listChangesQuery, query(r), "query")),
+  },
+  {
+    routeKey: "POST /approvals/{changeId}/decision",
+    summary: "Approve or reject a budget change (FinancialAdmins, not the submitter)",
+    run: (d, r) =>
+      op.decideBudgetChange(d, r.caller, param(r, "changeId", changeIdParam), parseOr400(decisionBody, json(r), "body")),
+  },
+  {
+    routeKey: "GET /ingestion",
+    summary: "Last CUR processed and the committed version of each billing period",
+    run: (d, r) => op.ingestionStatus(d, r.caller),
+  },
+  {
+    routeKey: "GET /users",
+    summary: "Users, their groups and their budget scope (Admins only)",
+    run: (d, r) => op.listUsers(d, r.caller),
+  },
+];
+
+/** The route keys, for the Terraform module. */
+export const ROUTE_KEYS: readonly string[] = ROUTES.map((r) => r.routeKey);
+
+const byKey = new Map(ROUTES.map((r) => [r.routeKey, r]));
+
+/** Dispatches one request; ApiErrors become their status, anything else propagates (500 in the handler). */
+export async function route(deps: ApiDeps, req: ApiRequest): Promise<ApiResponse> {
+  const r = byKey.get(req.routeKey);
+  if (!r) return { status: 404, body: { error: "NotFound", message: `no route ${req.routeKey}` } };
+  try {
+    return await r.run(deps, req);
+  } catch (e) {
+    if (e instanceof ApiError) return { status: e.status, body: { error: e.code, message: e.message } };
+    throw e;
+  }
+}
+
+/**
+ * The caller from verified JWT claims. HTTP API passes array claims as "[a b]" strings; both that
+ * and real arrays are accepted. Unknown group names are ignored (they grant nothing).
+ */
+export function callerFromClaims(claims: Readonly<Record<string, unknown>>): Caller {
+  const sub = typeof claims.sub === "string" ? claims.sub : "";
+  const username = String(claims["cognito:username"] ?? claims.username ?? "");
+  if (!sub || !username) throw new ApiError(401, "the token has no sub or username claim");
+  const raw = claims["cognito:groups"];
+  const list = Array.isArray(raw)
+    ? raw.map(String)
+    : typeof raw === "string"
+      ? raw
+          .replace(/^\[|\]$/g, "")
+          .split(/[\s,]+/)
+          .filter(Boolean)
+      : [];
+  const groups = list.filter((g): g is Group => (GROUPS as readonly string[]).includes(g));
+  const email = typeof claims.email === "string" ? claims.email : undefined;
+  return { sub, username, ...(email ? { email } : {}), groups };
+}
