@@ -16,6 +16,35 @@ export const RESOURCE_WILDCARD_ALLOWLIST: readonly WildcardAllowance[] = [
     action: "cloudwatch:PutMetricData",
     reason: "CloudWatch metrics have no resource ARNs; scope with the cloudwatch:namespace condition instead",
   },
+  // Payer read role (modules/payer/payer-read-role.ts): reads of the payer's own billing data.
+  {
+    action: "ce:GetCostAndUsage",
+    reason: "Cost Explorer queries the caller's billing data; the action has no resource type to scope it to",
+  },
+  {
+    action: "ce:GetCostForecast",
+    reason: "Cost Explorer forecasts the caller's billing data; the action has no resource type to scope it to",
+  },
+  {
+    action: "organizations:DescribeOrganization",
+    reason: "Organizations defines no resource type for DescribeOrganization (the caller's own organization)",
+  },
+  {
+    action: "organizations:ListAccounts",
+    reason: "Organizations defines no resource type for ListAccounts (all accounts of the caller's organization)",
+  },
+  {
+    action: "organizations:ListRoots",
+    reason: "Organizations defines no resource type for ListRoots",
+  },
+  {
+    action: "bcm-data-exports:ListExports",
+    reason: "Data Exports defines no resource type for ListExports (GetExport is scoped to the payer's exports)",
+  },
+  {
+    action: "cur:DescribeReportDefinitions",
+    reason: "The CUR API defines no resource type for DescribeReportDefinitions (legacy report definitions of the caller)",
+  },
 ];
 
 const allowed = new Set(RESOURCE_WILDCARD_ALLOWLIST.map((a) => a.action.toLowerCase()));
