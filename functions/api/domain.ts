@@ -58,7 +58,8 @@ export interface Account {
   readonly accountId: string;
   readonly name?: string;
   readonly email?: string;
-  readonly status?: string;
+  /** ACTIVE, SUSPENDED, REMOVED (account-sync). */
+  readonly orgStatus?: string;
   /** "allocated" when mapped to a budget, "unallocated" otherwise (GSI byAllocationStatus). */
   readonly allocationStatus: AllocationStatus;
   /** The budget the account is mapped to now. */
@@ -224,7 +225,9 @@ export function canReadBudget(c: Caller, b: Pick<Budget, "owner" | "managers">):
 
 export function requireMember(c: Caller): void {
   if (!isMember(c))
-    throw forbidden(`user ${c.username} is in no FinOps group; an Admin must add them to one (${GROUPS.join(", ")})`);
+    throw forbidden(
+      `user ${c.username} is in no FinOps group; an Admin must add them to one (${GROUPS.join(", ")})`,
+    );
 }
 
 export function requireFinance(c: Caller, what: string): void {

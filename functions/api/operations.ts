@@ -7,6 +7,8 @@
  *   mapped to those budgets, their spend and their cards; they approve and comment their cards.
  * - A user in no group gets 403 everywhere.
  */
+
+import type { z } from "zod";
 import { periodsOfMonth } from "../shared/period-calendar";
 import {
   type Account,
@@ -27,21 +29,20 @@ import {
   type SpendCard,
 } from "./domain";
 import { type ApiDeps, ConflictError } from "./repository";
-import {
-  type approveCardBody,
-  type commentCardBody,
-  type createBudgetBody,
-  type decisionBody,
-  type listAccountsQuery,
-  type listBudgetsQuery,
-  type listCardsQuery,
-  type listChangesQuery,
-  type mapAccountBody,
-  type spendQuery,
-  type unmapAccountBody,
-  type updateBudgetBody,
+import type {
+  approveCardBody,
+  commentCardBody,
+  createBudgetBody,
+  decisionBody,
+  listAccountsQuery,
+  listBudgetsQuery,
+  listCardsQuery,
+  listChangesQuery,
+  mapAccountBody,
+  spendQuery,
+  unmapAccountBody,
+  updateBudgetBody,
 } from "./schemas";
-import type { z } from "zod";
 
 export interface Result {
   readonly status: number;
@@ -77,7 +78,9 @@ export async function listAccounts(
   const scope = await visibleBudgetIds(deps, caller);
   if (query.unallocated === "true") {
     if (scope !== "all")
-      throw forbidden("only Admins and FinancialAdmins may list unallocated accounts (they are in no budget's scope)");
+      throw forbidden(
+        "only Admins and FinancialAdmins may list unallocated accounts (they are in no budget's scope)",
+      );
     return ok({ accounts: await deps.repo.listAccounts({ allocationStatus: "unallocated" }) });
   }
   const accounts = await deps.repo.listAccounts();
@@ -87,7 +90,9 @@ export async function listAccounts(
 async function existingAccount(deps: ApiDeps, accountId: string): Promise<Account> {
   const account = await deps.repo.getAccount(accountId);
   if (!account)
-    throw notFound(`account ${accountId} is not in the organization's account list (account-sync adds new accounts)`);
+    throw notFound(
+      `account ${accountId} is not in the organization's account list (account-sync adds new accounts)`,
+    );
   return account;
 }
 
@@ -113,7 +118,12 @@ export async function mapAccount(
     ...(body.reason ? { reason: body.reason } : {}),
   };
   await deps.repo.recordAllocation(entry);
-  return ok({ accountId, budgetId: body.budgetId, changed: true, previousBudgetId: account.budgetId ?? null });
+  return ok({
+    accountId,
+    budgetId: body.budgetId,
+    changed: true,
+    previousBudgetId: account.budgetId ?? null,
+  });
 }
 
 export async function unmapAccount(
@@ -161,7 +171,12 @@ async function existingBudget(deps: ApiDeps, budgetId: string, year: number): Pr
   return budget;
 }
 
-export async function getBudget(deps: ApiDeps, caller: Caller, budgetId: string, year: number): Promise<Result> {
+export async function getBudget(
+  deps: ApiDeps,
+  caller: Caller,
+  budgetId: string,
+  year: number,
+): Promise<Result> {
   requireMember(caller);
   const budget = await existingBudget(deps, budgetId, year);
   if (!canReadBudget(caller, budget)) throw forbidden(`budget ${budgetId} is not one you own or manage`);
@@ -185,7 +200,9 @@ export async function createBudget(
     await deps.repo.createBudget(budget);
   } catch (e) {
     if (e instanceof ConflictError)
-      throw conflict(`budget "${body.budgetId}" for ${body.year} exists; change it with PATCH /budgets/${body.budgetId}/${body.year}`);
+      throw conflict(
+        `budget "${body.budgetId}" for ${body.year} exists; change it with PATCH /budgets/${body.budgetId}/${body.year}`,
+      );
     throw e;
   }
   return { status: 201, body: { budget } };
@@ -223,7 +240,9 @@ export async function updateBudget(
   const { reason, ...patch } = body;
   const pending = await deps.repo.listBudgetChanges({ status: "pending" });
   if (pending.some((c) => c.budgetId === budgetId && c.year === year))
-    throw conflict(`budget ${budgetId} ${year} has a change waiting for approval; decide it first (GET /approvals)`);
+    throw conflict(
+      `budget ${budgetId} ${year} has a change waiting for approval; decide it first (GET /approvals)`,
+    );
   const now = deps.now().toISOString();
   if (needsApproval(budget, patch, deps.approvalThresholdUsd)) {
     const change: BudgetChange = {
@@ -253,7 +272,8 @@ export async function updateBudget(
   try {
     await deps.repo.updateBudget(updated, budget.version);
   } catch (e) {
-    if (e instanceof ConflictError) throw conflict(`budget ${budgetId} ${year} changed meanwhile; read it again and retry`);
+    if (e instanceof ConflictError)
+      throw conflict(`budget ${budgetId} ${year} changed meanwhile; read it again and retry`);
     throw e;
   }
   return ok({ budget: updated });
@@ -285,14 +305,18 @@ export async function decideBudgetChange(
   body: z.output<typeof decisionBody>,
 ): Promise<Result> {
   requireMember(caller);
-  if (!caller.groups.includes("FinancialAdmins")) throw forbidden("only FinancialAdmins may approve or reject budget changes");
+  if (!caller.groups.includes("FinancialAdmins"))
+    throw forbidden("only FinancialAdmins may approve or reject budget changes");
   const change = await deps.repo.getBudgetChange(changeId);
   if (!change) throw notFound(`no budget change ${changeId}`);
   if (change.submittedBy.toLowerCase() === caller.username.toLowerCase())
     throw forbidden("you submitted this change; another FinancialAdmin must decide it");
   if (change.status !== "pending") throw conflict(`change ${changeId} is already ${change.status}`);
   if (!change.taskToken)
-    throw new ApiError(409, `change ${changeId} has not reached the approval step yet; retry in a few seconds`);
+    throw new ApiError(
+      409,
+      `change ${changeId} has not reached the approval step yet; retry in a few seconds`,
+    );
   const outcome = {
     status: body.decision === "approve" ? ("approved" as const) : ("rejected" as const),
     decidedBy: caller.username,
@@ -316,7 +340,10 @@ export async function decideBudgetChange(
 // Spend ---------------------------------------------------------------------------------------------
 
 /** The budget an account was mapped to at the end of a usage day, from its history (oldest first). */
-export function budgetAt(history: readonly { validFrom: string; budgetId?: string }[], day: string): string | undefined {
+export function budgetAt(
+  history: readonly { validFrom: string; budgetId?: string }[],
+  day: string,
+): string | undefined {
   const endOfDay = `${day}T23:59:59.999Z`;
   let current: string | undefined;
   for (const h of history) {
@@ -326,11 +353,16 @@ export function budgetAt(history: readonly { validFrom: string; budgetId?: strin
   return current;
 }
 
-export async function spend(deps: ApiDeps, caller: Caller, query: z.output<typeof spendQuery>): Promise<Result> {
+export async function spend(
+  deps: ApiDeps,
+  caller: Caller,
+  query: z.output<typeof spendQuery>,
+): Promise<Result> {
   const scope = await visibleBudgetIds(deps, caller);
-  let range = { start: `${query.month}-01`, end: `${query.month}-31` };
+  const month = periodsOfMonth(query.month);
+  let range = { start: month[0]!.start, end: month[month.length - 1]!.end };
   if (query.period) {
-    const period = periodsOfMonth(query.month).find((p) => p.id === query.period);
+    const period = month.find((p) => p.id === query.period);
     if (!period) throw badRequest(`period: ${query.period} is not a period of ${query.month}`);
     range = { start: period.start, end: period.end };
   }
@@ -370,7 +402,7 @@ export async function spend(deps: ApiDeps, caller: Caller, query: z.output<typeo
     month: query.month,
     ...(query.period ? { period: query.period } : {}),
     from: range.start,
-    to: rows.length ? rows.reduce((m, r) => (r.usageDate > m ? r.usageDate : m), range.start) : range.start,
+    to: range.end,
     groupBy: query.groupBy,
     currency: "USD",
     totalUsd: round2(total),
@@ -382,7 +414,11 @@ export async function spend(deps: ApiDeps, caller: Caller, query: z.output<typeo
 
 // Spend cards ---------------------------------------------------------------------------------------
 
-export async function listCards(deps: ApiDeps, caller: Caller, query: z.output<typeof listCardsQuery>): Promise<Result> {
+export async function listCards(
+  deps: ApiDeps,
+  caller: Caller,
+  query: z.output<typeof listCardsQuery>,
+): Promise<Result> {
   const scope = await visibleBudgetIds(deps, caller);
   if (query.budgetId && !visible(scope, query.budgetId))
     throw forbidden(`budget ${query.budgetId} is not one you own or manage`);
@@ -392,10 +428,17 @@ export async function listCards(deps: ApiDeps, caller: Caller, query: z.output<t
     ...(budgetIds ? { budgetIds } : {}),
     ...(query.period ? { periodId: query.period } : {}),
   });
-  return ok({ cards: cards.sort((a, b) => b.periodId.localeCompare(a.periodId) || a.budgetId.localeCompare(b.budgetId)) });
+  return ok({
+    cards: cards.sort((a, b) => b.periodId.localeCompare(a.periodId) || a.budgetId.localeCompare(b.budgetId)),
+  });
 }
 
-async function cardForReview(deps: ApiDeps, caller: Caller, budgetId: string, periodId: string): Promise<SpendCard> {
+async function cardForReview(
+  deps: ApiDeps,
+  caller: Caller,
+  budgetId: string,
+  periodId: string,
+): Promise<SpendCard> {
   const scope = await visibleBudgetIds(deps, caller);
   if (!visible(scope, budgetId)) throw forbidden(`budget ${budgetId} is not one you own or manage`);
   const card = await deps.repo.getCard(budgetId, periodId);
@@ -411,8 +454,13 @@ export async function approveCard(
   body: z.output<typeof approveCardBody>,
 ): Promise<Result> {
   const card = await cardForReview(deps, caller, budgetId, periodId);
-  if (card.approval) throw conflict(`card ${budgetId} ${periodId} was approved by ${card.approval.by} at ${card.approval.at}`);
-  const approval = { by: caller.username, at: deps.now().toISOString(), ...(body.note ? { note: body.note } : {}) };
+  if (card.approval)
+    throw conflict(`card ${budgetId} ${periodId} was approved by ${card.approval.by} at ${card.approval.at}`);
+  const approval = {
+    by: caller.username,
+    at: deps.now().toISOString(),
+    ...(body.note ? { note: body.note } : {}),
+  };
   try {
     await deps.repo.setCardApproval(budgetId, periodId, approval);
   } catch (e) {
@@ -453,13 +501,20 @@ export async function listUsers(deps: ApiDeps, caller: Caller): Promise<Result> 
   const [users, budgets] = await Promise.all([deps.users.listUsers(), deps.repo.listBudgets()]);
   return ok({
     users: users.map((u) => {
-      const asCaller: Caller = { sub: "", username: u.username, ...(u.email ? { email: u.email } : {}), groups: u.groups };
+      const asCaller: Caller = {
+        sub: "",
+        username: u.username,
+        ...(u.email ? { email: u.email } : {}),
+        groups: u.groups,
+      };
       const scope = budgets
         .filter((b) => managesBudget(asCaller, b))
         .map((b) => ({
           budgetId: b.budgetId,
           year: b.year,
-          role: [u.username, u.email].some((x) => x && x.toLowerCase() === b.owner.toLowerCase()) ? "owner" : "manager",
+          role: [u.username, u.email].some((x) => x && x.toLowerCase() === b.owner.toLowerCase())
+            ? "owner"
+            : "manager",
         }));
       return { ...u, seesAllBudgets: isFinance(asCaller), budgets: scope };
     }),

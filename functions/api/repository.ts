@@ -43,7 +43,11 @@ export interface FinOpsRepository {
 
   getCard(budgetId: string, periodId: string): Promise<SpendCard | undefined>;
   listCards(filter: { budgetIds?: readonly string[]; periodId?: string }): Promise<SpendCard[]>;
-  setCardApproval(budgetId: string, periodId: string, approval: NonNullable<SpendCard["approval"]>): Promise<void>;
+  setCardApproval(
+    budgetId: string,
+    periodId: string,
+    approval: NonNullable<SpendCard["approval"]>,
+  ): Promise<void>;
   addCardComment(budgetId: string, periodId: string, comment: CardComment): Promise<void>;
 
   putBudgetChange(change: BudgetChange): Promise<void>;
@@ -66,7 +70,10 @@ export interface ApprovalWorkflow {
   /** Starts the workflow for a stored change; returns the execution ARN. */
   start(change: { changeId: string }): Promise<string>;
   /** Completes the waiting "await decision" step with the FinancialAdmin's decision. */
-  complete(taskToken: string, decision: { decision: "approve" | "reject"; by: string; note?: string }): Promise<void>;
+  complete(
+    taskToken: string,
+    decision: { decision: "approve" | "reject"; by: string; note?: string },
+  ): Promise<void>;
 }
 
 /** A conditional write lost against a concurrent or existing record. */

@@ -50,7 +50,8 @@ const yearParam = z.coerce.number().int().min(2000).max(2100);
 const changeIdParam = z.string().regex(/^[A-Za-z0-9-]{8,64}$/, { error: "must be a change id" });
 
 function param<S extends z.ZodType>(req: ApiRequest, name: string, schema: S): z.output<S> {
-  return parseOr400(z.strictObject({ [name]: schema }), { [name]: req.pathParameters[name] }, "path")[name];
+  const parsed = parseOr400(z.strictObject({ [name]: schema }), { [name]: req.pathParameters[name] }, "path");
+  return parsed[name] as z.output<S>;
 }
 
 function json(req: ApiRequest): unknown {
@@ -63,7 +64,9 @@ function json(req: ApiRequest): unknown {
 }
 
 function query(req: ApiRequest): Record<string, string> {
-  return Object.fromEntries(Object.entries(req.query).filter((e): e is [string, string] => e[1] !== undefined));
+  return Object.fromEntries(
+    Object.entries(req.query).filter((e): e is [string, string] => e[1] !== undefined),
+  );
 }
 
 export const ROUTES: readonly Route[] = [
@@ -81,13 +84,23 @@ export const ROUTES: readonly Route[] = [
     routeKey: "PUT /accounts/{accountId}/budget",
     summary: "Map an account to a budget (recorded in its history)",
     run: (d, r) =>
-      op.mapAccount(d, r.caller, param(r, "accountId", accountIdSchema), parseOr400(mapAccountBody, json(r), "body")),
+      op.mapAccount(
+        d,
+        r.caller,
+        param(r, "accountId", accountIdSchema),
+        parseOr400(mapAccountBody, json(r), "body"),
+      ),
   },
   {
     routeKey: "DELETE /accounts/{accountId}/budget",
     summary: "Unmap an account from its budget (recorded in its history)",
     run: (d, r) =>
-      op.unmapAccount(d, r.caller, param(r, "accountId", accountIdSchema), parseOr400(unmapAccountBody, json(r), "body")),
+      op.unmapAccount(
+        d,
+        r.caller,
+        param(r, "accountId", accountIdSchema),
+        parseOr400(unmapAccountBody, json(r), "body"),
+      ),
   },
   {
     routeKey: "GET /budgets",
@@ -160,7 +173,12 @@ export const ROUTES: readonly Route[] = [
     routeKey: "POST /approvals/{changeId}/decision",
     summary: "Approve or reject a budget change (FinancialAdmins, not the submitter)",
     run: (d, r) =>
-      op.decideBudgetChange(d, r.caller, param(r, "changeId", changeIdParam), parseOr400(decisionBody, json(r), "body")),
+      op.decideBudgetChange(
+        d,
+        r.caller,
+        param(r, "changeId", changeIdParam),
+        parseOr400(decisionBody, json(r), "body"),
+      ),
   },
   {
     routeKey: "GET /ingestion",

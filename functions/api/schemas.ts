@@ -6,11 +6,9 @@ import { z } from "zod";
 import { formatIssues } from "../shared/cost-explorer-params";
 import { badRequest, SCOPE_LEVELS } from "./domain";
 
-export const budgetIdSchema = z
-  .string({ error: "must be a string" })
-  .regex(/^[a-z0-9][a-z0-9-]{1,62}$/, {
-    error: "must be 2-63 lowercase letters, digits or hyphens, starting with a letter or digit",
-  });
+export const budgetIdSchema = z.string({ error: "must be a string" }).regex(/^[a-z0-9][a-z0-9-]{1,62}$/, {
+  error: "must be 2-63 lowercase letters, digits or hyphens, starting with a letter or digit",
+});
 
 export const accountIdSchema = z.string({ error: "must be a string" }).regex(/^\d{12}$/, {
   error: "must be a 12-digit AWS account id",
@@ -45,7 +43,10 @@ const scope = z.strictObject({
     .max(100, { error: "must be at most 100 characters" }),
 });
 
-const note = z.string({ error: "must be a string" }).trim().max(1000, { error: "must be at most 1000 characters" });
+const note = z
+  .string({ error: "must be a string" })
+  .trim()
+  .max(1000, { error: "must be at most 1000 characters" });
 
 export const createBudgetBody = z.strictObject({
   budgetId: budgetIdSchema,
@@ -101,7 +102,9 @@ export const decisionBody = z.strictObject({
   note: note.optional(),
 });
 
-const month = z.string({ error: 'must be a month YYYY-MM, e.g. "2026-01"' }).regex(/^\d{4}-(0[1-9]|1[0-2])$/, { error: 'must be a month YYYY-MM, e.g. "2026-01"' });
+const month = z
+  .string({ error: 'must be a month YYYY-MM, e.g. "2026-01"' })
+  .regex(/^\d{4}-(0[1-9]|1[0-2])$/, { error: 'must be a month YYYY-MM, e.g. "2026-01"' });
 export const periodIdSchema = z
   .string({ error: 'must be a period id YYYY-MM-Pn, e.g. "2026-01-P2"' })
   .regex(/^\d{4}-(0[1-9]|1[0-2])-P[1-6]$/, { error: 'must be a period id YYYY-MM-Pn, e.g. "2026-01-P2"' });
@@ -116,7 +119,9 @@ export const SPEND_GROUP_BYS = ["budget", "account", "service", "day"] as const;
 export const spendQuery = z.strictObject({
   month,
   period: periodIdSchema.optional(),
-  groupBy: z.enum(SPEND_GROUP_BYS, { error: `must be one of ${SPEND_GROUP_BYS.join(", ")}` }).default("budget"),
+  groupBy: z
+    .enum(SPEND_GROUP_BYS, { error: `must be one of ${SPEND_GROUP_BYS.join(", ")}` })
+    .default("budget"),
   budgetId: budgetIdSchema.optional(),
   accountId: accountIdSchema.optional(),
 });
@@ -127,7 +132,9 @@ export const listCardsQuery = z.strictObject({
 });
 
 export const listChangesQuery = z.strictObject({
-  status: z.enum(["pending", "approved", "rejected", "expired"], { error: "must be a change status" }).optional(),
+  status: z
+    .enum(["pending", "approved", "rejected", "expired"], { error: "must be a change status" })
+    .optional(),
 });
 
 /** Parses input with a schema or throws a 400 naming every bad field. */

@@ -118,7 +118,7 @@ export class MemoryRepository implements FinOpsRepository {
     outcome: Pick<BudgetChange, "status" | "decidedBy" | "decidedAt" | "decisionNote">,
   ) {
     const c = this.changes.get(id);
-    if (!c || c.status !== "pending") throw new ConflictError("decided");
+    if (c?.status !== "pending") throw new ConflictError("decided");
     this.changes.set(id, { ...c, ...outcome });
   }
 }
@@ -169,13 +169,28 @@ export function fixture(): { deps: ApiDeps; repo: MemoryRepository; workflow: Re
   repo.budgets.set("logistics#2026", budget("logistics", "bu-logistics@example.com"));
   const accounts: Account[] = [
     { accountId: "111111111111", name: "retail-web", allocationStatus: "allocated", budgetId: "retail" },
-    { accountId: "222222222222", name: "logistics-core", allocationStatus: "allocated", budgetId: "logistics" },
+    {
+      accountId: "222222222222",
+      name: "logistics-core",
+      allocationStatus: "allocated",
+      budgetId: "logistics",
+    },
     { accountId: "333333333333", name: "sandbox", allocationStatus: "unallocated" },
   ];
   for (const a of accounts) repo.accounts.set(a.accountId, a);
   repo.allocations.push(
-    { accountId: "111111111111", validFrom: "2026-01-01T00:00:00.000Z", budgetId: "retail", changedBy: "fin" },
-    { accountId: "222222222222", validFrom: "2026-01-01T00:00:00.000Z", budgetId: "logistics", changedBy: "fin" },
+    {
+      accountId: "111111111111",
+      validFrom: "2026-01-01T00:00:00.000Z",
+      budgetId: "retail",
+      changedBy: "fin",
+    },
+    {
+      accountId: "222222222222",
+      validFrom: "2026-01-01T00:00:00.000Z",
+      budgetId: "logistics",
+      changedBy: "fin",
+    },
   );
   repo.spend.set("2026-03", [
     { accountId: "111111111111", service: "AmazonEC2", usageDate: "2026-03-01", unblendedCost: 100 },
@@ -219,7 +234,12 @@ export function fixture(): { deps: ApiDeps; repo: MemoryRepository; workflow: Re
     repo,
     users: new MemoryDirectory([
       { username: "admin@example.com", email: "admin@example.com", enabled: true, groups: ["Admins"] },
-      { username: "bu-retail@example.com", email: "bu-retail@example.com", enabled: true, groups: ["BUManagers"] },
+      {
+        username: "bu-retail@example.com",
+        email: "bu-retail@example.com",
+        enabled: true,
+        groups: ["BUManagers"],
+      },
     ]),
     approvals: workflow,
     approvalThresholdUsd: 10_000,

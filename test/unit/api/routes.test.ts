@@ -21,7 +21,12 @@ function call(
     caller: c,
     pathParameters: opts.path ?? {},
     query: opts.query ?? {},
-    body: opts.body === undefined ? undefined : typeof opts.body === "string" ? opts.body : JSON.stringify(opts.body),
+    body:
+      opts.body === undefined
+        ? undefined
+        : typeof opts.body === "string"
+          ? opts.body
+          : JSON.stringify(opts.body),
   });
 }
 
@@ -40,12 +45,25 @@ describe("the route table", () => {
   it.each(ROUTE_KEYS)("refuses %s to a user in no FinOps group", async (routeKey) => {
     const { deps } = fixture();
     const res = await call(deps, nobody, routeKey, {
-      path: { accountId: "111111111111", budgetId: "retail", year: "2026", periodId: "2026-03-P1", changeId: "change-0001" },
+      path: {
+        accountId: "111111111111",
+        budgetId: "retail",
+        year: "2026",
+        periodId: "2026-03-P1",
+        changeId: "change-0001",
+      },
       query: routeKey === "GET /spend" ? { month: "2026-03" } : {},
       body: routeKey.includes("decision")
         ? { decision: "approve" }
         : routeKey.startsWith("POST /budgets")
-          ? { budgetId: "x1", year: 2026, name: "x", amountUsd: 1, owner: "o", scope: { level: "product", name: "p" } }
+          ? {
+              budgetId: "x1",
+              year: 2026,
+              name: "x",
+              amountUsd: 1,
+              owner: "o",
+              scope: { level: "product", name: "p" },
+            }
           : routeKey.startsWith("PATCH")
             ? { amountUsd: 1, reason: "why not" }
             : routeKey.endsWith("comments")
@@ -96,7 +114,9 @@ describe("GET /accounts", () => {
     const { deps } = fixture();
     const res = await call(deps, fin, "GET /accounts", { query: { unallocated: "yes" } });
     expect(res.status).toBe(400);
-    expect((res.body as { message: string }).message).toBe('invalid query: unallocated: must be "true" or "false"');
+    expect((res.body as { message: string }).message).toBe(
+      'invalid query: unallocated: must be "true" or "false"',
+    );
   });
 
   it("rejects an unknown query parameter", async () => {
@@ -118,8 +138,13 @@ describe("PUT/DELETE /accounts/{accountId}/budget and the history", () => {
       status: 200,
       body: { accountId: "333333333333", budgetId: "retail", changed: true, previousBudgetId: null },
     });
-    expect(repo.accounts.get("333333333333")).toMatchObject({ allocationStatus: "allocated", budgetId: "retail" });
-    const hist = await call(deps, fin, "GET /accounts/{accountId}/allocations", { path: { accountId: "333333333333" } });
+    expect(repo.accounts.get("333333333333")).toMatchObject({
+      allocationStatus: "allocated",
+      budgetId: "retail",
+    });
+    const hist = await call(deps, fin, "GET /accounts/{accountId}/allocations", {
+      path: { accountId: "333333333333" },
+    });
     expect((hist.body as { history: unknown[] }).history).toEqual([
       {
         accountId: "333333333333",
@@ -133,7 +158,9 @@ describe("PUT/DELETE /accounts/{accountId}/budget and the history", () => {
 
   it("unmaps an account, keeping the earlier mapping in its history", async () => {
     const { deps, repo } = fixture();
-    const res = await call(deps, admin, "DELETE /accounts/{accountId}/budget", { path: { accountId: "111111111111" } });
+    const res = await call(deps, admin, "DELETE /accounts/{accountId}/budget", {
+      path: { accountId: "111111111111" },
+    });
     expect(res.body).toEqual({ accountId: "111111111111", changed: true, previousBudgetId: "retail" });
     expect(repo.accounts.get("111111111111")).toEqual({
       accountId: "111111111111",
@@ -172,7 +199,10 @@ describe("PUT/DELETE /accounts/{accountId}/budget and the history", () => {
     [{ budgetId: "retail", extra: 1 }, 'invalid body: input: Unrecognized key: "extra"'],
   ])("rejects the mapping body %j naming the field", async (body, message) => {
     const { deps } = fixture();
-    const res = await call(deps, fin, "PUT /accounts/{accountId}/budget", { path: { accountId: "333333333333" }, body });
+    const res = await call(deps, fin, "PUT /accounts/{accountId}/budget", {
+      path: { accountId: "333333333333" },
+      body,
+    });
     expect(res.status).toBe(400);
     expect((res.body as { message: string }).message).toContain(message);
   });
@@ -261,7 +291,10 @@ describe("budgets", () => {
     [{ amountUsd: "100" }, "amountUsd: must be a number (USD)"],
     [{ amountUsd: 10.123 }, "amountUsd: must have at most 2 decimals"],
     [{ year: 1999 }, "year: must be 2000 or later"],
-    [{ scope: { level: "team", name: "x" } }, "scope.level: must be one of businessUnit, department, portfolio, product"],
+    [
+      { scope: { level: "team", name: "x" } },
+      "scope.level: must be one of businessUnit, department, portfolio, product",
+    ],
     [{ owner: "" }, "owner: must not be empty"],
   ])("rejects a budget with %j naming the field", async (patch, message) => {
     const { deps } = fixture();
@@ -275,7 +308,9 @@ describe("budgets", () => {
     const f = await call(deps, fin, "GET /budgets");
     expect((f.body as { budgets: unknown[] }).budgets).toHaveLength(2);
     const b = await call(deps, buRetail, "GET /budgets");
-    expect((b.body as { budgets: { budgetId: string }[] }).budgets.map((x) => x.budgetId)).toEqual(["retail"]);
+    expect((b.body as { budgets: { budgetId: string }[] }).budgets.map((x) => x.budgetId)).toEqual([
+      "retail",
+    ]);
     const y = await call(deps, fin, "GET /budgets", { query: { year: "2027" } });
     expect((y.body as { budgets: unknown[] }).budgets).toEqual([]);
     const bad = await call(deps, fin, "GET /budgets", { query: { year: "next" } });
@@ -284,13 +319,17 @@ describe("budgets", () => {
 
   it("gets one budget for its owner and refuses it to another BU's manager", async () => {
     const { deps } = fixture();
-    const ok = await call(deps, buRetail, "GET /budgets/{budgetId}/{year}", { path: { budgetId: "retail", year: "2026" } });
+    const ok = await call(deps, buRetail, "GET /budgets/{budgetId}/{year}", {
+      path: { budgetId: "retail", year: "2026" },
+    });
     expect(ok.status).toBe(200);
     const no = await call(deps, buRetail, "GET /budgets/{budgetId}/{year}", {
       path: { budgetId: "logistics", year: "2026" },
     });
     expect(no.status).toBe(403);
-    const missing = await call(deps, fin, "GET /budgets/{budgetId}/{year}", { path: { budgetId: "retail", year: "2025" } });
+    const missing = await call(deps, fin, "GET /budgets/{budgetId}/{year}", {
+      path: { budgetId: "retail", year: "2025" },
+    });
     expect(missing.status).toBe(404);
   });
 
@@ -301,7 +340,11 @@ describe("budgets", () => {
       body: { amountUsd: 370_000, managers: ["a@example.com"], reason: "new team" },
     });
     expect(res.status).toBe(200);
-    expect(repo.budgets.get("retail#2026")).toMatchObject({ amountUsd: 370_000, managers: ["a@example.com"], version: 2 });
+    expect(repo.budgets.get("retail#2026")).toMatchObject({
+      amountUsd: 370_000,
+      managers: ["a@example.com"],
+      version: 2,
+    });
     expect(workflow.started).toEqual([]);
   });
 
@@ -387,7 +430,9 @@ describe("approvals", () => {
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ change: { status: "approved", decidedBy: "fin2@example.com" } });
     expect(JSON.stringify(res.body)).not.toContain("token-1");
-    expect(workflow.completed).toEqual([{ taskToken: "token-1", decision: "approve", by: "fin2@example.com" }]);
+    expect(workflow.completed).toEqual([
+      { taskToken: "token-1", decision: "approve", by: "fin2@example.com" },
+    ]);
     expect(repo.changes.get("change-0001")?.status).toBe("approved");
     const again = await call(deps, fin2, "POST /approvals/{changeId}/decision", {
       path: { changeId: "change-0001" },
@@ -425,7 +470,9 @@ describe("approvals", () => {
       path: { changeId: "change-0001" },
       body: { decision: "maybe" },
     });
-    expect((bad.body as { message: string }).message).toBe('invalid body: decision: must be "approve" or "reject"');
+    expect((bad.body as { message: string }).message).toBe(
+      'invalid body: decision: must be "approve" or "reject"',
+    );
     const missing = await call(deps, fin2, "POST /approvals/{changeId}/decision", {
       path: { changeId: "change-9999" },
       body: { decision: "approve" },
@@ -482,7 +529,9 @@ describe("GET /spend", () => {
       budgetId: "logistics",
       changedBy: "fin",
     });
-    const res = await call(deps, fin, "GET /spend", { query: { month: "2026-03", accountId: "111111111111" } });
+    const res = await call(deps, fin, "GET /spend", {
+      query: { month: "2026-03", accountId: "111111111111" },
+    });
     expect(res.body).toMatchObject({
       groups: [
         { key: "retail", amountUsd: 100 },
@@ -493,11 +542,13 @@ describe("GET /spend", () => {
 
   it("refuses another budget or account to a manager", async () => {
     const { deps } = fixture();
-    expect((await call(deps, buRetail, "GET /spend", { query: { month: "2026-03", budgetId: "logistics" } })).status).toBe(
-      403,
-    );
     expect(
-      (await call(deps, buRetail, "GET /spend", { query: { month: "2026-03", accountId: "222222222222" } })).status,
+      (await call(deps, buRetail, "GET /spend", { query: { month: "2026-03", budgetId: "logistics" } }))
+        .status,
+    ).toBe(403);
+    expect(
+      (await call(deps, buRetail, "GET /spend", { query: { month: "2026-03", accountId: "222222222222" } }))
+        .status,
     ).toBe(403);
   });
 
@@ -521,10 +572,12 @@ describe("spend cards", () => {
     expect(((await call(deps, fin, "GET /spend-cards")).body as { cards: unknown[] }).cards).toHaveLength(2);
     const mine = await call(deps, deptWeb, "GET /spend-cards");
     expect((mine.body as { cards: { budgetId: string }[] }).cards.map((c) => c.budgetId)).toEqual(["retail"]);
-    expect(
-      (await call(deps, deptWeb, "GET /spend-cards", { query: { budgetId: "logistics" } })).status,
-    ).toBe(403);
-    expect(((await call(deps, portfolio, "GET /spend-cards")).body as { cards: unknown[] }).cards).toEqual([]);
+    expect((await call(deps, deptWeb, "GET /spend-cards", { query: { budgetId: "logistics" } })).status).toBe(
+      403,
+    );
+    expect(((await call(deps, portfolio, "GET /spend-cards")).body as { cards: unknown[] }).cards).toEqual(
+      [],
+    );
     expect((await call(deps, fin, "GET /spend-cards", { query: { period: "March" } })).status).toBe(400);
   });
 
@@ -541,19 +594,27 @@ describe("spend cards", () => {
       at: "2026-03-10T12:00:00.000Z",
       note: "expected",
     });
-    const again = await call(deps, fin, "POST /spend-cards/{budgetId}/{periodId}/approval", { path, body: {} });
+    const again = await call(deps, fin, "POST /spend-cards/{budgetId}/{periodId}/approval", {
+      path,
+      body: {},
+    });
     expect(again.status).toBe(409);
   });
 
   it("refuses approving or commenting another budget's card", async () => {
     const { deps, repo } = fixture();
     const path = { budgetId: "logistics", periodId: "2026-03-P1" };
-    expect((await call(deps, buRetail, "POST /spend-cards/{budgetId}/{periodId}/approval", { path, body: {} })).status).toBe(
-      403,
-    );
     expect(
-      (await call(deps, buRetail, "POST /spend-cards/{budgetId}/{periodId}/comments", { path, body: { text: "hm" } }))
+      (await call(deps, buRetail, "POST /spend-cards/{budgetId}/{periodId}/approval", { path, body: {} }))
         .status,
+    ).toBe(403);
+    expect(
+      (
+        await call(deps, buRetail, "POST /spend-cards/{budgetId}/{periodId}/comments", {
+          path,
+          body: { text: "hm" },
+        })
+      ).status,
     ).toBe(403);
     expect(repo.cards.get("logistics#2026-03-P1")?.approval).toBeUndefined();
   });
@@ -561,7 +622,10 @@ describe("spend cards", () => {
   it("appends comments in order and answers 404 for a card that does not exist", async () => {
     const { deps, repo } = fixture();
     const path = { budgetId: "retail", periodId: "2026-03-P1" };
-    await call(deps, buRetail, "POST /spend-cards/{budgetId}/{periodId}/comments", { path, body: { text: "EC2 spike" } });
+    await call(deps, buRetail, "POST /spend-cards/{budgetId}/{periodId}/comments", {
+      path,
+      body: { text: "EC2 spike" },
+    });
     const res = await call(deps, fin, "POST /spend-cards/{budgetId}/{periodId}/comments", {
       path,
       body: { text: "  reserved instances next month  " },
@@ -646,7 +710,12 @@ describe("callerFromClaims", () => {
         email: "fin@example.com",
         "cognito:groups": "[FinancialAdmins Hackers]",
       }),
-    ).toEqual({ sub: "abc", username: "fin@example.com", email: "fin@example.com", groups: ["FinancialAdmins"] });
+    ).toEqual({
+      sub: "abc",
+      username: "fin@example.com",
+      email: "fin@example.com",
+      groups: ["FinancialAdmins"],
+    });
   });
 
   it("reads an access token's username and a real array of groups", () => {

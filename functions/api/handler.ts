@@ -1,0 +1,102 @@
+/**
+ * The FinOps API's Lambda entry, behind the HTTP API (payload format 2.0) whose Cognito JWT
+ * authorizer has already verified the token on every route. Clients and environment are set up once
+ * per container; everything else is in router.ts and operations.ts.
+ */
+import { randomUUID } from "node:crypto";
+import { Logger } from "@aws-lambda-powertools/logger";
+import { CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-provider";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { SFNClient } from "@aws-sdk/client-sfn";
+import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
+import { z } from "zod";
+import { readEnv } from "../shared/env";
+import { CognitoDirectory, StepFunctionsWorkflow } from "./adapters";
+import { ApiError } from "./domain";
+import { DynamoRepository } from "./dynamo-repository";
+import type { ApiDeps } from "./repository";
+import { callerFromClaims, route } from "./router";
+
+/** The API function's environment (set by modules/app/api.ts). */
+export const apiEnvSchema = z.object({
+  ACCOUNTS_TABLE: z.string().min(3),
+  BUDGETS_TABLE: z.string().min(3),
+  ALLOCATIONS_TABLE: z.string().min(3),
+  SPEND_TABLE: z.string().min(3),
+  INGESTION_RUNS_TABLE: z.string().min(3),
+  SPEND_CARDS_TABLE: z.string().min(3),
+  BUDGET_CHANGES_TABLE: z.string().min(3),
+  USER_POOL_ID: z.string().min(3),
+  APPROVAL_STATE_MACHINE_ARN: z.string().regex(/^arn:aws[\w-]*:states:/),
+  APPROVAL_THRESHOLD_USD: z.coerce.number().nonnegative(),
+});
+
+export function depsFromEnv(env: z.output<typeof apiEnvSchema>): ApiDeps {
+  const ddb = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
+    marshallOptions: { removeUndefinedValues: true },
+  });
+  return {
+    repo: new DynamoRepository(ddb, {
+      accounts: env.ACCOUNTS_TABLE,
+      budgets: env.BUDGETS_TABLE,
+      allocations: env.ALLOCATIONS_TABLE,
+      spend: env.SPEND_TABLE,
+      ingestionRuns: env.INGESTION_RUNS_TABLE,
+      spendCards: env.SPEND_CARDS_TABLE,
+      budgetChanges: env.BUDGET_CHANGES_TABLE,
+    }),
+    users: new CognitoDirectory(new CognitoIdentityProviderClient({}), env.USER_POOL_ID),
+    approvals: new StepFunctionsWorkflow(new SFNClient({}), env.APPROVAL_STATE_MACHINE_ARN),
+    approvalThresholdUsd: env.APPROVAL_THRESHOLD_USD,
+    now: () => new Date(),
+    newId: () => randomUUID(),
+  };
+}
+
+const logger = new Logger({ serviceName: "finops-api" });
+const deps = depsFromEnv(readEnv(apiEnvSchema));
+
+function respond(status: number, body: unknown): APIGatewayProxyStructuredResultV2 {
+  return {
+    statusCode: status,
+    headers: { "content-type": "application/json", "cache-control": "no-store" },
+    body: JSON.stringify(body),
+  };
+}
+
+export const handler = async (
+  event: APIGatewayProxyEventV2WithJWTAuthorizer,
+): Promise<APIGatewayProxyStructuredResultV2> => {
+  const requestId = event.requestContext?.requestId;
+  try {
+    const caller = callerFromClaims(event.requestContext?.authorizer?.jwt?.claims ?? {});
+    const body =
+      event.body === undefined
+        ? undefined
+        : event.isBase64Encoded
+          ? Buffer.from(event.body, "base64").toString("utf8")
+          : event.body;
+    const res = await route(deps, {
+      routeKey: event.routeKey,
+      pathParameters: event.pathParameters ?? {},
+      query: event.queryStringParameters ?? {},
+      body,
+      caller,
+    });
+    logger.info("request", {
+      routeKey: event.routeKey,
+      status: res.status,
+      user: caller.username,
+      requestId,
+    });
+    return respond(res.status, res.body);
+  } catch (e) {
+    if (e instanceof ApiError) return respond(e.status, { error: e.code, message: e.message });
+    logger.error("request failed", { routeKey: event.routeKey, requestId, error: e as Error });
+    return respond(500, {
+      error: "InternalError",
+      message: `internal error; request id ${requestId ?? "unknown"}`,
+    });
+  }
+};
