@@ -1,5 +1,6 @@
 import type { Construct } from "constructs";
 import { AdminMonitoring } from "../modules/monitoring/admin-monitoring";
+import { dataExportsWriteStatements, replicaAcceptStatements } from "../modules/payer/bucket-policies";
 import { SecureBucket } from "../modules/secure-bucket";
 import { AccountStack, type AccountStackProps } from "./account-stack";
 
@@ -10,9 +11,21 @@ export class AdminStack extends AccountStack {
 
   constructor(scope: Construct, id: string, props: AccountStackProps) {
     super(scope, id, props);
+    const replicaArn = `arn:aws:s3:::${this.names.curReplicaBucket}`;
     this.curReplicaBucket = new SecureBucket(this, "cur-replica-bucket", {
       bucketName: this.names.curReplicaBucket,
       preventDestroy: this.protectDataStores,
+      // Who writes CUR data here (docs/payer.md): the payer's replication role, or in direct
+      // delivery the payer's Data Exports themselves.
+      policyStatements:
+        this.config.cur.delivery === "replication"
+          ? replicaAcceptStatements(
+              replicaArn,
+              this.config.payer.id,
+              this.names.curReplicationRoleName,
+              this.config.cur.s3Prefix,
+            )
+          : dataExportsWriteStatements(replicaArn, this.config.payer.id),
     });
     this.monitoring = new AdminMonitoring(this, "monitoring", {
       config: this.config,

@@ -1,0 +1,71 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { S3Client } from "@aws-sdk/client-s3";
+import type { AccountConfig } from "../../config/schema";
+import { Names } from "../../modules/naming";
+import { clientConfigForAccount } from "../aws-clients";
+import { type DataExportDefinition, listExportDefinitions } from "../data-exports-client";
+import { type CurGroundTruth, curAccountsFromConfig, uploadCurMonth, writeCurMonth } from "./generator";
+
+export interface CurDelivery {
+  readonly export: DataExportDefinition;
+  readonly bucket: string;
+  /** Account whose credentials wrote the objects (the bucket owner, as the service's delivery leaves them). */
+  readonly writtenAs: string;
+  readonly keys: readonly string[];
+  readonly groundTruth: CurGroundTruth;
+}
+
+/**
+ * EMULATION of a Data Exports delivery: reads the payer's CUR 2.0 export definition back from the
+ * (emulated) Data Exports API, generates the month with the sample generator and writes it where
+ * that export points (bucket, prefix, name), owned by the bucket's account.
+ */
+export async function deliverCurMonth(o: {
+  readonly motoEndpoint: string;
+  readonly dataExportsEndpoint: string;
+  readonly config: AccountConfig;
+  readonly billingPeriod: string;
+  readonly seed?: number;
+}): Promise<CurDelivery> {
+  const { config } = o;
+  const names = new Names(config);
+  const payerClient = await clientConfigForAccount(o.motoEndpoint, config.payer.id, config.cur.homeRegion);
+  const exports = await listExportDefinitions(o.dataExportsEndpoint, payerClient);
+  const exp = exports.find((e) => e.Name === config.cur.exportName);
+  if (!exp)
+    throw new Error(
+      `the payer has no Data Export named ${config.cur.exportName} (it has: ${exports.map((e) => e.Name).join(", ") || "none"}); deploy the payer stack first`,
+    );
+  const dest = exp.DestinationConfigurations.S3Destination;
+  const owner = dest.S3Bucket === names.curReplicaBucket ? config.admin.id : config.payer.id;
+  const work = await mkdtemp(join(tmpdir(), "finops-cur-month-"));
+  try {
+    const month = await writeCurMonth({
+      billingPeriod: o.billingPeriod,
+      payer: { id: config.payer.id, name: config.payer.name },
+      accounts: curAccountsFromConfig(config),
+      seed: o.seed ?? 1,
+      granularity:
+        exp.DataQuery.TableConfigurations?.COST_AND_USAGE_REPORT?.TIME_GRANULARITY === "HOURLY"
+          ? "HOURLY"
+          : "DAILY",
+      includeResourceIds:
+        exp.DataQuery.TableConfigurations?.COST_AND_USAGE_REPORT?.INCLUDE_RESOURCES !== "FALSE",
+      exportName: exp.Name,
+      s3Prefix: dest.S3Prefix,
+      bucket: dest.S3Bucket,
+      outDir: work,
+    });
+    const s3 = new S3Client(await clientConfigForAccount(o.motoEndpoint, owner, dest.S3Region));
+    try {
+      const keys = await uploadCurMonth(s3, dest.S3Bucket, month);
+      return { export: exp, bucket: dest.S3Bucket, writtenAs: owner, keys, groundTruth: month.groundTruth };
+    } finally {
+      s3.destroy();
+    }
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+}
