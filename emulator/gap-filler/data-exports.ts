@@ -84,8 +84,14 @@ function validate(e: unknown): ExportDefinition {
 }
 
 function statusOf(s: StoredExport): Record<string, unknown> {
-  const t = s.updatedAt / 1000;
-  return { StatusCode: "HEALTHY", CreatedAt: s.createdAt / 1000, LastUpdatedAt: t, LastRefreshedAt: t };
+  // Data Exports serialises timestamps as ISO 8601 strings (the SDKs refuse epoch numbers here).
+  const t = new Date(s.updatedAt).toISOString();
+  return {
+    StatusCode: "HEALTHY",
+    CreatedAt: new Date(s.createdAt).toISOString(),
+    LastUpdatedAt: t,
+    LastRefreshedAt: t,
+  };
 }
 
 /** The Data Exports handler with its own in-memory state (one per gap-filler process). */
