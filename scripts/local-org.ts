@@ -8,6 +8,7 @@ import { synthLanding } from "../deploy/synth";
 import { terraformEnv } from "../deploy/terraform";
 import { runRollout } from "../deploy/waves";
 import { type BootstrapResult, bootstrapOrganization } from "../emulator/bootstrap-org";
+import { emulateCurPipeline } from "../emulator/cur/local-delivery";
 import { ensureGapFiller, ensureMoto, type LocalService, stopLocalServices } from "../emulator/moto-server";
 import { gapFillerPort, localDir, motoPort, targetFor } from "../modules/target";
 
@@ -116,6 +117,15 @@ export async function localUp(opts: LocalOptions): Promise<LocalLanding> {
         error: "an earlier stack failed",
       });
     }
+  }
+  // What AWS would deliver after the payer stack: a CUR month and its replication (emulation, named so).
+  if (outcomes.some((o) => o.info.kind === "payer" && (o.status === "applied" || o.status === "unchanged"))) {
+    await emulateCurPipeline({
+      config,
+      motoEndpoint: emulator.endpoint,
+      dataExportsEndpoint: gapFiller.endpoint,
+      log,
+    });
   }
   return { config, emulator, gapFiller, organization, outcomes };
 }
