@@ -1,3 +1,4 @@
+import { createDataExportsHandler } from "./data-exports";
 import type { GapHandler } from "./server";
 
 /**
@@ -5,7 +6,7 @@ import type { GapHandler } from "./server";
  * listed in GAP_FILLED_SERVICES (provider endpoint key) is routed here by the provider factory in the
  * local target. Add a handler and its service together.
  */
-export const GAP_HANDLERS: readonly GapHandler[] = [];
+export const GAP_HANDLERS: readonly GapHandler[] = [createDataExportsHandler()];
 
 /** Provider endpoint keys routed to the gap-filler (the rest go straight to moto). */
-export const GAP_FILLED_SERVICES: readonly string[] = [];
+export const GAP_FILLED_SERVICES: readonly string[] = ["bcmdataexports"];
