@@ -130,6 +130,45 @@ export class Names {
     return `${this.prefix}-baseline`;
   }
 
+  // Payer exports and cross-account access (docs/payer.md) ---------------------------------
+  /** The own IAM role of a Lambda function (the payer's read role pins these by ARN). */
+  lambdaRoleName(fn: string): string {
+    return `${this.prefix}-${fn}`;
+  }
+
+  /** Folder of the FOCUS export below the CUR prefix. */
+  get focusExportName(): string {
+    return `${this.config.cur.exportName}-focus`;
+  }
+
+  /**
+   * Cross-account read role in the payer (Cost Explorer, Organizations, Data Exports/CUR read) that
+   * the admin functions in payerReadTrustedFunctions assume with the external id (docs/payer.md).
+   */
+  get payerReadRoleName(): string {
+    return `${this.prefix}-payer-read`;
+  }
+
+  /** Admin functions (ids for lambdaRoleName) that the payer read role trusts, pinned by aws:PrincipalArn. */
+  get payerReadTrustedFunctions(): readonly string[] {
+    return ["account-sync", "cost-explorer"];
+  }
+
+  /** Role S3 assumes in the payer to replicate the CUR bucket to the admin's replica bucket. */
+  get curReplicationRoleName(): string {
+    return `${this.prefix}-cur-replication`;
+  }
+
+  /** Folder of the Cost Optimization Hub recommendations export below the CUR prefix. */
+  get cohExportName(): string {
+    return `${this.config.cur.exportName}-coh`;
+  }
+
+  /** Secrets Manager secret (admin account) holding the external id of the payer read role. */
+  get externalIdSecretName(): string {
+    return `${this.prefix}/payer-read-external-id`;
+  }
+
   /** SSM parameter path of the landing's shared values in an account. */
   ssmParameter(name: string): string {
     return `/${this.prefix}/${name}`;
