@@ -116,7 +116,7 @@ export interface SpendCard {
   readonly comments?: readonly CardComment[];
 }
 
-export type ChangeStatus = "pending" | "approved" | "rejected" | "expired";
+export type ChangeStatus = "pending" | "approved" | "rejected" | "expired" | "failed";
 
 /** A budget change held for approval (budget-changes table: changeId). */
 export interface BudgetChange {
@@ -137,6 +137,9 @@ export interface BudgetChange {
   readonly decidedBy?: string;
   readonly decidedAt?: string;
   readonly decisionNote?: string;
+  readonly appliedAt?: string;
+  /** Why the workflow could not finish (status "failed"). */
+  readonly failure?: string;
 }
 
 export interface BudgetPatch {
