@@ -253,8 +253,9 @@ describe("the approvals function's steps", () => {
     reason: "growth",
     status: "pending",
   };
-  function store(c: BudgetChange, b: Budget = budget) {
-    const s = {
+  type TestStore = ApprovalStore & { change: BudgetChange; budget: Budget };
+  function store(c: BudgetChange, b: Budget = budget): TestStore {
+    const s: TestStore = {
       change: c,
       budget: b,
       async getBudgetChange() {
@@ -275,7 +276,7 @@ describe("the approvals function's steps", () => {
         const { taskToken: _t, ...rest } = s.change;
         s.change = { ...rest, ...fields };
       },
-    } satisfies ApprovalStore & Record<string, unknown>;
+    };
     return s;
   }
   const now = () => new Date("2026-03-10T12:00:00Z");
