@@ -1,12 +1,16 @@
 import { createDataExportsHandler } from "./data-exports";
 import type { GapHandler } from "./server";
+import { createStepFunctionsValidateHandler } from "./stepfunctions-validate";
 
 /**
  * Every emulated operation the gap-filler answers. Each entry is a named handler module; a service
  * listed in GAP_FILLED_SERVICES (provider endpoint key) is routed here by the provider factory in the
  * local target. Add a handler and its service together.
  */
-export const GAP_HANDLERS: readonly GapHandler[] = [createDataExportsHandler()];
+export const GAP_HANDLERS: readonly GapHandler[] = [
+  createDataExportsHandler(),
+  createStepFunctionsValidateHandler(),
+];
 
 /** Provider endpoint keys routed to the gap-filler (the rest go straight to moto). */
-export const GAP_FILLED_SERVICES: readonly string[] = ["bcmdataexports"];
+export const GAP_FILLED_SERVICES: readonly string[] = ["bcmdataexports", "sfn"];
