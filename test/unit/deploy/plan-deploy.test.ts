@@ -1,0 +1,357 @@
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { loadAccountConfig } from "../../../config/load";
+import type { AccountConfig } from "../../../config/schema";
+import { deployLanding, memberProgress, progressBar, savedPlanRunner } from "../../../deploy/deploy";
+import { driftExitCode, driftedResources, renderDriftTable } from "../../../deploy/drift";
+import {
+  diffSynthDirs,
+  normalizedStackJson,
+  PLAN_MANIFEST_KIND,
+  PLAN_MANIFEST_VERSION,
+  readPlanManifest,
+  stackJsonHash,
+} from "../../../deploy/plan";
+import { synthLanding } from "../../../deploy/synth";
+import type { RolloutEvent, RolloutUnit } from "../../../deploy/waves";
+import { targetFor } from "../../../modules/target";
+import { loadPlan } from "./fixtures";
+
+const LOCAL = loadAccountConfig(path.join(__dirname, "../../../accounts/local.yaml"));
+
+function tmp(prefix: string): string {
+  return mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+function synth(config: AccountConfig, dir: string, localDir: string): string {
+  mkdirSync(path.dirname(dir), { recursive: true });
+  synthLanding(config, dir, targetFor(config, { FINOPS_LOCAL_DIR: localDir }));
+  return dir;
+}
+
+const newMember: AccountConfig["members"][number] = {
+  ...LOCAL.members[0]!,
+  id: "666666666666",
+  name: "new-team",
+  email: "new-team@example.com",
+};
+
+describe("--changed-only: which stacks differ from the base synthesis", () => {
+  const root = tmp("finops-diff-");
+  const localDir = path.join(root, "local");
+  const base = synth(LOCAL, path.join(root, "base"), localDir);
+
+  it("finds only the new member's stack when a member is added", () => {
+    const current = synth(
+      { ...LOCAL, members: [...LOCAL.members, newMember] },
+      path.join(root, "add"),
+      localDir,
+    );
+
+    expect(diffSynthDirs(current, base)).toEqual({
+      changed: ["member-new-team"],
+      unchanged: expect.arrayContaining([
+        "admin",
+        "payer",
+        "member-app-dev",
+        "member-app-prod",
+        "member-sandbox-data",
+      ]),
+      removed: [],
+    });
+  });
+
+  it("compares synth directories at different places as equal (local backend path resolved, cdktf metadata ignored)", () => {
+    const elsewhere = synth(LOCAL, path.join(root, "deeper", "still", "base"), localDir);
+
+    expect(diffSynthDirs(elsewhere, base).changed).toEqual([]);
+    expect(stackJsonHash(elsewhere, "admin")).toBe(stackJsonHash(base, "admin"));
+    expect(normalizedStackJson(base, "admin")).not.toContain('"//"');
+  });
+
+  it("finds the retired member's stack (planned empty) and reports a removed one", () => {
+    const retired = synth(
+      { ...LOCAL, members: LOCAL.members.map((m) => (m.name === "app-dev" ? { ...m, retired: true } : m)) },
+      path.join(root, "retired"),
+      localDir,
+    );
+    const removed = synth(
+      { ...LOCAL, members: LOCAL.members.filter((m) => m.name !== "app-dev") },
+      path.join(root, "removed"),
+      localDir,
+    );
+
+    expect(diffSynthDirs(retired, base).changed).toEqual(["member-app-dev"]);
+    expect(diffSynthDirs(removed, base)).toMatchObject({ changed: [], removed: ["member-app-dev"] });
+  });
+
+  it("plans a stack whose provider config changed (a new region)", () => {
+    const current = synth(
+      {
+        ...LOCAL,
+        members: LOCAL.members.map((m) =>
+          m.name === "app-dev" ? { ...m, regions: ["us-east-1", "eu-west-1"] } : m,
+        ),
+      },
+      path.join(root, "region"),
+      localDir,
+    );
+
+    expect(diffSynthDirs(current, base).changed).toEqual(["member-app-dev"]);
+  });
+});
+
+describe("deploy --plans: applies only what was reviewed", () => {
+  function plansDir(stacks: { stack: string; hash: string; status?: string }[]): string {
+    const dir = tmp("finops-plans-");
+    mkdirSync(path.join(dir, "plans"));
+    const infos = new Map(
+      synthLanding(LOCAL, path.join(tmp("finops-info-"), "x"), targetFor(LOCAL)).map((s) => [s.stack, s]),
+    );
+    const manifest = {
+      kind: PLAN_MANIFEST_KIND,
+      schemaVersion: PLAN_MANIFEST_VERSION,
+      configFile: "accounts/local.yaml",
+      unchanged: [],
+      stacks: stacks.map((s) => {
+        writeFileSync(path.join(dir, "plans", `${s.stack}.tfplan`), "not a real plan");
+        return {
+          info: infos.get(s.stack),
+          hash: s.hash,
+          status: s.status ?? "changes",
+          planFile: `plans/${s.stack}.tfplan`,
+          seconds: 1,
+        };
+      }),
+    };
+    writeFileSync(path.join(dir, "stacks.json"), JSON.stringify(manifest));
+    return dir;
+  }
+
+  it("refuses before applying anything when a planned stack no longer synthesizes to the planned JSON", async () => {
+    const dir = plansDir([{ stack: "member-app-dev", hash: "0".repeat(64) }]);
+    const runner = jest.fn();
+    await expect(
+      deployLanding({
+        config: LOCAL,
+        target: targetFor(LOCAL, { FINOPS_LOCAL_DIR: path.join(dir, "local") }),
+        env: {},
+        outdir: path.join(dir, "unused"),
+        plansDir: dir,
+        localStateDir: path.join(dir, "state"),
+        wrapRunner: () => runner,
+      }),
+    ).rejects.toThrow(
+      /^refused: member-app-dev no longer synthesizes to the JSON that was planned in .* nothing was applied/,
+    );
+    expect(runner).not.toHaveBeenCalled();
+  });
+
+  it("rolls out only the stacks whose saved plan has changes, in waves", async () => {
+    const localDir = tmp("finops-local-");
+    const probe = synth(LOCAL, path.join(tmp("finops-probe-"), "synth"), localDir);
+    const dir = plansDir([
+      { stack: "payer", hash: stackJsonHash(probe, "payer") },
+      { stack: "member-app-prod", hash: stackJsonHash(probe, "member-app-prod") },
+      { stack: "member-app-dev", hash: stackJsonHash(probe, "member-app-dev"), status: "no-changes" },
+    ]);
+    const seen: RolloutUnit[] = [];
+    const run = await deployLanding({
+      config: LOCAL,
+      target: targetFor(LOCAL, { FINOPS_LOCAL_DIR: localDir }),
+      env: {},
+      outdir: path.join(dir, "unused"),
+      plansDir: dir,
+      localStateDir: path.join(localDir, "state"),
+      wrapRunner: () => async (unit) => {
+        seen.push(unit);
+        return { ok: true };
+      },
+    });
+
+    expect(seen.map((u) => [u.stack, u.wave])).toEqual([
+      ["payer", 1],
+      ["member-app-prod", 2],
+    ]);
+    // The payer's dependency on admin is dropped: admin was not planned, so it did not change.
+    expect(seen[0]!.dependsOn).toEqual([]);
+    expect(run.noChanges).toEqual(["member-app-dev"]);
+    expect(run.result.exitCode).toBe(0);
+  });
+
+  it("the saved-plan runner refuses a stack changed after the up-front check", async () => {
+    const localDir = tmp("finops-local-");
+    const synthDir = synth(LOCAL, path.join(tmp("finops-run-"), "synth"), localDir);
+    const runner = savedPlanRunner(
+      synthDir,
+      synthDir,
+      {},
+      new Map([["member-app-dev", { hash: "f".repeat(64), planFile: "x.tfplan" }]]),
+    );
+    const unit = {
+      stack: "member-app-dev",
+      kind: "member",
+      accountId: "1",
+      accountName: "a",
+      regions: [],
+      dependsOn: [],
+      wave: 3,
+    } as const;
+
+    await expect(runner(unit)).resolves.toEqual({
+      ok: false,
+      detail: expect.stringMatching(/^refused: member-app-dev no longer synthesizes/),
+    });
+    await expect(runner({ ...unit, stack: "member-other" })).resolves.toEqual({
+      ok: false,
+      detail: "no saved plan for this stack",
+    });
+  });
+
+  it("names the fix when the plan directory has no manifest or another format", () => {
+    const dir = tmp("finops-nomanifest-");
+    expect(() => readPlanManifest(dir)).toThrow(
+      /stacks.json does not exist; --plans needs the output directory of npm run plan/,
+    );
+    writeFileSync(path.join(dir, "stacks.json"), JSON.stringify({ kind: "other", schemaVersion: 9 }));
+    expect(() => readPlanManifest(dir)).toThrow(
+      /is not a plan manifest of this version .* re-run npm run plan/,
+    );
+  });
+});
+
+describe("progress bar for members", () => {
+  it("fills in proportion and counts failures", () => {
+    expect(progressBar(0, 4, 0, 8)).toBe("[--------] 0/4 members");
+    expect(progressBar(3, 4, 1, 8)).toBe("[######--] 3/4 members (1 failed)");
+    expect(progressBar(0, 0, 0, 4)).toBe("[####] 0/0 members");
+  });
+
+  it("advances on finished and skipped members only", () => {
+    const unit = (kind: "admin" | "member", stack: string) =>
+      ({
+        stack,
+        kind,
+        accountId: "1",
+        accountName: stack,
+        regions: [],
+        dependsOn: [],
+        wave: 1,
+      }) as RolloutUnit;
+    const next = memberProgress(2);
+    const events: RolloutEvent[] = [
+      { type: "started", unit: unit("member", "m1"), at: 0, running: 1 },
+      {
+        type: "finished",
+        unit: unit("admin", "admin"),
+        status: "succeeded",
+        at: 1,
+        durationMs: 1,
+        done: 1,
+        total: 3,
+      },
+      {
+        type: "finished",
+        unit: unit("member", "m1"),
+        status: "failed",
+        at: 2,
+        durationMs: 1,
+        done: 2,
+        total: 3,
+      },
+      { type: "skipped", unit: unit("member", "m2"), reason: "x" },
+    ];
+    expect(events.map((e) => next(e))).toEqual([
+      undefined,
+      undefined,
+      "[##########----------] 1/2 members (1 failed)",
+      "[####################] 2/2 members (1 failed)",
+    ]);
+  });
+});
+
+describe("drift", () => {
+  it("reports nothing for a plan without changes", () => {
+    expect(driftedResources(loadPlan("recorded/noop"))).toEqual([]);
+  });
+
+  it("lists pending changes of a plan with changes", () => {
+    const drifted = driftedResources(loadPlan("recorded/mixed-actions"));
+    expect(drifted.length).toBeGreaterThan(0);
+    expect(drifted.every((d) => d.source === "pending" && d.action !== "no-op")).toBe(true);
+  });
+
+  it("names resources changed outside Terraform", () => {
+    const plan = {
+      format_version: "1.2",
+      resource_drift: [
+        { address: "aws_ssm_parameter.p", type: "aws_ssm_parameter", change: { actions: ["update"] } },
+      ],
+      resource_changes: [
+        { address: "aws_ssm_parameter.p", type: "aws_ssm_parameter", change: { actions: ["update"] } },
+      ],
+    };
+    expect(driftedResources(plan)).toEqual([
+      { address: "aws_ssm_parameter.p", action: "update", source: "outside-terraform" },
+      { address: "aws_ssm_parameter.p", action: "update", source: "pending" },
+    ]);
+  });
+
+  it("exits 2 on drift, 1 when a plan failed (drift unknown), else 0", () => {
+    expect(driftExitCode([{ status: "in-sync" }])).toBe(0);
+    expect(driftExitCode([{ status: "in-sync" }, { status: "drifted" }])).toBe(2);
+    expect(driftExitCode([{ status: "drifted" }, { status: "errored" }])).toBe(1);
+  });
+
+  it("renders drifted accounts first with their resources", () => {
+    const table = renderDriftTable({
+      kind: "finops-landing/drift",
+      schemaVersion: 1,
+      drifted: 1,
+      errored: 0,
+      exitCode: 2,
+      stacks: [
+        {
+          stack: "admin",
+          accountId: "222222222222",
+          accountName: "cloudops",
+          regions: ["us-east-1"],
+          status: "in-sync",
+          resources: [],
+          seconds: 1,
+        },
+        {
+          stack: "member-app-dev",
+          accountId: "333333333333",
+          accountName: "app-dev",
+          regions: ["us-east-1"],
+          status: "drifted",
+          resources: [{ address: "aws_ssm_parameter.p", action: "update", source: "outside-terraform" }],
+          seconds: 1,
+        },
+      ],
+    });
+    const lines = table.split("\n");
+    expect(lines[2]).toMatch(
+      /^member-app-dev\s+app-dev \(333333333333\)\s+us-east-1\s+drifted\s+aws_ssm_parameter.p update \(outside terraform\)$/,
+    );
+    expect(lines[3]).toMatch(/^admin\s+cloudops/);
+    expect(table).toContain("1 of 2 stacks drifted.");
+  });
+});
+
+describe("stack JSON identity", () => {
+  it("hashes the normalized JSON, not the file bytes", () => {
+    const localDir = tmp("finops-local-");
+    const dir = synth(LOCAL, path.join(tmp("finops-h-"), "synth"), localDir);
+    const file = path.join(dir, "stacks", "admin", "cdk.tf.json");
+    const before = stackJsonHash(dir, "admin");
+    const json = JSON.parse(readFileSync(file, "utf8"));
+    writeFileSync(file, JSON.stringify(json, null, 4)); // same content, different bytes
+    expect(stackJsonHash(dir, "admin")).toBe(before);
+    json.resource = { ...json.resource, terraform_data: { x: { input: "changed" } } };
+    writeFileSync(file, JSON.stringify(json));
+    expect(stackJsonHash(dir, "admin")).not.toBe(before);
+  });
+});
