@@ -1,0 +1,69 @@
+import { Logger } from "@aws-lambda-powertools/logger";
+import { AthenaClient } from "@aws-sdk/client-athena";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { S3Client } from "@aws-sdk/client-s3";
+import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import type { SQSBatchResponse } from "aws-lambda";
+import { z } from "zod";
+import { readEnv } from "../shared/env";
+import { AthenaQueryEngine } from "../shared/query-engine/athena";
+import { parseIngestEvent } from "./events";
+import { ingestManifest } from "./ingest";
+
+const env = readEnv(
+  z.object({
+    SPEND_TABLE: z.string().min(3),
+    RUNS_TABLE: z.string().min(3),
+    CUR_S3_PREFIX: z.string().min(1),
+    CUR_EXPORT_NAME: z.string().min(1),
+    ATHENA_WORKGROUP: z.string().min(1),
+    GLUE_DATABASE: z.string().min(1),
+    CUR_TABLE: z.string().min(1),
+    RUN_RETENTION_DAYS: z.coerce.number().int().min(1),
+    DATA_WAIT_SECONDS: z.coerce.number().int().min(0).default(120),
+    QUERY_MAX_WAIT_SECONDS: z.coerce.number().int().min(10).default(600),
+  }),
+);
+
+const logger = new Logger({ serviceName: "cur-ingest" });
+const s3 = new S3Client({});
+const ddb = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
+  marshallOptions: { removeUndefinedValues: true },
+});
+const engine = new AthenaQueryEngine({
+  athena: new AthenaClient({}),
+  workgroup: env.ATHENA_WORKGROUP,
+  database: env.GLUE_DATABASE,
+  table: env.CUR_TABLE,
+  maxWaitSeconds: env.QUERY_MAX_WAIT_SECONDS,
+});
+
+/** One SQS message per manifest notification; a failed message goes back to the queue (and to its DLQ). */
+export const handler = async (event: unknown): Promise<SQSBatchResponse> => {
+  const failures: SQSBatchResponse["batchItemFailures"] = [];
+  for (const message of parseIngestEvent(event)) {
+    if (message.kind === "test") continue;
+    try {
+      for (const m of message.manifests) {
+        const result = await ingestManifest(
+          {
+            s3,
+            ddb,
+            engine,
+            tables: { spend: env.SPEND_TABLE, runs: env.RUNS_TABLE },
+            export: { s3Prefix: env.CUR_S3_PREFIX, exportName: env.CUR_EXPORT_NAME },
+            runRetentionDays: env.RUN_RETENTION_DAYS,
+            dataWaitSeconds: env.DATA_WAIT_SECONDS,
+            log: logger,
+          },
+          m,
+        );
+        logger.info("run finished", { ...result });
+      }
+    } catch (e) {
+      logger.error("ingest failed", { messageId: message.messageId, error: e as Error });
+      failures.push({ itemIdentifier: message.messageId });
+    }
+  }
+  return { batchItemFailures: failures };
+};

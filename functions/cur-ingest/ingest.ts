@@ -1,0 +1,402 @@
+import { createHash } from "node:crypto";
+import { GetObjectCommand, HeadObjectCommand, NoSuchKey, NotFound, type S3Client } from "@aws-sdk/client-s3";
+import {
+  type DynamoDBDocumentClient,
+  PutCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from "@aws-sdk/lib-dynamodb";
+import { z } from "zod";
+import { sleep as realSleep } from "../shared/backoff";
+import { CurDeliveryError } from "../shared/cur-delivery-error";
+import { dataKeysOf, missingColumns, parseManifest, parseManifestKey } from "../shared/cur-manifest";
+import { REQUIRED_CUR_COLUMNS, SPEND_BY_ACCOUNT_SERVICE_DAY } from "../shared/cur-queries";
+import { CURRENT_POINTER_SK, spendPartitionKey } from "../shared/data-tables";
+import { type BatchStats, batchWrite } from "../shared/ddb-batch";
+import type { QueryEngine } from "../shared/query-engine/port";
+import { type CurrentPointer, currentPointer, queryAll, type SpendItem } from "../shared/spend-store";
+
+/** The subset of the Powertools logger the ingest uses. */
+export interface IngestLogger {
+  info(message: string, ...extra: Record<string, unknown>[]): void;
+  warn(message: string, ...extra: Record<string, unknown>[]): void;
+}
+
+export interface IngestDeps {
+  readonly s3: S3Client;
+  readonly ddb: DynamoDBDocumentClient;
+  readonly engine: QueryEngine;
+  readonly tables: { readonly spend: string; readonly runs: string };
+  /** The export whose manifests this ingest accepts. */
+  readonly export: { readonly s3Prefix: string; readonly exportName: string };
+  /** Run records expire after this many days. */
+  readonly runRetentionDays: number;
+  /** How long to wait for data files the manifest lists but that have not arrived (replication lag). @default 120 */
+  readonly dataWaitSeconds?: number;
+  readonly now?: () => Date;
+  readonly newRunId?: () => string;
+  readonly sleep?: (ms: number) => Promise<void>;
+  readonly log?: IngestLogger;
+  /** Counts BatchWriteItem requests and items (the bench reads it). */
+  readonly batchStats?: BatchStats;
+  /** BatchWriteItem requests in flight. @default 4 */
+  readonly writeConcurrency?: number;
+}
+
+export interface ManifestEvent {
+  readonly bucket: string;
+  readonly key: string;
+}
+
+export interface IngestResult {
+  readonly status: "ingested" | "unchanged";
+  readonly billingPeriod: string;
+  readonly version: string;
+  readonly previousVersion?: string;
+  readonly runId: string;
+  readonly items: number;
+  readonly lineItems: number;
+  readonly durationMs: number;
+}
+
+const money = z.number({ error: "must be a number" });
+const spendRowSchema = z.object({
+  account_id: z.string().regex(/^\d{12}$/, { error: "must be a 12-digit line_item_usage_account_id" }),
+  service: z.string({ error: "is empty in product_servicecode and line_item_product_code" }).min(1),
+  usage_date: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/, { error: "must be a date (line_item_usage_start_date)" }),
+  unblended_cost: money,
+  net_unblended_cost: money,
+  net_amortized_cost: money,
+  credit: money,
+  refund: money,
+  tax: money,
+  line_items: z.coerce.number().int(),
+});
+
+const RUN_PREFIX = "run#";
+
+/**
+ * Ingests one CUR 2.0 delivery (its manifest) into the spend table, all or nothing:
+ *  1. checks the key, the manifest, the data files (waiting a bounded time for late ones) and the
+ *     columns, then runs the SQL: any bad input fails here, before anything is written;
+ *  2. writes the month under a new version (pk "<period>#<version>"; the version is a hash of the
+ *     manifest and its files' ETags, so the same delivery always gets the same version);
+ *  3. commits by moving the period's "current" pointer to the version in one transaction with the
+ *     run record (readers resolve the pointer first: a half-written version is never visible);
+ *  4. deletes every other version of the period (the replaced month: no stale rows, no double counting).
+ * The same delivery again changes nothing (status "unchanged"). Every run leaves a run record.
+ */
+export async function ingestManifest(deps: IngestDeps, event: ManifestEvent): Promise<IngestResult> {
+  const now = deps.now ?? (() => new Date());
+  const started = now();
+  const runId =
+    deps.newRunId?.() ??
+    createHash("sha256").update(`${started.toISOString()}${Math.random()}`).digest("hex").slice(0, 12);
+  const location = parseManifestKey(event.key, deps.export.s3Prefix, deps.export.exportName);
+  const period = location.billingPeriod;
+  const runSk = `${RUN_PREFIX}${started.toISOString()}#${runId}`;
+  const expiresAt = Math.floor(started.getTime() / 1000) + deps.runRetentionDays * 86_400;
+
+  await deps.ddb.send(
+    new PutCommand({
+      TableName: deps.tables.runs,
+      Item: {
+        billingPeriod: period,
+        sk: runSk,
+        runId,
+        status: "STARTED",
+        manifestBucket: event.bucket,
+        manifestKey: event.key,
+        engine: deps.engine.kind,
+        startedAt: started.toISOString(),
+        expiresAt,
+      },
+    }),
+  );
+
+  let version: string | undefined;
+  try {
+    // 1. Read and check everything before writing anything.
+    const manifestObject = await getText(deps.s3, event.bucket, event.key);
+    const manifest = parseManifest(manifestObject.text, location);
+    const missingInManifest = missingColumns(
+      manifest.columns.map((c) => c.name),
+      REQUIRED_CUR_COLUMNS,
+    );
+    if (missingInManifest.length)
+      throw new CurDeliveryError(
+        "columns",
+        `the export lacks ${missingInManifest.join(", ")}; CUR 2.0 has a fixed schema, so select every column in the export's query (or re-create the export from the landing)`,
+      );
+    const dataKeys = dataKeysOf(manifest, location);
+    const etags = [];
+    for (const key of dataKeys) etags.push(await waitForObject(deps, event.bucket, key));
+    version = createHash("sha256")
+      .update(JSON.stringify([manifest.executionId, manifestObject.etag, ...etags]))
+      .digest("hex")
+      .slice(0, 16);
+
+    const previous = await currentPointer(deps.ddb, deps.tables.runs, period);
+    if (previous?.version === version) {
+      await sweepStaleVersions(deps, period, version);
+      return await finish("UNCHANGED", { version, items: previous.items, lineItems: 0, previous });
+    }
+
+    const seen = await deps.engine.attach({ billingPeriod: period, bucket: event.bucket, dataKeys });
+    if (seen) {
+      const missingInData = missingColumns(seen, REQUIRED_CUR_COLUMNS);
+      if (missingInData.length)
+        throw new CurDeliveryError(
+          "columns",
+          `the data files lack ${missingInData.join(", ")} although the manifest lists them; the files do not match the manifest: re-deliver the month`,
+        );
+    }
+    const raw = await deps.engine.query(SPEND_BY_ACCOUNT_SERVICE_DAY, [period]);
+    if (raw.length === 0)
+      throw new CurDeliveryError(
+        "dataFiles",
+        `the files hold no line items for billing period ${period}; an empty delivery would erase the month: check the export, then re-run`,
+      );
+    const items: SpendItem[] = raw.map((r, i) => {
+      const p = spendRowSchema.safeParse(r);
+      if (!p.success) {
+        const issue = p.error.issues[0]!;
+        throw new CurDeliveryError(`row ${i + 1}.${issue.path.join(".")}`, issue.message);
+      }
+      const row = p.data;
+      return {
+        pk: spendPartitionKey(period, version!),
+        sk: `${row.account_id}#${row.service}#${row.usage_date}`,
+        billingPeriod: period,
+        version: version!,
+        accountId: row.account_id,
+        service: row.service,
+        usageDate: row.usage_date,
+        unblendedCost: row.unblended_cost,
+        netUnblendedCost: row.net_unblended_cost,
+        netAmortizedCost: row.net_amortized_cost,
+        credit: row.credit,
+        refund: row.refund,
+        tax: row.tax,
+        lineItems: row.line_items,
+      };
+    });
+    const lineItems = items.reduce((a, b) => a + b.lineItems, 0);
+
+    // 2. Stage the new version (invisible until the pointer moves).
+    await batchWrite(
+      deps.ddb,
+      deps.tables.spend,
+      items.map((Item) => ({ PutRequest: { Item: Item as unknown as Record<string, unknown> } })),
+      { stats: deps.batchStats, concurrency: deps.writeConcurrency, sleep: deps.sleep },
+    );
+
+    // 3. Commit: pointer and run record together, only if nobody committed in between.
+    const finishedAt = now();
+    const pointer: CurrentPointer = {
+      billingPeriod: period,
+      sk: CURRENT_POINTER_SK,
+      version,
+      runId,
+      manifestKey: event.key,
+      committedAt: finishedAt.toISOString(),
+      items: items.length,
+    };
+    await deps.ddb.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Put: {
+              TableName: deps.tables.runs,
+              Item: pointer,
+              ConditionExpression: previous ? "#version = :prev" : "attribute_not_exists(sk)",
+              ...(previous
+                ? {
+                    ExpressionAttributeNames: { "#version": "version" },
+                    ExpressionAttributeValues: { ":prev": previous.version },
+                  }
+                : {}),
+            },
+          },
+          {
+            Update: runUpdate("SUCCEEDED", finishedAt, {
+              version,
+              items: items.length,
+              lineItems,
+              previousVersion: previous?.version,
+              executionId: manifest.executionId,
+              dataFiles: dataKeys.length,
+            }),
+          },
+        ],
+      }),
+    );
+
+    // 4. Remove replaced versions (and anything a failed run staged).
+    await sweepStaleVersions(deps, period, version);
+    const result: IngestResult = {
+      status: "ingested",
+      billingPeriod: period,
+      version,
+      previousVersion: previous?.version,
+      runId,
+      items: items.length,
+      lineItems,
+      durationMs: finishedAt.getTime() - started.getTime(),
+    };
+    deps.log?.info("ingested", { ...result });
+    return result;
+  } catch (e) {
+    const error = e as Error;
+    await deps.ddb
+      .send(
+        new UpdateCommand({
+          ...runUpdate("FAILED", now(), {
+            version,
+            error: error.message.slice(0, 2000),
+            errorField: e instanceof CurDeliveryError ? e.field : undefined,
+          }),
+        }),
+      )
+      .catch((u) => deps.log?.warn("could not record the failed run", { error: String(u) }));
+    // Anything this run staged is not current; remove it so the table holds no partial month.
+    if (version)
+      await sweepStaleVersions(deps, period, undefined, version).catch((s) =>
+        deps.log?.warn("could not remove the failed run's staged rows", { error: String(s) }),
+      );
+    throw e;
+  }
+
+  function runUpdate(status: string, at: Date, extra: Record<string, unknown>) {
+    const fields: Record<string, unknown> = {
+      status,
+      finishedAt: at.toISOString(),
+      durationMs: at.getTime() - started.getTime(),
+      ...Object.fromEntries(Object.entries(extra).filter(([, v]) => v !== undefined)),
+    };
+    const names = Object.keys(fields);
+    return {
+      TableName: deps.tables.runs,
+      Key: { billingPeriod: period, sk: runSk },
+      UpdateExpression: `SET ${names.map((_, i) => `#f${i} = :v${i}`).join(", ")}`,
+      ExpressionAttributeNames: Object.fromEntries(names.map((n, i) => [`#f${i}`, n])),
+      ExpressionAttributeValues: Object.fromEntries(names.map((n, i) => [`:v${i}`, fields[n]])),
+    };
+  }
+
+  async function finish(
+    status: "UNCHANGED",
+    r: { version: string; items: number; lineItems: number; previous: CurrentPointer },
+  ): Promise<IngestResult> {
+    const at = now();
+    await deps.ddb.send(
+      new UpdateCommand(
+        runUpdate(status, at, { version: r.version, items: r.items, previousVersion: r.previous.version }),
+      ),
+    );
+    deps.log?.info("delivery already ingested; nothing to change", {
+      billingPeriod: period,
+      version: r.version,
+    });
+    return {
+      status: "unchanged",
+      billingPeriod: period,
+      version: r.version,
+      previousVersion: r.previous.version,
+      runId,
+      items: r.items,
+      lineItems: r.lineItems,
+      durationMs: at.getTime() - started.getTime(),
+    };
+  }
+}
+
+async function getText(s3: S3Client, bucket: string, key: string): Promise<{ text: string; etag: string }> {
+  try {
+    const out = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    const text = (await out.Body?.transformToString("utf-8")) ?? "";
+    if (text.trim() === "")
+      throw new CurDeliveryError("manifest", `s3://${bucket}/${key} is empty; re-deliver the month`);
+    return { text, etag: out.ETag ?? "" };
+  } catch (e) {
+    if (e instanceof NoSuchKey || (e as { name?: string }).name === "NoSuchKey")
+      throw new CurDeliveryError(
+        "key",
+        `s3://${bucket}/${key} does not exist (deleted after the notification?)`,
+      );
+    throw e;
+  }
+}
+
+/** HeadObject with a bounded wait: replication may deliver the manifest before its data files. */
+async function waitForObject(deps: IngestDeps, bucket: string, key: string): Promise<string> {
+  const deadline = Date.now() + (deps.dataWaitSeconds ?? 120) * 1000;
+  const sleep = deps.sleep ?? realSleep;
+  for (let delay = 500; ; delay = Math.min(delay * 2, 10_000)) {
+    try {
+      const head = await deps.s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+      if (!head.ContentLength)
+        throw new CurDeliveryError(
+          `s3://${bucket}/${key}`,
+          "the data file is empty (0 bytes); the export was interrupted: re-deliver the month, then re-run the ingest",
+        );
+      return head.ETag ?? "";
+    } catch (e) {
+      const missing =
+        e instanceof NotFound || e instanceof NoSuchKey || (e as { name?: string }).name === "NotFound";
+      if (!missing) throw e;
+      if (Date.now() + delay > deadline)
+        throw new CurDeliveryError(
+          `s3://${bucket}/${key}`,
+          `the manifest lists this data file but it is not there after waiting ${deps.dataWaitSeconds ?? 120} s; check the delivery (and replication), then re-run the ingest`,
+        );
+      await sleep(delay);
+    }
+  }
+}
+
+/**
+ * Deletes the spend rows of every version of the period that is not `keep` (all versions any run
+ * record of the period names, plus `also`). Readers never see these rows: the pointer names `keep`.
+ */
+async function sweepStaleVersions(
+  deps: IngestDeps,
+  period: string,
+  keep: string | undefined,
+  also?: string,
+): Promise<void> {
+  const runs = await queryAll<{ version?: string }>(deps.ddb, {
+    TableName: deps.tables.runs,
+    KeyConditionExpression: "billingPeriod = :p AND begins_with(sk, :run)",
+    ExpressionAttributeValues: { ":p": period, ":run": RUN_PREFIX },
+    ExpressionAttributeNames: { "#version": "version" },
+    ProjectionExpression: "#version",
+  });
+  const pointer = await currentPointer(deps.ddb, deps.tables.runs, period);
+  const current = keep ?? pointer?.version;
+  const stale = new Set(
+    [...runs.map((r) => r.version), also].filter((v): v is string => !!v && v !== current),
+  );
+  for (const v of stale) {
+    const keys = await queryAll<{ pk: string; sk: string }>(deps.ddb, {
+      TableName: deps.tables.spend,
+      KeyConditionExpression: "pk = :pk",
+      ExpressionAttributeValues: { ":pk": spendPartitionKey(period, v) },
+      ProjectionExpression: "pk, sk",
+    });
+    if (keys.length === 0) continue;
+    await batchWrite(
+      deps.ddb,
+      deps.tables.spend,
+      keys.map((Key) => ({ DeleteRequest: { Key } })),
+      { concurrency: deps.writeConcurrency, sleep: deps.sleep },
+    );
+    deps.log?.info("removed a replaced version of the month", {
+      billingPeriod: period,
+      version: v,
+      items: keys.length,
+    });
+  }
+}

@@ -1,0 +1,73 @@
+/**
+ * The SQL of the CUR ingest, written once in the subset Athena (Trino) and DuckDB both run:
+ * CASE, COALESCE, NULLIF, CAST(... AS DATE/VARCHAR), ROUND, GROUP BY ordinals, one positional
+ * parameter `?` bound to the billing period ('YYYY-MM', the partition). `{{cur}}` is replaced by the
+ * engine with its CUR 2.0 table (Athena: the Glue table with partition projection; DuckDB: a view
+ * over the manifest's Parquet files with Hive partitioning).
+ */
+
+/** Line item types that are not usage: kept apart so usage figures stay comparable month to month. */
+export const SEPARATED_LINE_ITEM_TYPES = ["Credit", "Tax", "Refund"] as const;
+
+/**
+ * Net amortized cost per line, after AWS's documented CUR 2.0 formula: commitment-covered usage at
+ * its effective cost, the commitment's own fee lines only for their unused part, negations zero.
+ * Where a net column is NULL (no discounts in the account) the gross column stands in.
+ */
+const NET_AMORTIZED = `CASE line_item_line_item_type
+      WHEN 'SavingsPlanCoveredUsage' THEN COALESCE(savings_plan_net_savings_plan_effective_cost, savings_plan_savings_plan_effective_cost, 0)
+      WHEN 'SavingsPlanRecurringFee' THEN COALESCE(savings_plan_total_commitment_to_date, 0) - COALESCE(savings_plan_used_commitment, 0)
+      WHEN 'SavingsPlanNegation' THEN 0
+      WHEN 'SavingsPlanUpfrontFee' THEN 0
+      WHEN 'DiscountedUsage' THEN COALESCE(reservation_net_effective_cost, reservation_effective_cost, 0)
+      WHEN 'RIFee' THEN COALESCE(reservation_net_unused_amortized_upfront_fee_for_billing_period, reservation_unused_amortized_upfront_fee_for_billing_period, 0) + COALESCE(reservation_net_unused_recurring_fee, reservation_unused_recurring_fee, 0)
+      ELSE COALESCE(line_item_net_unblended_cost, line_item_unblended_cost, 0)
+    END`;
+
+const USAGE = `line_item_line_item_type NOT IN ('Credit', 'Tax', 'Refund')`;
+
+/** Spend by account × service × day of one billing period (the spend table's grain). */
+export const SPEND_BY_ACCOUNT_SERVICE_DAY = `SELECT line_item_usage_account_id AS account_id,
+  COALESCE(NULLIF(product_servicecode, ''), line_item_product_code) AS service,
+  CAST(CAST(line_item_usage_start_date AS DATE) AS VARCHAR) AS usage_date,
+  ROUND(SUM(CASE WHEN ${USAGE} THEN COALESCE(line_item_unblended_cost, 0) ELSE 0 END), 6) AS unblended_cost,
+  ROUND(SUM(CASE WHEN ${USAGE} THEN COALESCE(line_item_net_unblended_cost, line_item_unblended_cost, 0) ELSE 0 END), 6) AS net_unblended_cost,
+  ROUND(SUM(CASE WHEN ${USAGE} THEN ${NET_AMORTIZED} ELSE 0 END), 6) AS net_amortized_cost,
+  ROUND(SUM(CASE WHEN line_item_line_item_type = 'Credit' THEN COALESCE(line_item_unblended_cost, 0) ELSE 0 END), 6) AS credit,
+  ROUND(SUM(CASE WHEN line_item_line_item_type = 'Refund' THEN COALESCE(line_item_unblended_cost, 0) ELSE 0 END), 6) AS refund,
+  ROUND(SUM(CASE WHEN line_item_line_item_type = 'Tax' THEN COALESCE(line_item_unblended_cost, 0) ELSE 0 END), 6) AS tax,
+  COUNT(*) AS line_items
+FROM {{cur}}
+WHERE billing_period = ?
+GROUP BY 1, 2, 3
+ORDER BY 1, 2, 3`;
+
+/**
+ * Columns the ingest reads. A delivery without one of them cannot be ingested (CUR 2.0 has a fixed
+ * schema, so a missing column means a wrong or broken export, not a quiet month).
+ */
+export const REQUIRED_CUR_COLUMNS = [
+  "line_item_usage_account_id",
+  "line_item_product_code",
+  "product_servicecode",
+  "line_item_usage_start_date",
+  "line_item_line_item_type",
+  "line_item_unblended_cost",
+  "line_item_net_unblended_cost",
+  "savings_plan_savings_plan_effective_cost",
+  "savings_plan_net_savings_plan_effective_cost",
+  "savings_plan_total_commitment_to_date",
+  "savings_plan_used_commitment",
+  "reservation_effective_cost",
+  "reservation_net_effective_cost",
+  "reservation_unused_amortized_upfront_fee_for_billing_period",
+  "reservation_net_unused_amortized_upfront_fee_for_billing_period",
+  "reservation_unused_recurring_fee",
+  "reservation_net_unused_recurring_fee",
+  "bill_billing_period_start_date",
+] as const;
+
+/** The SQL with the engine's table reference in place of {{cur}}. */
+export function withTable(sql: string, table: string): string {
+  return sql.split("{{cur}}").join(table);
+}

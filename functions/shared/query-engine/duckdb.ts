@@ -1,0 +1,144 @@
+import { createWriteStream } from "node:fs";
+import { copyFile, mkdir, mkdtemp, rm, stat } from "node:fs/promises";
+import * as os from "node:os";
+import * as path from "node:path";
+import type { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { GetObjectCommand, NoSuchKey, type S3Client } from "@aws-sdk/client-s3";
+import { DuckDBInstance } from "@duckdb/node-api";
+import { CurDeliveryError } from "../cur-delivery-error";
+import { withTable } from "../cur-queries";
+import { type CurDelivery, type QueryEngine, QueryFailedError, type QueryRow, type QueryValue } from "./port";
+
+/** Copies one object of the delivery to a local file; throws CurDeliveryError when it is missing. */
+export type ObjectFetcher = (bucket: string, key: string, dest: string) => Promise<void>;
+
+/** Fetches from S3 (the emulator or AWS) with a real SDK client. */
+export function s3Fetcher(s3: S3Client): ObjectFetcher {
+  return async (bucket, key, dest) => {
+    try {
+      const out = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+      await pipeline(out.Body as Readable, createWriteStream(dest));
+    } catch (e) {
+      if (e instanceof NoSuchKey || (e as { name?: string }).name === "NoSuchKey")
+        throw new CurDeliveryError(
+          `s3://${bucket}/${key}`,
+          "the manifest lists this data file but it does not exist; wait for the delivery (or replication) to finish, then re-run the ingest",
+        );
+      throw e;
+    }
+  };
+}
+
+/** Fetches from a local directory laid out like the bucket (tests, and files already on disk). */
+export function localFetcher(rootDir: string): ObjectFetcher {
+  return async (bucket, key, dest) => {
+    try {
+      await copyFile(path.join(rootDir, ...key.split("/")), dest);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === "ENOENT")
+        throw new CurDeliveryError(
+          `s3://${bucket}/${key}`,
+          "the manifest lists this data file but it does not exist",
+        );
+      throw e;
+    }
+  };
+}
+
+export interface DuckDbEngineOptions {
+  readonly fetch: ObjectFetcher;
+  /** DuckDB worker threads. @default 2 */
+  readonly threads?: number;
+  /** DuckDB memory limit, e.g. "1GB". @default DuckDB's (80% of RAM) */
+  readonly memoryLimit?: string;
+}
+
+/**
+ * The local adapter: the delivery's Parquet files are copied to a temp directory (keeping the S3
+ * key layout, so BILLING_PERIOD=YYYY-MM is the Hive partition in the path) and queried in process.
+ * EMULATION of Athena for the local target and tests; not used in the Lambda bundle.
+ */
+export class DuckDbQueryEngine implements QueryEngine {
+  readonly kind = "duckdb" as const;
+  private instance?: DuckDBInstance;
+  private dir?: string;
+
+  constructor(private readonly options: DuckDbEngineOptions) {}
+
+  private async connection() {
+    if (!this.instance) {
+      this.instance = await DuckDBInstance.create(":memory:", {
+        threads: String(this.options.threads ?? 2),
+        ...(this.options.memoryLimit ? { memory_limit: this.options.memoryLimit } : {}),
+      });
+    }
+    return this.instance.connect();
+  }
+
+  async attach(delivery: CurDelivery): Promise<readonly string[]> {
+    this.dir ??= await mkdtemp(path.join(os.tmpdir(), "finops-cur-"));
+    const files: string[] = [];
+    for (const key of delivery.dataKeys) {
+      const dest = path.join(this.dir, ...key.split("/"));
+      await mkdir(path.dirname(dest), { recursive: true });
+      await this.options.fetch(delivery.bucket, key, dest);
+      if ((await stat(dest)).size === 0)
+        throw new CurDeliveryError(
+          `s3://${delivery.bucket}/${key}`,
+          "the data file is empty (0 bytes); the export was interrupted: re-deliver the month, then re-run the ingest",
+        );
+      files.push(dest);
+    }
+    const list = files.map((f) => `'${f.replace(/'/g, "''")}'`).join(", ");
+    const c = await this.connection();
+    try {
+      await c.run(
+        `CREATE OR REPLACE VIEW cur AS SELECT * FROM read_parquet([${list}], hive_partitioning = true, union_by_name = true)`,
+      );
+      const described = await c.runAndReadAll("DESCRIBE SELECT * FROM cur");
+      return described.getRowObjectsJson().map((r) => String(r.column_name).toLowerCase());
+    } catch (e) {
+      const message = (e as Error).message;
+      const bad =
+        delivery.dataKeys.find((k) => message.includes(k.split("/").pop() ?? k)) ?? delivery.dataKeys[0];
+      throw new CurDeliveryError(
+        `s3://${delivery.bucket}/${bad}`,
+        `is not readable Parquet (${message.split("\n")[0]}); the file is corrupt or not CUR 2.0 Parquet: re-deliver the month`,
+      );
+    } finally {
+      c.closeSync();
+    }
+  }
+
+  async query(sql: string, params: readonly string[]): Promise<QueryRow[]> {
+    const c = await this.connection();
+    try {
+      const reader = await c.runAndReadAll(withTable(sql, "cur"), [...params]);
+      return reader.getRowObjectsJson().map((row) => {
+        const out: QueryRow = {};
+        for (const [k, v] of Object.entries(row)) out[k] = toValue(v);
+        return out;
+      });
+    } catch (e) {
+      throw new QueryFailedError("duckdb", (e as Error).message);
+    } finally {
+      c.closeSync();
+    }
+  }
+
+  async close(): Promise<void> {
+    this.instance?.closeSync();
+    this.instance = undefined;
+    if (this.dir) await rm(this.dir, { recursive: true, force: true });
+    this.dir = undefined;
+  }
+}
+
+/** DuckDB's JSON view gives BIGINT and DECIMAL as strings; numbers that fit come back as numbers. */
+function toValue(v: unknown): QueryValue {
+  if (v === null || v === undefined) return null;
+  if (typeof v === "number" || typeof v === "boolean") return v;
+  if (typeof v === "string") return v;
+  return JSON.stringify(v);
+}

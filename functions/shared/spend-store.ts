@@ -1,0 +1,70 @@
+import { type DynamoDBDocumentClient, GetCommand, paginateQuery } from "@aws-sdk/lib-dynamodb";
+import { CURRENT_POINTER_SK, spendPartitionKey } from "./data-tables";
+
+/** One spend item: account × service × day of a billing period (docs/data-platform.md). */
+export interface SpendItem {
+  readonly pk: string;
+  readonly sk: string;
+  readonly billingPeriod: string;
+  readonly version: string;
+  readonly accountId: string;
+  readonly service: string;
+  readonly usageDate: string;
+  /** Usage only (credits, refunds and tax are apart). */
+  readonly unblendedCost: number;
+  readonly netUnblendedCost: number;
+  readonly netAmortizedCost: number;
+  readonly credit: number;
+  readonly refund: number;
+  readonly tax: number;
+  readonly lineItems: number;
+}
+
+export interface CurrentPointer {
+  readonly billingPeriod: string;
+  readonly sk: string;
+  readonly version: string;
+  readonly runId: string;
+  readonly manifestKey: string;
+  readonly committedAt: string;
+  readonly items: number;
+}
+
+export async function currentPointer(
+  ddb: DynamoDBDocumentClient,
+  runsTable: string,
+  billingPeriod: string,
+): Promise<CurrentPointer | undefined> {
+  const out = await ddb.send(
+    new GetCommand({
+      TableName: runsTable,
+      Key: { billingPeriod, sk: CURRENT_POINTER_SK },
+      ConsistentRead: true,
+    }),
+  );
+  return out.Item as CurrentPointer | undefined;
+}
+
+export async function queryAll<T>(
+  ddb: DynamoDBDocumentClient,
+  input: ConstructorParameters<typeof import("@aws-sdk/lib-dynamodb").QueryCommand>[0],
+): Promise<T[]> {
+  const out: T[] = [];
+  for await (const page of paginateQuery({ client: ddb }, input)) out.push(...((page.Items ?? []) as T[]));
+  return out;
+}
+
+/** The committed spend of a billing period (empty when it was never ingested). */
+export async function readCurrentSpend(
+  ddb: DynamoDBDocumentClient,
+  tables: { spend: string; runs: string },
+  billingPeriod: string,
+): Promise<SpendItem[]> {
+  const pointer = await currentPointer(ddb, tables.runs, billingPeriod);
+  if (!pointer) return [];
+  return queryAll<SpendItem>(ddb, {
+    TableName: tables.spend,
+    KeyConditionExpression: "pk = :pk",
+    ExpressionAttributeValues: { ":pk": spendPartitionKey(billingPeriod, pointer.version) },
+  });
+}

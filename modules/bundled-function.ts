@@ -1,0 +1,249 @@
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
+import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
+import { AssetType, TerraformAsset, type TerraformProvider } from "cdktf";
+import { Construct } from "constructs";
+import { buildSync, type Metafile } from "esbuild";
+import { type PolicyStatement, policyDocument } from "./iam-policy";
+import type { Names } from "./naming";
+import { deterministicZip } from "./zip";
+
+/** Repository root: functions/<name>/handler.ts lives below it. */
+const REPO_ROOT = path.resolve(__dirname, "..");
+
+export interface FunctionBundle {
+  readonly name: string;
+  readonly code: Buffer;
+  readonly sourceMap: Buffer;
+  /** The deployment package: index.js and index.js.map, byte-identical for the same sources. */
+  readonly zip: Buffer;
+  /** base64 SHA-256 of the zip: what Lambda reports as CodeSha256. */
+  readonly sha256: string;
+  /** esbuild's record of every input file and how many bytes of it reached the bundle. */
+  readonly metafile: Metafile;
+}
+
+const bundles = new Map<string, FunctionBundle>();
+
+/**
+ * esbuild bundle of functions/<name>/handler.ts and only what it imports (AWS SDK v3 included, so
+ * the code runs with the versions tested here, not the runtime's): CommonJS for Node.js 22, minified,
+ * with an external source map whose paths are relative to the repository (no machine paths).
+ * Bundled once per process; the size is reported on stderr.
+ */
+export function bundleFunction(name: string): FunctionBundle {
+  const cached = bundles.get(name);
+  if (cached) return cached;
+  const entry = path.join("functions", name, "handler.ts");
+  if (!existsSync(path.join(REPO_ROOT, entry)))
+    throw new Error(
+      `BundledFunction "${name}": ${entry} does not exist; a function is functions/<name>/handler.ts`,
+    );
+  const result = buildSync({
+    absWorkingDir: REPO_ROOT,
+    entryPoints: [entry],
+    outfile: path.join(REPO_ROOT, "index.js"),
+    bundle: true,
+    write: false,
+    platform: "node",
+    target: "node22",
+    format: "cjs",
+    minify: true,
+    sourcemap: "external",
+    sourcesContent: false,
+    legalComments: "none",
+    mainFields: ["module", "main"],
+    metafile: true,
+    logLevel: "silent",
+    define: { "process.env.NODE_ENV": '"production"' },
+  });
+  const code = result.outputFiles.find((f) => f.path.endsWith(".js"))!;
+  const map = result.outputFiles.find((f) => f.path.endsWith(".js.map"))!;
+  const files = [
+    { name: "index.js", data: Buffer.from(code.contents) },
+    { name: "index.js.map", data: Buffer.from(map.contents) },
+  ];
+  const zip = deterministicZip(files);
+  const bundle: FunctionBundle = {
+    name,
+    code: files[0]!.data,
+    sourceMap: files[1]!.data,
+    zip,
+    sha256: createHash("sha256").update(zip).digest("base64"),
+    metafile: result.metafile!,
+  };
+  bundles.set(name, bundle);
+  const kib = (n: number) => `${(n / 1024).toFixed(1)} KiB`;
+  process.stderr.write(
+    `bundle     ${name}: ${kib(bundle.code.length)} code, ${kib(bundle.sourceMap.length)} source map, ${kib(zip.length)} zipped\n`,
+  );
+  return bundle;
+}
+
+export interface BundledFunctionProps {
+  /** functions/<name>/handler.ts; also the function's id for Names (function, role, DLQ names). */
+  readonly name: string;
+  readonly names: Names;
+  readonly accountId: string;
+  readonly region: string;
+  readonly description: string;
+  /** Customer-managed key (ARN) of the environment variables, the log group and the DLQ. */
+  readonly kmsKeyArn: string;
+  /** Days the log group keeps events (monitoring.logRetentionDays). */
+  readonly logRetentionDays: number;
+  /** The function's own permissions (least privilege); logs, X-Ray, its key and its DLQ are added. */
+  readonly statements: readonly PolicyStatement[];
+  /** Validated by the handler at cold start. @default {} */
+  readonly environment?: Readonly<Record<string, string>>;
+  /** @default 1 */
+  readonly reservedConcurrency?: number;
+  /** @default 60 */
+  readonly timeoutSeconds?: number;
+  /** @default 512 */
+  readonly memorySizeMb?: number;
+  /**
+   * A KMS-encrypted SQS dead-letter queue for asynchronous invocations (EventBridge, Scheduler).
+   * Functions invoked only synchronously (an SQS event source) keep failures in their source's DLQ.
+   * @default true
+   */
+  readonly asyncDeadLetterQueue?: boolean;
+  /** prevent_destroy on the log group and the DLQ (data stores). @default true */
+  readonly preventDestroy?: boolean;
+  readonly provider?: TerraformProvider;
+}
+
+/**
+ * A Node.js 22 Lambda function on arm64 from functions/<name>/handler.ts, with the landing's
+ * defaults: esbuild bundle as a deterministic Terraform asset, source maps on, its own IAM role
+ * with an inline least-privilege policy, an explicit KMS-encrypted log group with retention (JSON
+ * logs), X-Ray active, reserved concurrency, a DLQ for async invocations, environment encrypted
+ * with the given key.
+ */
+export class BundledFunction extends Construct {
+  readonly function: LambdaFunction;
+  readonly role: IamRole;
+  readonly logGroup: CloudwatchLogGroup;
+  readonly deadLetterQueue?: SqsQueue;
+  readonly bundle: FunctionBundle;
+  readonly functionName: string;
+  /** arn:aws:lambda:<region>:<account>:function:<name>, known at synth time. */
+  readonly functionArn: string;
+
+  constructor(scope: Construct, id: string, props: BundledFunctionProps) {
+    super(scope, id);
+    const { names, provider } = props;
+    const preventDestroy = props.preventDestroy ?? true;
+    this.functionName = names.functionName(props.name);
+    this.functionArn = `arn:aws:lambda:${props.region}:${props.accountId}:function:${this.functionName}`;
+    this.bundle = bundleFunction(props.name);
+
+    const dir = path.join(os.tmpdir(), "finops-bundles", this.bundle.sha256.replace(/[/+=]/g, "_"));
+    mkdirSync(dir, { recursive: true });
+    const zipPath = path.join(dir, `${props.name}.zip`);
+    writeFileSync(zipPath, this.bundle.zip);
+    const asset = new TerraformAsset(this, "code", { path: zipPath, type: AssetType.FILE });
+
+    this.logGroup = new CloudwatchLogGroup(this, "logs", {
+      provider,
+      name: `/aws/lambda/${this.functionName}`,
+      retentionInDays: props.logRetentionDays,
+      kmsKeyId: props.kmsKeyArn,
+      lifecycle: { preventDestroy },
+    });
+
+    if (props.asyncDeadLetterQueue ?? true) {
+      this.deadLetterQueue = new SqsQueue(this, "dlq", {
+        provider,
+        name: names.functionDlqName(props.name),
+        kmsMasterKeyId: props.kmsKeyArn,
+        kmsDataKeyReusePeriodSeconds: 300,
+        messageRetentionSeconds: 1_209_600,
+        lifecycle: { preventDestroy },
+      });
+    }
+
+    this.role = new IamRole(this, "role", {
+      provider,
+      name: names.lambdaRoleName(props.name),
+      description: `Role of the ${this.functionName} function only`,
+      assumeRolePolicy: policyDocument([
+        {
+          Effect: "Allow",
+          Principal: { Service: "lambda.amazonaws.com" },
+          Action: "sts:AssumeRole",
+          Condition: { StringEquals: { "aws:SourceAccount": props.accountId } },
+        },
+      ]),
+    });
+
+    const baseline: PolicyStatement[] = [
+      {
+        Sid: "OwnLogGroup",
+        Effect: "Allow",
+        Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+        Resource: `arn:aws:logs:${props.region}:${props.accountId}:log-group:${this.logGroup.name}:*`,
+      },
+      {
+        Sid: "XRayTraces",
+        Effect: "Allow",
+        Action: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"],
+        Resource: "*",
+      },
+      {
+        Sid: "OwnKeyForEnvironmentAndDlq",
+        Effect: "Allow",
+        Action: ["kms:Decrypt", "kms:GenerateDataKey"],
+        Resource: props.kmsKeyArn,
+      },
+      ...(this.deadLetterQueue
+        ? [
+            {
+              Sid: "OwnDeadLetterQueue",
+              Effect: "Allow" as const,
+              Action: "sqs:SendMessage",
+              Resource: this.deadLetterQueue.arn,
+            },
+          ]
+        : []),
+    ];
+    const policy = new IamRolePolicy(this, "policy", {
+      provider,
+      name: "least-privilege",
+      role: this.role.id,
+      policy: policyDocument([...baseline, ...props.statements]),
+    });
+
+    this.function = new LambdaFunction(this, "function", {
+      provider,
+      functionName: this.functionName,
+      description: props.description,
+      role: this.role.arn,
+      runtime: "nodejs22.x",
+      architectures: ["arm64"],
+      handler: "index.handler",
+      filename: asset.path,
+      sourceCodeHash: this.bundle.sha256,
+      memorySize: props.memorySizeMb ?? 512,
+      timeout: props.timeoutSeconds ?? 60,
+      reservedConcurrentExecutions: props.reservedConcurrency ?? 1,
+      tracingConfig: { mode: "Active" },
+      kmsKeyArn: props.kmsKeyArn,
+      environment: {
+        variables: {
+          NODE_OPTIONS: "--enable-source-maps",
+          POWERTOOLS_SERVICE_NAME: props.name,
+          ...props.environment,
+        },
+      },
+      loggingConfig: { logFormat: "JSON", logGroup: this.logGroup.name },
+      ...(this.deadLetterQueue ? { deadLetterConfig: { targetArn: this.deadLetterQueue.arn } } : {}),
+      dependsOn: [this.logGroup, policy],
+    });
+  }
+}
