@@ -130,15 +130,71 @@ export class Names {
     return `${this.prefix}-baseline`;
   }
 
+  // Data platform (admin) --------------------------------------------------------------------
+  /** A Lambda function of the landing, e.g. finops-account-sync. */
+  functionName(fn: string): string {
+    return `${this.prefix}-${fn}`;
+  }
+
   // Payer exports and cross-account access (docs/payer.md) ---------------------------------
   /** The own IAM role of a Lambda function (the payer's read role pins these by ARN). */
   lambdaRoleName(fn: string): string {
     return `${this.prefix}-${fn}`;
   }
 
+  /** Dead-letter queue of a function's asynchronous invocations. */
+  functionDlqName(fn: string): string {
+    return `${this.prefix}-${fn}-dlq`;
+  }
+
+  /** DynamoDB table of the data platform: accounts, budgets, allocations, spend, ingestion-runs. */
+  dataTable(table: string): string {
+    return `${this.prefix}-${table}`;
+  }
+
+  /** Alias of a data-platform KMS key, e.g. alias/finops-data. */
+  kmsAlias(purpose: string): string {
+    return `alias/${this.prefix}-${purpose}`;
+  }
+
+  get athenaWorkgroup(): string {
+    return `${this.prefix}-cur`;
+  }
+
+  get athenaResultsBucket(): string {
+    return `${this.prefix}-athena-results-${this.config.admin.id}`;
+  }
+
+  /** Glue database of the CUR tables (underscores: Athena identifiers). */
+  get glueDatabase(): string {
+    return `${this.prefix.replace(/-/g, "_")}_cur`;
+  }
+
+  get curTable(): string {
+    return "cur2";
+  }
+
+  get focusTable(): string {
+    return "focus";
+  }
+
   /** Folder of the FOCUS export below the CUR prefix. */
   get focusExportName(): string {
     return `${this.config.cur.exportName}-focus`;
+  }
+
+  /** Queue the replica bucket notifies when a new CUR manifest lands. */
+  get curManifestQueue(): string {
+    return `${this.prefix}-cur-manifests`;
+  }
+
+  get curManifestDlq(): string {
+    return `${this.prefix}-cur-manifests-dlq`;
+  }
+
+  /** EventBridge rules that start the account sync. */
+  accountSyncRule(kind: "schedule" | "account-created"): string {
+    return `${this.prefix}-account-sync-${kind}`;
   }
 
   /**

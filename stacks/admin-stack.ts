@@ -1,4 +1,5 @@
 import type { Construct } from "constructs";
+import { DataPlatform } from "../modules/data-platform";
 import { AdminMonitoring } from "../modules/monitoring/admin-monitoring";
 import { dataExportsWriteStatements, replicaAcceptStatements } from "../modules/payer/bucket-policies";
 import { SecureBucket } from "../modules/secure-bucket";
@@ -8,6 +9,7 @@ import { AccountStack, type AccountStackProps } from "./account-stack";
 export class AdminStack extends AccountStack {
   readonly curReplicaBucket: SecureBucket;
   readonly monitoring: AdminMonitoring;
+  readonly dataPlatform: DataPlatform;
 
   constructor(scope: Construct, id: string, props: AccountStackProps) {
     super(scope, id, props);
@@ -26,6 +28,14 @@ export class AdminStack extends AccountStack {
               this.config.cur.s3Prefix,
             )
           : dataExportsWriteStatements(replicaArn, this.config.payer.id),
+    });
+    this.dataPlatform = new DataPlatform(this, "data-platform", {
+      config: this.config,
+      names: this.names,
+      region: this.primaryRegion,
+      curBucketName: this.curReplicaBucket.bucketName,
+      protect: this.protectDataStores,
+      provider: this.provider(this.primaryRegion),
     });
     this.monitoring = new AdminMonitoring(this, "monitoring", {
       config: this.config,
