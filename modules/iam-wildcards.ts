@@ -23,7 +23,19 @@ export const RESOURCE_WILDCARD_ALLOWLIST: readonly WildcardAllowance[] = [
   },
   {
     action: "ce:GetCostForecast",
-    reason: "Cost Explorer forecasts the caller's billing data; the action has no resource type to scope it to",
+    reason:
+      "Cost Explorer forecasts the caller's billing data; the action has no resource type to scope it to",
+  },
+  // Member read-only FinOps role (modules/monitoring/baseline.ts): Cost Explorer lookups of the member's own data.
+  {
+    action: "ce:GetDimensionValues",
+    reason:
+      "Cost Explorer lists dimension values of the caller's billing data; the action has no resource type",
+  },
+  {
+    action: "ce:GetTags",
+    reason:
+      "Cost Explorer lists cost allocation tag values of the caller's billing data; the action has no resource type",
   },
   {
     action: "organizations:DescribeOrganization",
@@ -31,7 +43,8 @@ export const RESOURCE_WILDCARD_ALLOWLIST: readonly WildcardAllowance[] = [
   },
   {
     action: "organizations:ListAccounts",
-    reason: "Organizations defines no resource type for ListAccounts (all accounts of the caller's organization)",
+    reason:
+      "Organizations defines no resource type for ListAccounts (all accounts of the caller's organization)",
   },
   {
     action: "organizations:ListRoots",
@@ -39,11 +52,13 @@ export const RESOURCE_WILDCARD_ALLOWLIST: readonly WildcardAllowance[] = [
   },
   {
     action: "bcm-data-exports:ListExports",
-    reason: "Data Exports defines no resource type for ListExports (GetExport is scoped to the payer's exports)",
+    reason:
+      "Data Exports defines no resource type for ListExports (GetExport is scoped to the payer's exports)",
   },
   {
     action: "cur:DescribeReportDefinitions",
-    reason: "The CUR API defines no resource type for DescribeReportDefinitions (legacy report definitions of the caller)",
+    reason:
+      "The CUR API defines no resource type for DescribeReportDefinitions (legacy report definitions of the caller)",
   },
 ];
 

@@ -1,4 +1,6 @@
+import { createBudgetsHandler } from "./budgets";
 import { createDataExportsHandler } from "./data-exports";
+import { createLogsQueryDefinitionsHandler } from "./logs-query-definitions";
 import type { GapHandler } from "./server";
 import { createStepFunctionsValidateHandler } from "./stepfunctions-validate";
 
@@ -9,8 +11,10 @@ import { createStepFunctionsValidateHandler } from "./stepfunctions-validate";
  */
 export const GAP_HANDLERS: readonly GapHandler[] = [
   createDataExportsHandler(),
+  createBudgetsHandler(),
+  createLogsQueryDefinitionsHandler(),
   createStepFunctionsValidateHandler(),
 ];
 
 /** Provider endpoint keys routed to the gap-filler (the rest go straight to moto). */
-export const GAP_FILLED_SERVICES: readonly string[] = ["bcmdataexports", "sfn"];
+export const GAP_FILLED_SERVICES: readonly string[] = ["bcmdataexports", "budgets", "sfn", "cloudwatchlogs"];

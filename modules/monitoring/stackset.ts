@@ -18,6 +18,11 @@ export interface BaselineStackSetProps {
   readonly organization: DataAwsOrganizationsOrganization;
 }
 
+/** A string Terraform takes literally: "${" (CloudFormation's Fn::Sub syntax) becomes "$${". */
+export function terraformLiteral(text: string): string {
+  return text.replace(/\$\{/g, () => "$${");
+}
+
 /** Regions in rollout.regionOrder first, the rest after in their own order. */
 export function orderedRegions(regions: readonly string[], rollout: RolloutConfig): string[] {
   const first: string[] = rollout.regionOrder.filter((r) => regions.includes(r));
@@ -72,7 +77,8 @@ export class BaselineStackSet extends Construct {
       },
       managedExecution: { active: true },
       operationPreferences: prefs,
-      templateBody: JSON.stringify(this.template),
+      // Terraform would read CloudFormation's ${AWS::...} as its own interpolation: $${ escapes it.
+      templateBody: terraformLiteral(JSON.stringify(this.template)),
     });
 
     const ouIds = this.resolveOuIds(

@@ -1,0 +1,279 @@
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { parseAccountConfig } from "../../../config/load";
+import type { AccountConfig } from "../../../config/schema";
+import { readStackJson, synthLanding } from "../../../deploy/synth";
+import { isWildcardAllowed } from "../../../modules/iam-wildcards";
+import { BASELINE_RULES } from "../../../modules/monitoring/baseline";
+import { Names } from "../../../modules/naming";
+
+// biome-ignore lint/suspicious/noExplicitAny: synthesized Terraform JSON is untyped
+type Json = any;
+
+const LOCAL = readFileSync(path.join(__dirname, "../../../accounts/local.yaml"), "utf8");
+
+function config(monitoring: string): AccountConfig {
+  return parseAccountConfig(
+    LOCAL.replace(/monitoring:\n(?: {2}.*\n)+/, `monitoring:\n${monitoring}`),
+    "local.yaml",
+  );
+}
+
+function synth(c: AccountConfig): { outdir: string; stack: (name: string) => Json } {
+  const outdir = mkdtempSync(path.join(os.tmpdir(), "finops-mon-synth-"));
+  const saved = { ...process.env };
+  process.env.FINOPS_LOCAL_DIR = path.join(outdir, ".local");
+  try {
+    synthLanding(c, outdir);
+  } finally {
+    process.env = saved;
+  }
+  return { outdir, stack: (name) => readStackJson(outdir, name) };
+}
+
+const resources = (stack: Json, type: string): Json[] => Object.values(stack.resource?.[type] ?? {});
+
+const DIRECT = config("  mode: direct\n  logRetentionDays: 30\n  alertEmail: ops@example.com\n");
+const STACKSET = config(
+  '  mode: stackset\n  logRetentionDays: 30\n  stackset:\n    organizationalUnits: [Workloads]\n    excludedAccounts: ["444444444444"]\n',
+);
+const direct = synth(DIRECT);
+const stackset = synth(STACKSET);
+const names = new Names(DIRECT);
+const template = JSON.parse(
+  (resources(stackset.stack("admin"), "aws_cloudformation_stack_set")[0].template_body as string).replace(
+    /\$\$\{/g,
+    "${",
+  ),
+);
+
+describe("central monitoring (admin stack)", () => {
+  const admin = direct.stack("admin");
+
+  it("admits the whole organization on the central bus through aws:PrincipalOrgID from Organizations", () => {
+    const [policy] = resources(admin, "aws_cloudwatch_event_bus_policy");
+    const orgData = Object.keys(admin.data.aws_organizations_organization)[0];
+    expect(JSON.parse(policy.policy).Statement).toEqual([
+      {
+        Sid: "OrganizationPutsEvents",
+        Effect: "Allow",
+        Principal: "*",
+        Action: "events:PutEvents",
+        Resource: names.centralBusArn,
+        Condition: {
+          StringEquals: { "aws:PrincipalOrgID": `\${data.aws_organizations_organization.${orgData}.id}` },
+        },
+      },
+    ]);
+  });
+
+  it("sends every central event to a KMS-encrypted log group with the configured retention", () => {
+    const group = resources(admin, "aws_cloudwatch_log_group").find(
+      (g) => g.name === names.centralEventsLogGroup,
+    );
+    expect(group).toMatchObject({ name: names.centralEventsLogGroup, retention_in_days: 30 });
+    expect(group.kms_key_id).toMatch(/^\$\{aws_kms_key\./);
+    const target = resources(admin, "aws_cloudwatch_event_target").find(
+      (t) => t.target_id === "central-log-group",
+    );
+    expect(target.arn).toBe(`arn:aws:logs:us-east-1:222222222222:log-group:${names.centralEventsLogGroup}`);
+    const [logPolicy] = resources(admin, "aws_cloudwatch_log_resource_policy");
+    expect(JSON.parse(logPolicy.policy_document).Statement[0].Principal.Service).toContain(
+      "events.amazonaws.com",
+    );
+  });
+
+  it("saves the three Logs Insights queries on the central log group", () => {
+    expect(
+      resources(admin, "aws_cloudwatch_query_definition")
+        .map((q) => q.name)
+        .sort(),
+    ).toEqual([
+      "finops/monitoring/failed-stack-operations",
+      "finops/monitoring/recent-events-by-account-and-region",
+      "finops/monitoring/stack-status-breakdown",
+    ]);
+  });
+
+  it("alarms on failed stack operations, missing heartbeats and the StackSet success rate to a KMS topic", () => {
+    const alarms = resources(admin, "aws_cloudwatch_metric_alarm");
+    expect(alarms.map((a) => a.alarm_name).sort()).toEqual([
+      "finops-failed-stack-operations",
+      "finops-missing-heartbeats",
+      "finops-stackset-success-rate",
+    ]);
+    const [topic] = resources(admin, "aws_sns_topic");
+    expect(topic.kms_master_key_id).toMatch(/^\$\{aws_kms_key\./);
+    expect(resources(admin, "aws_sns_topic_subscription")).toEqual([
+      expect.objectContaining({ protocol: "email", endpoint: "ops@example.com" }),
+    ]);
+  });
+
+  it("does not change when a member is added (org-wide policy, no per-account resources)", () => {
+    const more = {
+      ...DIRECT,
+      members: [
+        ...DIRECT.members,
+        { ...DIRECT.members[0]!, id: "666666666666", name: "extra", email: "x@example.com" },
+      ],
+    };
+    const before = readFileSync(path.join(direct.outdir, "stacks", "admin", "cdk.tf.json"), "utf8");
+    const after = synth(more);
+    expect(readFileSync(path.join(after.outdir, "stacks", "admin", "cdk.tf.json"), "utf8")).toBe(before);
+  });
+});
+
+describe("member baseline, direct mode", () => {
+  const prod = direct.stack("member-app-prod"); // us-east-1 + eu-west-1, budget with notify
+
+  it("creates every baseline rule in every region, each targeting the central bus through the forwarder role", () => {
+    const rules = resources(prod, "aws_cloudwatch_event_rule");
+    expect(rules).toHaveLength(BASELINE_RULES.length * 2);
+    const targets = resources(prod, "aws_cloudwatch_event_target");
+    expect(new Set(targets.map((t) => t.arn))).toEqual(new Set([names.centralBusArn]));
+    expect(targets.every((t) => /^\$\{aws_iam_role\..*forwarder.*\.arn\}$/.test(t.role_arn))).toBe(true);
+  });
+
+  it("the forwarder role may only events:PutEvents to the central bus, and only EventBridge of this account assumes it", () => {
+    const role = resources(prod, "aws_iam_role").find((r) => r.name === names.baselineForwarderRole);
+    expect(JSON.parse(role.assume_role_policy).Statement).toEqual([
+      expect.objectContaining({
+        Principal: { Service: "events.amazonaws.com" },
+        Condition: { StringEquals: { "aws:SourceAccount": "444444444444" } },
+      }),
+    ]);
+    const policy = resources(prod, "aws_iam_role_policy").find((p) => p.name === "put-events-central-bus");
+    expect(JSON.parse(policy.policy).Statement).toEqual([
+      {
+        Sid: "PutEventsOnTheCentralBusOnly",
+        Effect: "Allow",
+        Action: "events:PutEvents",
+        Resource: names.centralBusArn,
+      },
+    ]);
+  });
+
+  it("the read-only role trusts only the admin's named roles (root + aws:PrincipalArn + external id)", () => {
+    const role = resources(prod, "aws_iam_role").find((r) => r.name === names.memberReadOnlyRole);
+    expect(JSON.parse(role.assume_role_policy).Statement).toEqual([
+      {
+        Sid: "AdminFinOpsRolesOnly",
+        Effect: "Allow",
+        Principal: { AWS: "arn:aws:iam::222222222222:root" },
+        Action: "sts:AssumeRole",
+        Condition: {
+          ArnEquals: {
+            "aws:PrincipalArn": [
+              "arn:aws:iam::222222222222:role/finops-finops-reader",
+              "arn:aws:iam::222222222222:role/finops-stackset-monitor",
+            ],
+          },
+          StringEquals: { "sts:ExternalId": names.memberReadOnlyExternalId },
+        },
+      },
+    ]);
+  });
+
+  it("grants Resource * only for allowlisted actions and nothing but reads", () => {
+    for (const p of resources(prod, "aws_iam_role_policy")) {
+      for (const s of JSON.parse(p.policy).Statement) {
+        const actions = [s.Action].flat();
+        if (s.Resource === "*") expect(actions.filter((a: string) => !isWildcardAllowed(a))).toEqual([]);
+        for (const a of actions) expect(a).toMatch(/:(Get|Describe|View|PutEvents)/);
+      }
+    }
+  });
+
+  it("creates the budget once, in the primary region, with actual and forecast notifications", () => {
+    const budgets = resources(prod, "aws_budgets_budget");
+    expect(budgets).toHaveLength(1);
+    expect(budgets[0]).toMatchObject({ limit_amount: "12000.00", time_unit: "MONTHLY", budget_type: "COST" });
+    expect(budgets[0].provider).toBe("aws");
+    expect(budgets[0].notification.map((n: Json) => [n.notification_type, n.threshold])).toEqual([
+      ["ACTUAL", 80],
+      ["ACTUAL", 100],
+      ["FORECASTED", 100],
+    ]);
+    expect(resources(direct.stack("member-sandbox-data"), "aws_budgets_budget")).toEqual([]);
+  });
+});
+
+describe("member baseline, stackset mode", () => {
+  const admin = stackset.stack("admin");
+
+  it("deploys a SERVICE_MANAGED stack set as delegated admin with the rollout's operation preferences", () => {
+    const [set] = resources(admin, "aws_cloudformation_stack_set");
+    expect(set).toMatchObject({
+      name: names.baselineStackSet,
+      permission_model: "SERVICE_MANAGED",
+      call_as: "DELEGATED_ADMIN",
+      auto_deployment: { enabled: true, retain_stacks_on_account_removal: false },
+      operation_preferences: {
+        max_concurrent_count: 2,
+        failure_tolerance_count: 0,
+        region_concurrency_type: "SEQUENTIAL",
+        region_order: ["us-east-1", "eu-west-1"],
+      },
+    });
+    const instances = resources(admin, "aws_cloudformation_stack_set_instance");
+    expect(
+      instances.map((i) => [
+        i.region,
+        i.deployment_targets.account_filter_type,
+        i.deployment_targets.accounts,
+      ]),
+    ).toEqual([
+      // Terraform JSON orders resources by name; StackSets itself follows region_order.
+      ["eu-west-1", "DIFFERENCE", ["444444444444"]],
+      ["us-east-1", "DIFFERENCE", ["444444444444"]],
+    ]);
+    expect(instances[0].operation_preferences.concurrency_mode).toBe("STRICT_FAILURE_TOLERANCE");
+  });
+
+  it("generates the template from the same baseline as the direct mode's Terraform", () => {
+    const prod = direct.stack("member-app-prod");
+    const tfRules = resources(prod, "aws_cloudwatch_event_rule").filter((r) => r.provider === "aws");
+    const cfnRules = Object.values(template.Resources as Record<string, Json>).filter(
+      (r) => r.Type === "AWS::Events::Rule",
+    );
+    expect(
+      cfnRules
+        .map((r) => [r.Properties.Name, r.Properties.EventPattern ?? r.Properties.ScheduleExpression])
+        .sort(),
+    ).toEqual(
+      tfRules
+        .map((r) => [r.name, r.event_pattern ? JSON.parse(r.event_pattern) : r.schedule_expression])
+        .sort(),
+    );
+    expect(cfnRules).toHaveLength(BASELINE_RULES.length);
+    const tfReadOnly = resources(prod, "aws_iam_role").find((r) => r.name === names.memberReadOnlyRole);
+    expect(template.Resources.ReadonlyRole.Properties.AssumeRolePolicyDocument).toEqual(
+      JSON.parse(tfReadOnly.assume_role_policy),
+    );
+    expect(template.Resources.ForwarderRole.Properties.Policies[0].PolicyDocument).toEqual(
+      JSON.parse(
+        resources(prod, "aws_iam_role_policy").find((p) => p.name === "put-events-central-bus").policy,
+      ),
+    );
+  });
+
+  it("keeps only the budget and the SSM parameter in member stacks", () => {
+    const prod = stackset.stack("member-app-prod");
+    expect(Object.keys(prod.resource).sort()).toEqual(["aws_budgets_budget", "aws_ssm_parameter"]);
+  });
+
+  it("produces a template cfn-lint accepts", () => {
+    const file = path.join(stackset.outdir, "baseline-template.json");
+    writeFileSync(file, JSON.stringify(template, null, 2));
+    // cfn-lint exits non-zero on any error or warning and prints them.
+    expect(execFileSync("cfn-lint", [file], { encoding: "utf8" })).toBe("");
+  });
+
+  it("escapes CloudFormation's Fn::Sub placeholders so Terraform does not interpolate them", () => {
+    const raw = resources(admin, "aws_cloudformation_stack_set")[0].template_body as string;
+    expect(raw).toContain("$${AWS::AccountId}");
+    expect(raw).not.toMatch(/[^$]\$\{AWS::/);
+  });
+});
