@@ -130,4 +130,5 @@ function main(argv: string[]): void {
   console.log(`wrote ${path.join(outDir, "synth.json")} and synth.md`);
 }
 
-main(process.argv.slice(2));
+// Only when run as a script: bench/rollout.ts imports generatedConfigYaml from here.
+if (require.main === module) main(process.argv.slice(2));
