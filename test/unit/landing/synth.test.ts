@@ -40,7 +40,11 @@ describe("the landing's stacks (accounts/example.yaml, target aws)", () => {
 
   it("gives every stack one provider per region, each assuming the account's deploy role and allowed only that account", () => {
     for (const a of accounts()) {
-      const providers = awsProviders(out.stacks[a.stack]!);
+      // The payer's one cross-account provider (alias "admin", writes the external id secret; docs/payer.md)
+      // belongs to the admin account and is checked below.
+      const providers = awsProviders(out.stacks[a.stack]!).filter(
+        (p) => !(a.stack === "payer" && p.alias === "admin"),
+      );
       expect(providers.map((p) => p.region)).toEqual(a.regions);
       for (const p of providers) {
         expect(p.assume_role).toEqual([
@@ -55,6 +59,15 @@ describe("the landing's stacks (accounts/example.yaml, target aws)", () => {
       expect(providers[0]!.alias).toBeUndefined();
       for (const p of providers.slice(1)) expect(p.alias).toBe(p.region.replace(/-/g, "_"));
     }
+  });
+
+  it("gives the payer exactly one cross-account provider, for the admin account only", () => {
+    const admin = awsProviders(out.stacks.payer!).filter((p) => p.alias === "admin");
+    expect(admin).toHaveLength(1);
+    expect(admin[0]!.allowed_account_ids).toEqual([config.admin.id]);
+    expect(admin[0]!.assume_role[0].role_arn).toBe(
+      `arn:aws:iam::${config.admin.id}:role/${config.admin.deployRole ?? config.organization.deployRoleName}`,
+    );
   });
 
   it("honours a member's own deploy role", () => {
