@@ -1,0 +1,445 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { DynamoDBClient, ScanCommand } from "@aws-sdk/client-dynamodb";
+import { OrganizationsClient } from "@aws-sdk/client-organizations";
+import { CreateBucketCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { DynamoDBDocumentClient, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { DuckDBInstance } from "@duckdb/node-api";
+import { loadAccountConfig } from "../../config/load";
+import { type CurMonthFiles, uploadCurMonth, writeCurMonth } from "../../emulator/cur/generator";
+import { renderPipeline, runDataPipeline } from "../../emulator/pipeline";
+import { listOrganizationAccounts, syncAccounts } from "../../functions/account-sync/sync";
+import { ingestManifest } from "../../functions/cur-ingest/ingest";
+import { CurDeliveryError } from "../../functions/shared/cur-delivery-error";
+import type { DataTable } from "../../functions/shared/data-tables";
+import { DuckDbQueryEngine, s3Fetcher } from "../../functions/shared/query-engine/duckdb";
+import { currentPointer, queryAll, readCurrentSpend } from "../../functions/shared/spend-store";
+import { Names } from "../../modules/naming";
+import { createDataTables } from "../support/data-platform";
+import { asAccount, deployLocal, emulatorEndpoint } from "../support/local-org";
+
+/**
+ * The data platform's handlers, in process, with the real AWS SDK against the emulator (moto):
+ * Organizations, DynamoDB and S3 are the emulator's; Athena is replaced by the DuckDB adapter over
+ * the same Parquet files (moto runs no SQL). Then the admin stack is applied with terraform and
+ * planned again, and the pipeline runs against the deployed tables and queue.
+ */
+const config = loadAccountConfig("accounts/local.yaml");
+const admin = config.admin.id;
+const prefix = `it${Date.now().toString(36)}`;
+const bucket = `${prefix}-cur-replica`;
+const cur = { s3Prefix: config.cur.s3Prefix, exportName: config.cur.exportName };
+const accounts = [
+  { id: config.payer.id, name: config.payer.name, regions: ["us-east-1"] },
+  { id: admin, name: config.admin.name, regions: ["us-east-1"] },
+  ...config.members.map((m) => ({ id: m.id, name: m.name, regions: m.regions })),
+];
+
+let raw: DynamoDBClient;
+let ddb: DynamoDBDocumentClient;
+let s3: S3Client;
+let tables: Record<DataTable, string>;
+let work: string;
+
+beforeAll(async () => {
+  const { bootstrapOrganization } = await import("../../emulator/bootstrap-org");
+  await bootstrapOrganization(config, emulatorEndpoint());
+  const client = await asAccount(admin);
+  raw = new DynamoDBClient(client);
+  ddb = DynamoDBDocumentClient.from(raw, { marshallOptions: { removeUndefinedValues: true } });
+  s3 = new S3Client(client);
+  await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+  tables = await createDataTables(raw, prefix);
+  work = mkdtempSync(path.join(os.tmpdir(), "finops-dp-it-"));
+}, 120_000);
+
+afterAll(() => {
+  raw?.destroy();
+  s3?.destroy();
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+const cents = (x: number) => Math.round(x * 100);
+
+async function generate(
+  billingPeriod: string,
+  seed = 1,
+  sub = `${billingPeriod}-${seed}`,
+): Promise<CurMonthFiles> {
+  return writeCurMonth({
+    billingPeriod,
+    payer: { id: config.payer.id, name: config.payer.name },
+    accounts,
+    seed,
+    exportName: cur.exportName,
+    s3Prefix: cur.s3Prefix,
+    bucket: new Names(config).curBucket, // the manifest names the payer bucket, as a replicated one does
+    outDir: path.join(work, sub),
+  });
+}
+
+function ingest(key: string, extra: { dataWaitSeconds?: number } = {}) {
+  const engine = new DuckDbQueryEngine({ fetch: s3Fetcher(s3), threads: 1 });
+  return ingestManifest(
+    {
+      s3,
+      ddb,
+      engine,
+      tables: { spend: tables.spend, runs: tables["ingestion-runs"] },
+      export: cur,
+      runRetentionDays: 400,
+      dataWaitSeconds: extra.dataWaitSeconds ?? 2,
+      sleep: (ms) => new Promise((r) => setTimeout(r, Math.min(ms, 200))),
+    },
+    { bucket, key },
+  ).finally(() => engine.close());
+}
+
+async function spendRows(period: string) {
+  const out = await raw.send(new ScanCommand({ TableName: tables.spend }));
+  return (out.Items ?? []).filter((i) => i.pk?.S?.startsWith(`${period}#`));
+}
+
+async function runRecords(period: string) {
+  return queryAll<Record<string, unknown>>(ddb, {
+    TableName: tables["ingestion-runs"],
+    KeyConditionExpression: "billingPeriod = :p AND begins_with(sk, :r)",
+    ExpressionAttributeValues: { ":p": period, ":r": "run#" },
+  });
+}
+
+describe("account-sync against the emulated organization", () => {
+  it("reads every account with its OU as the delegated admin and stores new ones as unallocated", async () => {
+    const org = new OrganizationsClient({ ...(await asAccount(admin)), region: "us-east-1" });
+    const found = await listOrganizationAccounts(org);
+    org.destroy();
+    const byId = new Map(found.map((a) => [a.accountId, a]));
+    for (const m of config.members) expect(byId.get(m.id)?.ouName).toBe(m.ou);
+    expect(byId.get(admin)?.ouName).toBe("Root");
+
+    const result = await syncAccounts({ ddb, accountsTable: tables.accounts }, found);
+    expect(result.added.sort()).toEqual(found.map((a) => a.accountId).sort());
+    const items = await queryAll<Record<string, unknown>>(ddb, {
+      TableName: tables.accounts,
+      IndexName: "byAllocationStatus",
+      KeyConditionExpression: "allocationStatus = :u",
+      ExpressionAttributeValues: { ":u": "unallocated" },
+    });
+    expect(items.map((i) => i.accountId).sort()).toEqual(found.map((a) => a.accountId).sort());
+    expect(items.every((i) => typeof i.firstSeen === "string" && i.orgStatus === "ACTIVE")).toBe(true);
+  });
+
+  it("keeps first-seen and a budget mapping on the next sync, and adds nothing", async () => {
+    const member = config.members[0]!.id;
+    await ddb.send(
+      new UpdateCommand({
+        TableName: tables.accounts,
+        Key: { accountId: member },
+        UpdateExpression: "SET allocationStatus = :a, budgetId = :b, firstSeen = :f",
+        ExpressionAttributeValues: {
+          ":a": "allocated",
+          ":b": "team-app-2026",
+          ":f": "2025-01-01T00:00:00.000Z",
+        },
+      }),
+    );
+    const org = new OrganizationsClient({ ...(await asAccount(admin)), region: "us-east-1" });
+    const result = await syncAccounts(
+      { ddb, accountsTable: tables.accounts },
+      await listOrganizationAccounts(org),
+    );
+    org.destroy();
+    expect(result.added).toEqual([]);
+    const items = await queryAll<Record<string, unknown>>(ddb, {
+      TableName: tables.accounts,
+      KeyConditionExpression: "accountId = :id",
+      ExpressionAttributeValues: { ":id": member },
+    });
+    expect(items[0]).toMatchObject({
+      allocationStatus: "allocated",
+      budgetId: "team-app-2026",
+      firstSeen: "2025-01-01T00:00:00.000Z",
+    });
+  });
+
+  it("marks an account the organization no longer lists as REMOVED and never deletes it", async () => {
+    await ddb.send(
+      new PutCommand({
+        TableName: tables.accounts,
+        Item: { accountId: "999999999999", name: "gone", orgStatus: "ACTIVE", allocationStatus: "allocated" },
+      }),
+    );
+    const org = new OrganizationsClient({ ...(await asAccount(admin)), region: "us-east-1" });
+    const result = await syncAccounts(
+      { ddb, accountsTable: tables.accounts },
+      await listOrganizationAccounts(org),
+    );
+    org.destroy();
+    expect(result.removed).toEqual(["999999999999"]);
+    const gone = await queryAll<Record<string, unknown>>(ddb, {
+      TableName: tables.accounts,
+      KeyConditionExpression: "accountId = :id",
+      ExpressionAttributeValues: { ":id": "999999999999" },
+    });
+    expect(gone[0]).toMatchObject({ orgStatus: "REMOVED", name: "gone", allocationStatus: "allocated" });
+    expect(typeof gone[0]!.removedAt).toBe("string");
+  });
+});
+
+describe("cur-ingest against the emulator's S3 and DynamoDB (DuckDB for Athena)", () => {
+  const period = "2026-01";
+  let month: CurMonthFiles;
+
+  beforeAll(async () => {
+    month = await generate(period, 1);
+    await uploadCurMonth(s3, bucket, month);
+  }, 60_000);
+
+  it("writes spend by account, service and day equal to the ground truth to the cent, with a run record", async () => {
+    const result = await ingest(month.manifestKey);
+    expect(result).toMatchObject({
+      status: "ingested",
+      billingPeriod: period,
+      lineItems: month.groundTruth.rowCount,
+    });
+    const spend = await readCurrentSpend(
+      ddb,
+      { spend: tables.spend, runs: tables["ingestion-runs"] },
+      period,
+    );
+    expect(spend).toHaveLength(month.groundTruth.byAccountServiceDay.length);
+    const got = new Map(spend.map((s) => [`${s.accountId}|${s.service}|${s.usageDate}`, s]));
+    for (const t of month.groundTruth.byAccountServiceDay) {
+      const s = got.get(`${t.accountId}|${t.service}|${t.day}`)!;
+      expect(cents(s.unblendedCost + s.credit + s.refund + s.tax)).toBe(cents(t.unblendedCost));
+    }
+    const runs = await runRecords(period);
+    expect(runs).toHaveLength(1);
+    expect(runs[0]).toMatchObject({
+      status: "SUCCEEDED",
+      manifestKey: month.manifestKey,
+      engine: "duckdb",
+      version: result.version,
+      items: spend.length,
+      lineItems: month.groundTruth.rowCount,
+    });
+    expect(runs[0]!.durationMs).toEqual(expect.any(Number));
+    expect(runs[0]!.expiresAt).toEqual(expect.any(Number));
+  }, 120_000);
+
+  it("leaves the spend table identical when the same manifest is ingested again", async () => {
+    const before = await spendRows(period);
+    const again = await ingest(month.manifestKey);
+    expect(again.status).toBe("unchanged");
+    const after = await spendRows(period);
+    const key = (i: (typeof before)[number]) => `${i.pk!.S}|${i.sk!.S}`;
+    expect(after.map(key).sort()).toEqual(before.map(key).sort());
+    expect(JSON.stringify(after.sort((a, b) => key(a).localeCompare(key(b))))).toBe(
+      JSON.stringify(before.sort((a, b) => key(a).localeCompare(key(b)))),
+    );
+    expect((await runRecords(period)).map((r) => r.status).sort()).toEqual(["SUCCEEDED", "UNCHANGED"]);
+  }, 120_000);
+
+  it("replaces the month completely when a restated delivery arrives: new totals, no stale rows", async () => {
+    const first = await currentPointer(ddb, tables["ingestion-runs"], period);
+    const restated = await generate(period, 2);
+    expect(cents(restated.groundTruth.total)).not.toBe(cents(month.groundTruth.total));
+    await uploadCurMonth(s3, bucket, restated);
+    const result = await ingest(restated.manifestKey);
+    expect(result.status).toBe("ingested");
+    expect(result.previousVersion).toBe(first!.version);
+
+    const rows = await spendRows(period);
+    expect(new Set(rows.map((r) => r.pk!.S))).toEqual(new Set([`${period}#${result.version}`]));
+    const spend = await readCurrentSpend(
+      ddb,
+      { spend: tables.spend, runs: tables["ingestion-runs"] },
+      period,
+    );
+    const total = spend.reduce((a, s) => a + s.unblendedCost + s.credit + s.refund + s.tax, 0);
+    expect(cents(total)).toBe(cents(restated.groundTruth.total));
+    expect(spend).toHaveLength(restated.groundTruth.byAccountServiceDay.length);
+  }, 120_000);
+
+  it("keeps the committed month untouched when a restated delivery is bad", async () => {
+    const before = await currentPointer(ddb, tables["ingestion-runs"], period);
+    const rowsBefore = (await spendRows(period)).length;
+    const bad = await generate(period, 3, "bad-restatement");
+    await uploadCurMonth(s3, bucket, bad);
+    await s3.send(
+      new PutObjectCommand({ Bucket: bucket, Key: bad.dataKey, Body: Buffer.from("not parquet") }),
+    );
+    await expect(ingest(bad.manifestKey)).rejects.toThrow(/not readable Parquet/);
+    expect(await currentPointer(ddb, tables["ingestion-runs"], period)).toEqual(before);
+    expect((await spendRows(period)).length).toBe(rowsBefore);
+  }, 120_000);
+});
+
+describe("cur-ingest refuses bad deliveries, names the problem and writes nothing", () => {
+  type Case = {
+    name: string;
+    period: string;
+    /** Breaks a written month before upload; returns the manifest key to ingest. */
+    breakIt: (m: CurMonthFiles) => Promise<{ upload: boolean }> | { upload: boolean };
+    field: string;
+    message: RegExp;
+  };
+  const manifestOf = (m: CurMonthFiles) => m.files.find((f) => f.key === m.manifestKey)!.path;
+  const rewriteManifest = (m: CurMonthFiles, edit: (j: Record<string, unknown>) => unknown) => {
+    writeFileSync(manifestOf(m), JSON.stringify(edit({ ...m.manifest } as Record<string, unknown>)));
+    return { upload: true };
+  };
+  const cases: Case[] = [
+    {
+      name: "a manifest without a column the ingest needs",
+      period: "2025-01",
+      breakIt: (m) =>
+        rewriteManifest(m, (j) => ({
+          ...j,
+          columns: (j.columns as { name: string }[]).filter((c) => c.name !== "line_item_net_unblended_cost"),
+        })),
+      field: "columns",
+      message: /lacks line_item_net_unblended_cost/,
+    },
+    {
+      name: "data files without a column the manifest lists",
+      period: "2025-02",
+      breakIt: async (m) => {
+        const file = m.files.find((f) => f.key === m.dataKey)!.path;
+        const db = await DuckDBInstance.create(":memory:");
+        const c = await db.connect();
+        await c.run(
+          `COPY (SELECT * EXCLUDE (product_servicecode) FROM read_parquet('${file}')) TO '${file}.tmp' (FORMAT parquet)`,
+        );
+        c.closeSync();
+        db.closeSync();
+        const { renameSync } = await import("node:fs");
+        renameSync(`${file}.tmp`, file);
+        return { upload: true };
+      },
+      field: "columns",
+      message: /data files lack product_servicecode/,
+    },
+    {
+      name: "an unknown manifest version",
+      period: "2025-03",
+      breakIt: (m) => rewriteManifest(m, (j) => ({ ...j, version: "9.0" })),
+      field: "version",
+      message: /"9.0" is not a manifest version this ingest knows/,
+    },
+    {
+      name: "a legacy CUR 1.0 manifest",
+      period: "2025-04",
+      breakIt: (m) => rewriteManifest(m, () => ({ assemblyId: "x", reportKeys: ["a.csv.gz"], columns: [] })),
+      field: "version",
+      message: /legacy CUR \(1\.0\) manifest/,
+    },
+    {
+      name: "an empty data file",
+      period: "2025-05",
+      breakIt: (m) => {
+        writeFileSync(m.files.find((f) => f.key === m.dataKey)!.path, "");
+        return { upload: true };
+      },
+      field: "data",
+      message: /empty \(0 bytes\)/,
+    },
+    {
+      name: "a corrupt data file",
+      period: "2025-06",
+      breakIt: (m) => {
+        writeFileSync(m.files.find((f) => f.key === m.dataKey)!.path, Buffer.alloc(4096, 7));
+        return { upload: true };
+      },
+      field: "data",
+      message: /not readable Parquet/,
+    },
+    {
+      name: "a corrupt manifest",
+      period: "2025-07",
+      breakIt: (m) => {
+        writeFileSync(manifestOf(m), '{"version": "1.0", "dataFiles": [');
+        return { upload: true };
+      },
+      field: "manifest",
+      message: /not valid JSON/,
+    },
+    {
+      name: "a manifest pointing at a missing object",
+      period: "2025-08",
+      breakIt: (m) =>
+        rewriteManifest(m, (j) => ({
+          ...j,
+          dataFiles: [(j.dataFiles as string[])[0]!.replace("-00001.", "-00002.")],
+        })),
+      field: "data",
+      message: /lists this data file but it is not there/,
+    },
+    {
+      name: "a manifest without data files",
+      period: "2025-09",
+      breakIt: (m) => rewriteManifest(m, (j) => ({ ...j, dataFiles: [] })),
+      field: "dataFiles",
+      message: /no data files/,
+    },
+  ];
+
+  it.each(cases)(
+    "fails the run on $name",
+    async (c) => {
+      const m = await generate(c.period, 1, `bad-${c.period}`);
+      await c.breakIt(m);
+      await uploadCurMonth(s3, bucket, m);
+      const error = await ingest(m.manifestKey, { dataWaitSeconds: 1 }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(CurDeliveryError);
+      expect((error as Error).message).toMatch(c.message);
+      if (c.field !== "data") expect((error as CurDeliveryError).field).toBe(c.field);
+      else
+        expect(
+          (error as CurDeliveryError).field.startsWith(
+            `s3://${bucket}/${c.period === "2025-08" ? "" : m.dataKey}`,
+          ),
+        ).toBe(true);
+      // Nothing partial: no spend rows, no committed pointer; the run record says what failed.
+      expect(await spendRows(c.period)).toEqual([]);
+      expect(await currentPointer(ddb, tables["ingestion-runs"], c.period)).toBeUndefined();
+      const runs = await runRecords(c.period);
+      expect(runs).toHaveLength(1);
+      expect(runs[0]).toMatchObject({ status: "FAILED", manifestKey: m.manifestKey });
+      expect(String(runs[0]!.error)).toMatch(c.message);
+    },
+    120_000,
+  );
+});
+
+describe("the admin stack on the emulator", () => {
+  it("applies the data platform, plans clean a second time, and runs the pipeline on the deployed tables", async () => {
+    const { outcomes } = await deployLocal(config, ["admin"]);
+    const adminOutcome = outcomes[0]!;
+    expect(adminOutcome.error).toBeUndefined();
+    expect(adminOutcome.status).toBe("applied");
+    expect(adminOutcome.clean).toBe(true);
+
+    // A month lands in the replica bucket (as replication would put it): S3 notifies the manifest queue.
+    const names = new Names(config);
+    const month = await generate("2026-02", 5, "deployed");
+    await uploadCurMonth(s3, names.curReplicaBucket, month);
+    const lines: string[] = [];
+    const result = await runDataPipeline({
+      config,
+      motoEndpoint: emulatorEndpoint(),
+      billingPeriod: "2026-02",
+      log: (l) => lines.push(l),
+    });
+    expect(result.ingests.map((i) => i.billingPeriod)).toContain("2026-02");
+    const total = result.spend.reduce((a, s) => a + s.unblendedCost + s.credit + s.refund + s.tax, 0);
+    expect(cents(total)).toBe(cents(month.groundTruth.total));
+    expect(result.unallocated.map((a) => a.accountId)).toEqual(
+      expect.arrayContaining(config.members.map((m) => m.id)),
+    );
+    const text = renderPipeline(config, result);
+    expect(text).toContain("Unallocated accounts");
+    expect(text).toContain(`total: ${month.groundTruth.total.toFixed(2)}`);
+  }, 900_000);
+});
