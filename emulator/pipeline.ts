@@ -65,8 +65,20 @@ export async function runDataPipeline(o: PipelineOptions): Promise<PipelineResul
             clientConfig: { endpoint: o.motoEndpoint },
           })
         : new OrganizationsClient({ ...admin, region: ORGANIZATIONS_REGION });
-    const accounts = await listOrganizationAccounts(org);
+    let accounts = await listOrganizationAccounts(org);
     org.destroy();
+    if (accounts.length === 0 && mode === "delegated-admin") {
+      // Emulator gap: moto answers DescribeOrganization to a member account but lists its accounts
+      // only to the management account. AWS lists them to a delegated administrator.
+      log(
+        "emulated:  moto lists the organization's accounts only to the management account; account-sync reads them with the payer's credentials here (AWS serves them to the delegated admin)",
+      );
+      const payerOrg = new OrganizationsClient({
+        ...(await clientConfigForAccount(o.motoEndpoint, config.payer.id, ORGANIZATIONS_REGION)),
+      });
+      accounts = await listOrganizationAccounts(payerOrg);
+      payerOrg.destroy();
+    }
     const sync = await syncAccounts({ ddb, accountsTable: names.dataTable("accounts") }, accounts);
     log(
       `pipeline   account-sync (in-process, ${mode}): ${sync.seen} accounts in the organization, ${sync.added.length} new, ${sync.removed.length} marked removed`,

@@ -10,6 +10,7 @@ import { runRollout } from "../deploy/waves";
 import { type BootstrapResult, bootstrapOrganization } from "../emulator/bootstrap-org";
 import { emulateCurPipeline } from "../emulator/cur/local-delivery";
 import { ensureGapFiller, ensureMoto, type LocalService, stopLocalServices } from "../emulator/moto-server";
+import { renderPipeline, runDataPipeline } from "../emulator/pipeline";
 import { gapFillerPort, localDir, motoPort, targetFor } from "../modules/target";
 
 /**
@@ -120,12 +121,24 @@ export async function localUp(opts: LocalOptions): Promise<LocalLanding> {
   }
   // What AWS would deliver after the payer stack: a CUR month and its replication (emulation, named so).
   if (outcomes.some((o) => o.info.kind === "payer" && (o.status === "applied" || o.status === "unchanged"))) {
-    await emulateCurPipeline({
+    const { delivery } = await emulateCurPipeline({
       config,
       motoEndpoint: emulator.endpoint,
       dataExportsEndpoint: gapFiller.endpoint,
       log,
     });
+    // The delegated admin's data platform on that month: account-sync and cur-ingest in-process (emulator/pipeline.ts).
+    if (
+      outcomes.some((o) => o.info.kind === "admin" && (o.status === "applied" || o.status === "unchanged"))
+    ) {
+      const result = await runDataPipeline({
+        config,
+        motoEndpoint: emulator.endpoint,
+        billingPeriod: delivery.groundTruth.billingPeriod,
+        log,
+      });
+      for (const line of renderPipeline(config, result).split("\n")) log(line);
+    }
   }
   return { config, emulator, gapFiller, organization, outcomes };
 }
