@@ -297,11 +297,11 @@ export const RULES: readonly Rule[] = [
   },
   {
     id: "dynamodb.deletion-protection",
-    title: "every table has deletion protection",
-    check: (v) =>
+    title: "every table has deletion protection (unless organization.allowDataStoreDestroy)",
+    check: (v, settings) =>
       v
         .ofType("aws_dynamodb_table")
-        .filter((t) => !isTrue(t.body.deletion_protection_enabled))
+        .filter((t) => !settings.allowDataStoreDestroy && !isTrue(t.body.deletion_protection_enabled))
         .map((resource) => ({ resource, message: "has no deletion protection" })),
   },
   // KMS ---------------------------------------------------------------------------------------

@@ -649,10 +649,11 @@ describe("security rules over hand-made stacks", () => {
     expect(check(stack).map(formatViolation)).toEqual([]);
   });
 
-  it("does not ask for prevent_destroy when the config opts out", () => {
+  it("asks for neither prevent_destroy nor table deletion protection when the config opts out", () => {
     const stack = goodStack();
     for (const byName of Object.values(res(stack)))
       for (const body of Object.values(byName)) delete body.lifecycle;
+    res(stack).aws_dynamodb_table!.table!.deletion_protection_enabled = false;
     expect(check(stack, { allowDataStoreDestroy: true }).map(formatViolation)).toEqual([]);
   });
 });
