@@ -1,3 +1,4 @@
+import { isCidr, isPrivate, overlaps, parseCidr } from "../modules/network/cidr";
 import { BILLING_HOME_REGION } from "./regions";
 import type { AccountConfig } from "./schema";
 
@@ -127,5 +128,65 @@ export function checkCrossReferences(config: AccountConfig): ConfigIssue[] {
     });
   }
 
+  issues.push(...checkVpc(config), ...checkEncryptionKeys(config));
+
+  return issues;
+}
+
+/** VPC mode: a valid private CIDR of a usable size that overlaps none of the reserved networks. */
+function checkVpc(config: AccountConfig): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  const { vpc } = config;
+  const reserved = vpc.reservedCidrs.map((text, i) => {
+    const c = parseCidr(text);
+    if (!isCidr(c)) issues.push({ path: ["vpc", "reservedCidrs", i], message: c.error });
+    return c;
+  });
+  const cidr = parseCidr(vpc.cidr);
+  if (!isCidr(cidr)) {
+    issues.push({ path: ["vpc", "cidr"], message: cidr.error });
+    return issues;
+  }
+  if (cidr.prefix < 16 || cidr.prefix > 24) {
+    issues.push({
+      path: ["vpc", "cidr"],
+      message: `"${vpc.cidr}" is a /${cidr.prefix}; use a /16 to /24 (AWS allows /16 at most, and each of the two subnets needs room for the interface endpoints' addresses)`,
+    });
+  }
+  if (!isPrivate(cidr)) {
+    issues.push({
+      path: ["vpc", "cidr"],
+      message: `"${vpc.cidr}" is not a private range; use a block inside 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16`,
+    });
+  }
+  reserved.forEach((r, i) => {
+    if (isCidr(r) && overlaps(cidr, r)) {
+      issues.push({
+        path: ["vpc", "cidr"],
+        message: `"${vpc.cidr}" overlaps vpc.reservedCidrs[${i}] ("${vpc.reservedCidrs[i]}"); pick a block outside every reserved network`,
+      });
+    }
+  });
+  return issues;
+}
+
+/** Supplied keys live in the account and a region of the stack that uses them (the admin). */
+function checkEncryptionKeys(config: AccountConfig): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  for (const [domain, arn] of Object.entries(config.encryption.keys)) {
+    if (arn === undefined) continue;
+    const [, , , keyRegion, keyAccount] = arn.split(":");
+    if (keyAccount !== config.admin.id) {
+      issues.push({
+        path: ["encryption", "keys", domain],
+        message: `is a key of account ${keyAccount}; supply a key of the admin account (${config.admin.id}), where the data of domain "${domain}" lives`,
+      });
+    } else if (keyRegion !== config.admin.regions[0]) {
+      issues.push({
+        path: ["encryption", "keys", domain],
+        message: `is a key in ${keyRegion}; KMS keys are regional: supply a key in the admin's primary region ${config.admin.regions[0]}`,
+      });
+    }
+  }
   return issues;
 }

@@ -275,6 +275,49 @@ const monitoring = z.strictObject({
     }),
 });
 
+/** Optional VPC mode of the admin account's functions (docs/security.md, "VPC mode"). */
+const vpc = z.strictObject({
+  /** Run the admin account's functions in private subnets without internet access. @default false */
+  enabled: z.boolean().default(false),
+  /**
+   * IPv4 CIDR of the VPC, a private (RFC 1918) block from /16 to /24, split into two private
+   * subnets; checked for overlap with reservedCidrs. @default "10.80.0.0/22"
+   */
+  cidr: z.string({ error: 'must be an IPv4 CIDR such as "10.80.0.0/22"' }).default("10.80.0.0/22"),
+  /** Networks the VPC must not overlap (peered VPCs, on-premises ranges). @default [] */
+  reservedCidrs: z.array(z.string({ error: 'must be an IPv4 CIDR such as "10.0.0.0/16"' })).default([]),
+  /** Days VPC flow logs are kept. @default monitoring.logRetentionDays */
+  flowLogRetentionDays: z.number().int().min(1).optional(),
+});
+
+/**
+ * Data domains with their own customer-managed key, matching the modules that hold the data:
+ * data (DynamoDB tables, Athena results), functions (Lambda environment, log groups, queues),
+ * monitoring (central bus log group and alerts topic).
+ */
+export const KEY_DOMAINS = ["data", "functions", "monitoring"] as const;
+export type KeyDomain = (typeof KEY_DOMAINS)[number];
+
+const kmsKeyArn = z.string().regex(/^arn:aws[\w-]*:kms:[a-z0-9-]+:\d{12}:key\/[0-9a-f-]{36}$/, {
+  error: (iss) =>
+    `${JSON.stringify(iss.input)} is not a KMS key ARN; give the full key ARN (arn:aws:kms:<region>:<account>:key/<key-id>), not an alias`,
+});
+
+const encryption = z.strictObject({
+  /**
+   * Keys supplied by ARN, per data domain, instead of the landing's own customer-managed keys.
+   * Each must meet the key-policy requirements in docs/security.md. @default {} (one new key per domain)
+   */
+  keys: z
+    .strictObject(
+      Object.fromEntries(KEY_DOMAINS.map((d) => [d, kmsKeyArn.optional()])) as Record<
+        KeyDomain,
+        z.ZodOptional<typeof kmsKeyArn>
+      >,
+    )
+    .default({}),
+});
+
 const rollout = z
   .strictObject({
     /** At most this many member accounts deploy at once (StackSets MaxConcurrentCount). */
@@ -319,6 +362,8 @@ export const accountConfigSchema = z.strictObject({
   cur: cur.default(cur.parse({})),
   monitoring: monitoring.default(monitoring.parse({})),
   dataPlatform: dataPlatform.default(dataPlatform.parse({})),
+  vpc: vpc.default(vpc.parse({})),
+  encryption: encryption.default(encryption.parse({})),
   rollout: rollout.default(rollout.parse({})),
 });
 
@@ -334,3 +379,5 @@ export type RolloutConfig = AccountConfig["rollout"];
 export type MonitoringConfig = AccountConfig["monitoring"];
 export type DataPlatformConfig = AccountConfig["dataPlatform"];
 export type StackSetTargetingConfig = MonitoringConfig["stackset"];
+export type VpcConfig = AccountConfig["vpc"];
+export type EncryptionConfig = AccountConfig["encryption"];

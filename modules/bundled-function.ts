@@ -86,6 +86,27 @@ export function bundleFunction(name: string): FunctionBundle {
   return bundle;
 }
 
+/** Where a function runs in VPC mode. */
+export interface FunctionVpcPlacement {
+  readonly subnetIds: string[];
+  readonly securityGroupIds: string[];
+}
+
+/**
+ * What Lambda does with the execution role to place a function in a VPC (the actions of
+ * AWSLambdaVPCAccessExecutionRole, kept inline so the policy tests read them). EC2 offers no
+ * narrower resource for them that Lambda's ENI management is documented to work with: all on the
+ * Resource "*" allowlist (modules/iam-wildcards.ts).
+ */
+export const VPC_ENI_ACTIONS = [
+  "ec2:CreateNetworkInterface",
+  "ec2:DescribeNetworkInterfaces",
+  "ec2:DescribeSubnets",
+  "ec2:DeleteNetworkInterface",
+  "ec2:AssignPrivateIpAddresses",
+  "ec2:UnassignPrivateIpAddresses",
+] as const;
+
 export interface BundledFunctionProps {
   /** functions/<name>/handler.ts; also the function's id for Names (function, role, DLQ names). */
   readonly name: string;
@@ -113,6 +134,11 @@ export interface BundledFunctionProps {
    * @default true
    */
   readonly asyncDeadLetterQueue?: boolean;
+  /**
+   * Run in these private subnets with these security groups (VPC mode, modules/network/vpc.ts);
+   * adds the ENI permissions Lambda needs. Same as calling attachToVpc. @default not in a VPC
+   */
+  readonly vpc?: FunctionVpcPlacement;
   /** prevent_destroy on the log group and the DLQ (data stores). @default true */
   readonly preventDestroy?: boolean;
   readonly provider?: TerraformProvider;
@@ -245,5 +271,24 @@ export class BundledFunction extends Construct {
       ...(this.deadLetterQueue ? { deadLetterConfig: { targetArn: this.deadLetterQueue.arn } } : {}),
       dependsOn: [this.logGroup, policy],
     });
+    if (props.vpc) this.attachToVpc(props.vpc);
+  }
+
+  /** Places the function in private subnets (VPC mode) and gives its role the ENI permissions. */
+  attachToVpc(placement: FunctionVpcPlacement): void {
+    if (this.node.tryFindChild("vpc-access")) return;
+    const vpcPolicy = new IamRolePolicy(this, "vpc-access", {
+      provider: this.function.provider,
+      name: "vpc-access",
+      role: this.role.id,
+      policy: policyDocument([
+        { Sid: "LambdaManagesFunctionEnis", Effect: "Allow", Action: [...VPC_ENI_ACTIONS], Resource: "*" },
+      ]),
+    });
+    this.function.putVpcConfig({
+      subnetIds: placement.subnetIds,
+      securityGroupIds: placement.securityGroupIds,
+    });
+    this.function.dependsOn = [...(this.function.dependsOn ?? []), vpcPolicy.fqn];
   }
 }

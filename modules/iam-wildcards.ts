@@ -60,6 +60,18 @@ export const RESOURCE_WILDCARD_ALLOWLIST: readonly WildcardAllowance[] = [
     reason:
       "The CUR API defines no resource type for DescribeReportDefinitions (legacy report definitions of the caller)",
   },
+  ...[
+    "ec2:CreateNetworkInterface",
+    "ec2:DescribeNetworkInterfaces",
+    "ec2:DescribeSubnets",
+    "ec2:DeleteNetworkInterface",
+    "ec2:AssignPrivateIpAddresses",
+    "ec2:UnassignPrivateIpAddresses",
+  ].map((action) => ({
+    action,
+    reason:
+      "VPC mode: Lambda manages the function's ENIs with its execution role; AWS grants these on Resource * (AWSLambdaVPCAccessExecutionRole) and the Describe actions have no resource type",
+  })),
 ];
 
 const allowed = new Set(RESOURCE_WILDCARD_ALLOWLIST.map((a) => a.action.toLowerCase()));

@@ -2,6 +2,8 @@ import type { Construct } from "constructs";
 import { DataPlatform } from "../modules/data-platform";
 import { AdminMonitoring } from "../modules/monitoring/admin-monitoring";
 import { dataExportsWriteStatements, replicaAcceptStatements } from "../modules/payer/bucket-policies";
+import { BundledFunction } from "../modules/bundled-function";
+import { PrivateVpc } from "../modules/network/vpc";
 import { SecureBucket } from "../modules/secure-bucket";
 import { AccountStack, type AccountStackProps } from "./account-stack";
 
@@ -10,6 +12,8 @@ export class AdminStack extends AccountStack {
   readonly curReplicaBucket: SecureBucket;
   readonly monitoring: AdminMonitoring;
   readonly dataPlatform: DataPlatform;
+  /** VPC mode (config vpc.enabled): every function of the stack runs in its private subnets. */
+  readonly vpc?: PrivateVpc;
 
   constructor(scope: Construct, id: string, props: AccountStackProps) {
     super(scope, id, props);
@@ -43,5 +47,20 @@ export class AdminStack extends AccountStack {
       provider: (region) => this.provider(region),
       adminRegions: this.account.regions,
     });
+    if (this.config.vpc.enabled) {
+      this.vpc = new PrivateVpc(this, "vpc", {
+        namePrefix: this.names.prefix,
+        cidr: this.config.vpc.cidr,
+        region: this.primaryRegion,
+        accountId: this.account.id,
+        logKmsKeyArn: this.dataPlatform.keys.functions.arn,
+        flowLogRetentionDays: this.config.vpc.flowLogRetentionDays ?? this.config.monitoring.logRetentionDays,
+        preventDestroy: this.protectDataStores,
+        provider: this.provider(this.primaryRegion),
+      });
+      for (const fn of this.node.findAll().filter((c) => c instanceof BundledFunction)) {
+        fn.attachToVpc(this.vpc.functionPlacement);
+      }
+    }
   }
 }
