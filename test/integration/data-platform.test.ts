@@ -4,11 +4,14 @@ import * as path from "node:path";
 import { DynamoDBClient, ScanCommand } from "@aws-sdk/client-dynamodb";
 import { OrganizationsClient } from "@aws-sdk/client-organizations";
 import { CreateBucketCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { CreateSecretCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import { STSClient } from "@aws-sdk/client-sts";
 import { DynamoDBDocumentClient, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { loadAccountConfig } from "../../config/load";
 import { type CurMonthFiles, uploadCurMonth, writeCurMonth } from "../../emulator/cur/generator";
 import { renderPipeline, runDataPipeline } from "../../emulator/pipeline";
+import { organizationsViaPayerRole } from "../../functions/account-sync/source";
 import { listOrganizationAccounts, syncAccounts } from "../../functions/account-sync/sync";
 import { ingestManifest } from "../../functions/cur-ingest/ingest";
 import { CurDeliveryError } from "../../functions/shared/cur-delivery-error";
@@ -110,10 +113,31 @@ async function runRecords(period: string) {
 }
 
 describe("account-sync against the emulated organization", () => {
-  it("reads every account with its OU as the delegated admin and stores new ones as unallocated", async () => {
+  it("gets no accounts from the emulator as the delegated admin (the moto gap the local pipeline works around)", async () => {
     const org = new OrganizationsClient({ ...(await asAccount(admin)), region: "us-east-1" });
+    expect(await listOrganizationAccounts(org)).toEqual([]);
+    org.destroy();
+  });
+
+  it("reads every account with its OU through the payer read role (external id from the secret) and stores new ones as unallocated", async () => {
+    const client = await asAccount(admin);
+    const secrets = new SecretsManagerClient(client);
+    const secretName = `${prefix}/payer-read-external-id`;
+    await secrets.send(new CreateSecretCommand({ Name: secretName, SecretString: "it-external-id" }));
+    const sts = new STSClient(client);
+    // moto does not evaluate the role's trust policy: this checks the code path (secret → AssumeRole
+    // with ExternalId → Organizations as the payer), not the trust itself (synth tests pin that).
+    const org = await organizationsViaPayerRole({
+      sts,
+      secrets,
+      roleArn: Names.roleArn(config.payer.id, new Names(config).payerReadRoleName),
+      externalIdSecretArn: secretName,
+      clientConfig: { endpoint: emulatorEndpoint() },
+    });
     const found = await listOrganizationAccounts(org);
     org.destroy();
+    sts.destroy();
+    secrets.destroy();
     const byId = new Map(found.map((a) => [a.accountId, a]));
     for (const m of config.members) expect(byId.get(m.id)?.ouName).toBe(m.ou);
     expect(byId.get(admin)?.ouName).toBe("Root");
@@ -144,7 +168,7 @@ describe("account-sync against the emulated organization", () => {
         },
       }),
     );
-    const org = new OrganizationsClient({ ...(await asAccount(admin)), region: "us-east-1" });
+    const org = new OrganizationsClient({ ...(await asAccount(config.payer.id)), region: "us-east-1" });
     const result = await syncAccounts(
       { ddb, accountsTable: tables.accounts },
       await listOrganizationAccounts(org),
@@ -170,7 +194,7 @@ describe("account-sync against the emulated organization", () => {
         Item: { accountId: "999999999999", name: "gone", orgStatus: "ACTIVE", allocationStatus: "allocated" },
       }),
     );
-    const org = new OrganizationsClient({ ...(await asAccount(admin)), region: "us-east-1" });
+    const org = new OrganizationsClient({ ...(await asAccount(config.payer.id)), region: "us-east-1" });
     const result = await syncAccounts(
       { ddb, accountsTable: tables.accounts },
       await listOrganizationAccounts(org),

@@ -1,0 +1,242 @@
+/**
+ * Benchmark of the CUR ingest: a generated month of 10k, 100k and 1M line items, ingested with the
+ * DuckDB engine (Athena's local stand-in) into DynamoDB on the emulator (moto, own port), exactly as
+ * the pipeline runs it. Reports wall time per phase, line items per second, peak RSS and DynamoDB
+ * BatchWriteItem efficiency. Writes bench/results/ingest.json and bench/results/ingest.md.
+ *
+ *   npx tsx bench/ingest.ts [sizes...]      e.g. npx tsx bench/ingest.ts 10000 100000
+ *   FINOPS_BENCH_MOTO_PORT (default 4640) chooses the emulator's port.
+ *
+ * The month is synthesized by DuckDB SQL (the sample generator builds rows in JS, which is right
+ * for ground truth but too slow at 1M); the check is the SQL total of the Parquet file against the
+ * ingested items, to the cent.
+ */
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { CreateBucketCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { DuckDBInstance } from "@duckdb/node-api";
+import { clientConfigForAccount } from "../emulator/aws-clients";
+import { CUR_COLUMNS } from "../emulator/cur/generator";
+import { ensureMoto, stopLocalServices } from "../emulator/moto-server";
+import { ingestManifest } from "../functions/cur-ingest/ingest";
+import { newBatchStats } from "../functions/shared/ddb-batch";
+import { DuckDbQueryEngine, s3Fetcher } from "../functions/shared/query-engine/duckdb";
+import { readCurrentSpend } from "../functions/shared/spend-store";
+import { createDataTables } from "../test/support/data-platform";
+
+const ACCOUNTS = 50;
+const SERVICES = [
+  "AmazonEC2",
+  "AmazonS3",
+  "AmazonRDS",
+  "AWSLambda",
+  "AmazonDynamoDB",
+  "AmazonCloudWatch",
+  "AmazonVPC",
+  "AmazonECS",
+  "AmazonEKS",
+  "AmazonSNS",
+  "AmazonSQS",
+  "AWSGlue",
+  "AmazonAthena",
+  "AmazonKinesis",
+  "AmazonRedshift",
+  "AmazonElastiCache",
+  "AWSSecretsManager",
+  "awskms",
+  "AmazonRoute53",
+  "AmazonCloudFront",
+];
+const PERIOD = "2026-01";
+const EXPORT = "finops-cur2";
+const PREFIX = "cur";
+
+const q = (s: string) => `'${s.replace(/'/g, "''")}'`;
+
+/** One month of n line items as CUR 2.0 Parquet (all columns; unfilled ones NULL). Returns the SQL total. */
+async function writeMonth(n: number, file: string): Promise<number> {
+  const services = `[${SERVICES.map(q).join(", ")}]`;
+  const filled: Record<string, string> = {
+    bill_bill_type: "'Anniversary'",
+    bill_billing_period_start_date: "TIMESTAMP '2026-01-01 00:00:00'",
+    bill_billing_period_end_date: "TIMESTAMP '2026-02-01 00:00:00'",
+    bill_payer_account_id: "'100000000000'",
+    // day = i % 31, account = (i / 31) % 50, service = (i / 1550) % 20: every combination once per 31,000 rows.
+    line_item_usage_account_id: `CAST(100000000001 + (i // 31) % ${ACCOUNTS} AS VARCHAR)`,
+    line_item_product_code: `${services}[1 + (i // ${31 * ACCOUNTS}) % ${SERVICES.length}]`,
+    product_servicecode: `${services}[1 + (i // ${31 * ACCOUNTS}) % ${SERVICES.length}]`,
+    line_item_usage_start_date:
+      "TIMESTAMP '2026-01-01 00:00:00' + to_days(CAST(i % 31 AS INTEGER)) + to_hours(CAST(i % 24 AS INTEGER))",
+    line_item_usage_end_date:
+      "TIMESTAMP '2026-01-01 01:00:00' + to_days(CAST(i % 31 AS INTEGER)) + to_hours(CAST(i % 24 AS INTEGER))",
+    line_item_line_item_type:
+      "CASE WHEN i % 997 = 0 THEN 'Credit' WHEN i % 991 = 0 THEN 'Tax' ELSE 'Usage' END",
+    line_item_unblended_cost:
+      "CASE WHEN i % 997 = 0 THEN -1 ELSE 1 END * ROUND(((i * 2654435761) % 100000) / 10000.0, 6)",
+    line_item_net_unblended_cost:
+      "CASE WHEN i % 997 = 0 THEN -1 ELSE 1 END * ROUND(((i * 2654435761) % 100000) / 10000.0 * 0.97, 6)",
+    line_item_currency_code: "'USD'",
+  };
+  const select = CUR_COLUMNS.map(
+    ([name, type]) => `${filled[name] ?? `CAST(NULL AS ${type})`} AS ${name}`,
+  ).join(",\n  ");
+  const db = await DuckDBInstance.create(":memory:", { threads: "2" });
+  const c = await db.connect();
+  try {
+    await c.run(
+      `COPY (SELECT ${select} FROM range(${n}) t(i)) TO ${q(file)} (FORMAT parquet, COMPRESSION snappy)`,
+    );
+    const total = await c.runAndReadAll(
+      `SELECT SUM(line_item_unblended_cost) AS t FROM read_parquet(${q(file)})`,
+    );
+    return Number(total.getRowObjectsJson()[0]!.t);
+  } finally {
+    c.closeSync();
+    db.closeSync();
+  }
+}
+
+interface Result {
+  lineItems: number;
+  parquetMiB: number;
+  spendItems: number;
+  generateSeconds: number;
+  ingestSeconds: number;
+  lineItemsPerSecond: number;
+  peakRssMiB: number;
+  batchWriteRequests: number;
+  itemsPerBatchWrite: number;
+  retriedItems: number;
+  totalMatchesToTheCent: boolean;
+}
+
+async function main(): Promise<void> {
+  const sizes = process.argv
+    .slice(2)
+    .map(Number)
+    .filter((n) => n > 0);
+  const runs = sizes.length ? sizes : [10_000, 100_000, 1_000_000];
+  const port = Number(process.env.FINOPS_BENCH_MOTO_PORT || 4640);
+  const dir = mkdtempSync(path.join(os.tmpdir(), "finops-bench-"));
+  const moto = await ensureMoto(port, dir);
+  const results: Result[] = [];
+  try {
+    const client = await clientConfigForAccount(moto.endpoint, "222222222222", "us-east-1");
+    const raw = new DynamoDBClient(client);
+    const ddb = DynamoDBDocumentClient.from(raw, { marshallOptions: { removeUndefinedValues: true } });
+    const s3 = new S3Client(client);
+    for (const n of runs) {
+      const id = `bench${n}`;
+      const bucket = `${id}-replica`;
+      await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+      const tables = await createDataTables(raw, id);
+      const dataKey = `${PREFIX}/${EXPORT}/data/BILLING_PERIOD=${PERIOD}/${EXPORT}-00001.snappy.parquet`;
+      const manifestKey = `${PREFIX}/${EXPORT}/metadata/BILLING_PERIOD=${PERIOD}/${EXPORT}-Manifest.json`;
+      const file = path.join(dir, `${id}.parquet`);
+      const g0 = Date.now();
+      const total = await writeMonth(n, file);
+      const generateSeconds = (Date.now() - g0) / 1000;
+      await s3.send(new PutObjectCommand({ Bucket: bucket, Key: dataKey, Body: readFileSync(file) }));
+      const manifest = {
+        version: "1.0",
+        exportName: EXPORT,
+        executionId: `bench-${n}`,
+        billingPeriod: PERIOD,
+        dataFiles: [`s3://${bucket}/${dataKey}`],
+        columns: CUR_COLUMNS.map(([name, type]) => ({ name, type })),
+      };
+      await s3.send(
+        new PutObjectCommand({ Bucket: bucket, Key: manifestKey, Body: JSON.stringify(manifest) }),
+      );
+
+      let peak = process.memoryUsage().rss;
+      const sampler = setInterval(() => {
+        peak = Math.max(peak, process.memoryUsage().rss);
+      }, 25);
+      const stats = newBatchStats();
+      const engine = new DuckDbQueryEngine({ fetch: s3Fetcher(s3), threads: 2 });
+      const t0 = Date.now();
+      const r = await ingestManifest(
+        {
+          s3,
+          ddb,
+          engine,
+          tables: { spend: tables.spend, runs: tables["ingestion-runs"] },
+          export: { s3Prefix: PREFIX, exportName: EXPORT },
+          runRetentionDays: 400,
+          batchStats: stats,
+          writeConcurrency: 4,
+        },
+        { bucket, key: manifestKey },
+      ).finally(() => engine.close());
+      const ingestSeconds = (Date.now() - t0) / 1000;
+      clearInterval(sampler);
+      const spend = await readCurrentSpend(
+        ddb,
+        { spend: tables.spend, runs: tables["ingestion-runs"] },
+        PERIOD,
+      );
+      const sum = spend.reduce((a, s) => a + s.unblendedCost + s.credit + s.refund + s.tax, 0);
+      const result: Result = {
+        lineItems: n,
+        parquetMiB: Math.round((statSync(file).size / 1048576) * 10) / 10,
+        spendItems: r.items,
+        generateSeconds: Math.round(generateSeconds * 10) / 10,
+        ingestSeconds: Math.round(ingestSeconds * 10) / 10,
+        lineItemsPerSecond: Math.round(n / ingestSeconds),
+        peakRssMiB: Math.round(peak / 1048576),
+        batchWriteRequests: stats.requests,
+        itemsPerBatchWrite: Math.round((stats.items / stats.requests) * 100) / 100,
+        retriedItems: stats.retriedItems,
+        totalMatchesToTheCent: Math.round(sum * 100) === Math.round(total * 100),
+      };
+      results.push(result);
+      console.log(JSON.stringify(result));
+      rmSync(file, { force: true });
+    }
+    raw.destroy();
+    s3.destroy();
+  } finally {
+    if (moto.startedHere) await stopLocalServices(dir);
+    rmSync(dir, { recursive: true, force: true });
+  }
+
+  const env = {
+    date: new Date().toISOString().slice(0, 10),
+    node: process.version,
+    cpus: os.cpus().length,
+    platform: `${os.platform()} ${os.arch()}`,
+    emulator: "moto 5.2.1 (server mode, loopback)",
+  };
+  const out = path.join(__dirname, "results");
+  writeFileSync(path.join(out, "ingest.json"), `${JSON.stringify({ env, results }, null, 2)}\n`);
+  const md = [
+    "# CUR ingest benchmark",
+    "",
+    `${env.date}, Node ${env.node}, ${env.cpus} CPUs (${env.platform}), DynamoDB and S3 on ${env.emulator}, DuckDB engine (2 threads).`,
+    "Synthetic month: 50 accounts × 20 services × 31 days; one Parquet file. `npx tsx bench/ingest.ts` reproduces it.",
+    "Ingest = manifest checks + download + DuckDB query + DynamoDB writes (4 BatchWriteItem requests in flight) + commit.",
+    "",
+    "| line items | Parquet MiB | spend items | ingest s | line items/s | peak RSS MiB | BatchWrite requests | items/request | retried items | total = Parquet to the cent |",
+    "|---:|---:|---:|---:|---:|---:|---:|---:|---:|:---:|",
+    ...results.map(
+      (r) =>
+        `| ${r.lineItems.toLocaleString("en-US")} | ${r.parquetMiB} | ${r.spendItems.toLocaleString("en-US")} | ${r.ingestSeconds} | ${r.lineItemsPerSecond.toLocaleString("en-US")} | ${r.peakRssMiB} | ${r.batchWriteRequests} | ${r.itemsPerBatchWrite} | ${r.retriedItems} | ${r.totalMatchesToTheCent ? "yes" : "NO"} |`,
+    ),
+    "",
+    "DynamoDB items are account × service × day aggregates, so write volume grows with the month's distinct",
+    "combinations, not with line items: past ~100k line items the DynamoDB side stays flat and DuckDB's scan dominates.",
+    "Against AWS the write phase is bounded by on-demand throughput instead of the emulator's single Python process.",
+    "",
+  ].join("\n");
+  writeFileSync(path.join(out, "ingest.md"), md);
+  console.log(md);
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
