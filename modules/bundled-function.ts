@@ -7,7 +7,7 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
-import { AssetType, TerraformAsset, type TerraformProvider } from "cdktf";
+import { AssetType, dependable, TerraformAsset, type TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
 import { buildSync, type Metafile } from "esbuild";
 import { type PolicyStatement, policyDocument } from "./iam-policy";
@@ -289,6 +289,6 @@ export class BundledFunction extends Construct {
       subnetIds: placement.subnetIds,
       securityGroupIds: placement.securityGroupIds,
     });
-    this.function.dependsOn = [...(this.function.dependsOn ?? []), vpcPolicy.fqn];
+    this.function.dependsOn = [...(this.function.dependsOn ?? []), dependable(vpcPolicy)];
   }
 }
