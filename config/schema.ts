@@ -229,6 +229,49 @@ const dataPlatform = z.strictObject({
   ingestionRunRetentionDays: z.number().int().min(1).default(400),
 });
 
+/** Whether a string is an IANA time zone this runtime knows (e.g. "Europe/Berlin"). */
+function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const webUrl = z
+  .string()
+  .regex(/^(https:\/\/|http:\/\/localhost(:\d+)?\/)/, { error: "must be https:// or http://localhost/…" });
+
+/** The FinOps application: users, API, spend cards and approvals (docs/api.md). */
+const app = z.strictObject({
+  /** IANA time zone of the Monday spend-card schedule and of "today". @default "UTC" */
+  timeZone: z
+    .string()
+    .refine(isTimeZone, {
+      error: (iss) =>
+        `${JSON.stringify(iss.input)} is not an IANA time zone; use e.g. "Europe/Berlin" or "UTC"`,
+    })
+    .default("UTC"),
+  /** Hour (0-23, in timeZone) on Mondays when the spend cards for the previous period(s) are made. @default 6 */
+  spendCardsHour: z.number().int().min(0).max(23).default(6),
+  /** Budget amount changes larger than this (USD, either direction) need a FinancialAdmin's approval. @default 10000 */
+  approvalThresholdUsd: z.number({ error: "must be a number of USD, e.g. 10000" }).min(0).default(10000),
+  /** Days a budget change waits for a decision before it expires. @default 7 */
+  approvalTimeoutDays: z.number().int().min(1).max(90).default(7),
+  /**
+   * Cognito threat protection (advanced security; needs the Plus feature plan): enforced blocks
+   * risky sign-ins, audit only logs them, off uses the Essentials plan. @default "enforced"
+   */
+  threatProtection: z.enum(["off", "audit", "enforced"]).default("enforced"),
+  /** Sign-in callback and sign-out URLs of the web front end (https, or http://localhost). */
+  webCallbackUrls: z.array(webUrl).min(1).default(["http://localhost:5173/callback"]),
+  webLogoutUrls: z.array(webUrl).min(1).default(["http://localhost:5173/"]),
+  /** Steady-state requests per second and burst of the HTTP API stage. @default 50 / 100 */
+  apiRateLimitPerSecond: z.number().positive().default(50),
+  apiBurstLimit: z.number().int().positive().default(100),
+});
+
 const monitoring = z.strictObject({
   /** direct: one Terraform stack per member; stackset: a service-managed CloudFormation StackSet. */
   mode: z.enum(["direct", "stackset"]).default("direct"),
@@ -362,6 +405,7 @@ export const accountConfigSchema = z.strictObject({
   cur: cur.default(cur.parse({})),
   monitoring: monitoring.default(monitoring.parse({})),
   dataPlatform: dataPlatform.default(dataPlatform.parse({})),
+  app: app.default(app.parse({})),
   vpc: vpc.default(vpc.parse({})),
   encryption: encryption.default(encryption.parse({})),
   rollout: rollout.default(rollout.parse({})),
@@ -378,6 +422,7 @@ export type CurConfig = AccountConfig["cur"];
 export type RolloutConfig = AccountConfig["rollout"];
 export type MonitoringConfig = AccountConfig["monitoring"];
 export type DataPlatformConfig = AccountConfig["dataPlatform"];
+export type AppConfig = AccountConfig["app"];
 export type StackSetTargetingConfig = MonitoringConfig["stackset"];
 export type VpcConfig = AccountConfig["vpc"];
 export type EncryptionConfig = AccountConfig["encryption"];

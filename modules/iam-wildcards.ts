@@ -61,6 +61,28 @@ export const RESOURCE_WILDCARD_ALLOWLIST: readonly WildcardAllowance[] = [
       "The CUR API defines no resource type for DescribeReportDefinitions (legacy report definitions of the caller)",
   },
   ...[
+    "logs:CreateLogDelivery",
+    "logs:GetLogDelivery",
+    "logs:UpdateLogDelivery",
+    "logs:DeleteLogDelivery",
+    "logs:ListLogDeliveries",
+    "logs:PutResourcePolicy",
+    "logs:DescribeResourcePolicies",
+    "logs:DescribeLogGroups",
+  ].map((action) => ({
+    action,
+    reason:
+      "CloudWatch Logs vended-log delivery (Step Functions execution logging) supports no resource-level permissions; AWS documents Resource * for these",
+  })),
+  {
+    action: "xray:GetSamplingRules",
+    reason: "X-Ray has no resource-level permissions for reading sampling rules (Step Functions tracing)",
+  },
+  {
+    action: "xray:GetSamplingTargets",
+    reason: "X-Ray has no resource-level permissions for sampling targets (Step Functions tracing)",
+  },
+  ...[
     "ec2:CreateNetworkInterface",
     "ec2:DescribeNetworkInterfaces",
     "ec2:DescribeSubnets",

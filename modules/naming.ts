@@ -207,7 +207,7 @@ export class Names {
 
   /** Admin functions (ids for lambdaRoleName) that the payer read role trusts, pinned by aws:PrincipalArn. */
   get payerReadTrustedFunctions(): readonly string[] {
-    return ["account-sync", "cost-explorer"];
+    return ["account-sync", "tool-cost-explorer"];
   }
 
   /** Role S3 assumes in the payer to replicate the CUR bucket to the admin's replica bucket. */
@@ -223,6 +223,57 @@ export class Names {
   /** Secrets Manager secret (admin account) holding the external id of the payer read role. */
   get externalIdSecretName(): string {
     return `${this.prefix}/payer-read-external-id`;
+  }
+
+  // FinOps application (admin) ----------------------------------------------------------------
+  get userPool(): string {
+    return `${this.prefix}-users`;
+  }
+
+  /** Cognito hosted-UI domain prefix: globally unique per region, so it carries the admin account id. */
+  get userPoolDomain(): string {
+    return `${this.prefix}-${this.config.admin.id}`;
+  }
+
+  get webClient(): string {
+    return `${this.prefix}-web`;
+  }
+
+  get httpApi(): string {
+    return `${this.prefix}-api`;
+  }
+
+  /** KMS-encrypted log group of the HTTP API's access logs. */
+  get apiAccessLogGroup(): string {
+    return `/${this.prefix}/api/access`;
+  }
+
+  get approvalStateMachine(): string {
+    return `${this.prefix}-budget-approval`;
+  }
+
+  /** Role Step Functions assumes to run the approval workflow. */
+  get approvalStateMachineRole(): string {
+    return `${this.prefix}-budget-approval-sfn`;
+  }
+
+  /** Vended-logs group of the approval workflow's executions (must start with /aws/vendedlogs/). */
+  get approvalLogGroup(): string {
+    return `/aws/vendedlogs/states/${this.prefix}-budget-approval`;
+  }
+
+  get spendCardsSchedule(): string {
+    return `${this.prefix}-spend-cards-weekly`;
+  }
+
+  /** Role EventBridge Scheduler assumes to invoke the spend-card function. */
+  get spendCardsSchedulerRole(): string {
+    return `${this.prefix}-spend-cards-scheduler`;
+  }
+
+  /** Rule on the CUR ingest's "billing period committed" events (final cards). */
+  get spendCardsCurRule(): string {
+    return `${this.prefix}-spend-cards-cur-committed`;
   }
 
   /** SSM parameter path of the landing's shared values in an account. */

@@ -1,9 +1,10 @@
 import type { Construct } from "constructs";
+import { FinOpsApp } from "../modules/app";
+import { BundledFunction } from "../modules/bundled-function";
 import { DataPlatform } from "../modules/data-platform";
 import { AdminMonitoring } from "../modules/monitoring/admin-monitoring";
-import { dataExportsWriteStatements, replicaAcceptStatements } from "../modules/payer/bucket-policies";
-import { BundledFunction } from "../modules/bundled-function";
 import { PrivateVpc } from "../modules/network/vpc";
+import { dataExportsWriteStatements, replicaAcceptStatements } from "../modules/payer/bucket-policies";
 import { SecureBucket } from "../modules/secure-bucket";
 import { AccountStack, type AccountStackProps } from "./account-stack";
 
@@ -12,6 +13,7 @@ export class AdminStack extends AccountStack {
   readonly curReplicaBucket: SecureBucket;
   readonly monitoring: AdminMonitoring;
   readonly dataPlatform: DataPlatform;
+  readonly app: FinOpsApp;
   /** VPC mode (config vpc.enabled): every function of the stack runs in its private subnets. */
   readonly vpc?: PrivateVpc;
 
@@ -38,6 +40,14 @@ export class AdminStack extends AccountStack {
       names: this.names,
       region: this.primaryRegion,
       curBucketName: this.curReplicaBucket.bucketName,
+      protect: this.protectDataStores,
+      provider: this.provider(this.primaryRegion),
+    });
+    this.app = new FinOpsApp(this, "app", {
+      config: this.config,
+      names: this.names,
+      region: this.primaryRegion,
+      dataPlatform: this.dataPlatform,
       protect: this.protectDataStores,
       provider: this.provider(this.primaryRegion),
     });

@@ -12,7 +12,8 @@ import { runCostExplorerTool } from "./tool";
 const env = readEnv(
   z.object({
     PAYER_READ_ROLE_ARN: z.string().regex(/^arn:aws[\w-]*:iam::\d{12}:role\/.+$/),
-    EXTERNAL_ID_SECRET_ARN: z.string().regex(/^arn:aws[\w-]*:secretsmanager:/),
+    /** Name (or ARN) of the secret holding the payer read role's external id. */
+    EXTERNAL_ID_SECRET_ID: z.string().min(1),
   }),
 );
 const sts = new STSClient({});
@@ -26,7 +27,7 @@ async function costExplorer(): Promise<CostExplorerClient> {
     new AssumeRoleCommand({
       RoleArn: env.PAYER_READ_ROLE_ARN,
       RoleSessionName: "finops-cost-explorer-tool",
-      ExternalId: await readExternalId(secrets, env.EXTERNAL_ID_SECRET_ARN),
+      ExternalId: await readExternalId(secrets, env.EXTERNAL_ID_SECRET_ID),
       DurationSeconds: 900,
     }),
   );

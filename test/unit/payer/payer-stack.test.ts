@@ -203,7 +203,7 @@ describe("payer stack, replication delivery (accounts/local.yaml)", () => {
         ArnEquals: {
           "aws:PrincipalArn": [
             `arn:aws:iam::${ADMIN}:role/finops-account-sync`,
-            `arn:aws:iam::${ADMIN}:role/finops-cost-explorer`,
+            `arn:aws:iam::${ADMIN}:role/finops-tool-cost-explorer`,
           ],
         },
         StringEquals: {
