@@ -117,7 +117,9 @@ describe("VPC mode in the admin stack", () => {
     expect(vpcPolicies).toHaveLength(fns.length);
     // The function waits for its ENI permissions (a plain address: terraform refuses expressions here).
     for (const f of fns)
-      expect(f.depends_on).toContainEqual(expect.stringMatching(/^aws_iam_role_policy\.[\w-]+_vpc-access_\w+$/));
+      expect(f.depends_on).toContainEqual(
+        expect.stringMatching(/^aws_iam_role_policy\.[\w-]+_vpc-access_\w+$/),
+      );
   });
 
   it("keeps the default security group without rules and the others to TCP 443", () => {
