@@ -179,12 +179,18 @@ export function validateAsl(definition: string): AslDiagnostic[] {
 }
 
 const TARGET = "AWSStepFunctions.ValidateStateMachineDefinition";
+/**
+ * The provider also lists a machine's versions after creating it (ListStateMachineVersions, which
+ * moto lacks). The landing never publishes versions (publish = false), so the honest answer is none.
+ */
+const LIST_VERSIONS = "AWSStepFunctions.ListStateMachineVersions";
 
 export function createStepFunctionsValidateHandler(): GapHandler {
   return {
-    name: "stepfunctions ValidateStateMachineDefinition (structural ASL checks)",
-    matches: (req) => req.target === TARGET,
+    name: "stepfunctions ValidateStateMachineDefinition (structural ASL checks) and ListStateMachineVersions (none: never published)",
+    matches: (req) => req.target === TARGET || req.target === LIST_VERSIONS,
     async handle(req) {
+      if (req.target === LIST_VERSIONS) return jsonOk({ stateMachineVersions: [] });
       let body: { definition?: unknown; type?: unknown };
       try {
         body = JSON.parse(req.body.toString("utf8") || "{}");

@@ -66,6 +66,11 @@ async function conditional<T>(write: () => Promise<T>, message: string): Promise
   }
 }
 
+/** The budgets table's sort key `year` is a string attribute (data-tables.ts keys are all S). */
+const budgetItem = (b: Budget) => ({ ...b, year: String(b.year) });
+const budgetOf = (item: Record<string, unknown> | undefined): Budget | undefined =>
+  item ? ({ ...item, year: Number(item.year) } as Budget) : undefined;
+
 export class DynamoRepository implements FinOpsRepository {
   constructor(
     private readonly ddb: DynamoDBDocumentClient,
@@ -146,22 +151,27 @@ export class DynamoRepository implements FinOpsRepository {
 
   async getBudget(budgetId: string, year: number): Promise<Budget | undefined> {
     const out = await this.ddb.send(
-      new GetCommand({ TableName: this.t.budgets, Key: { budgetId, year }, ConsistentRead: true }),
+      new GetCommand({
+        TableName: this.t.budgets,
+        Key: { budgetId, year: String(year) },
+        ConsistentRead: true,
+      }),
     );
-    return out.Item as Budget | undefined;
+    return budgetOf(out.Item);
   }
 
   async listBudgets(filter: { year?: number } = {}): Promise<Budget[]> {
-    const items = await scan<Budget>(this.ddb, {
+    const raw = await scan<Record<string, unknown>>(this.ddb, {
       TableName: this.t.budgets,
       ...(filter.year !== undefined
         ? {
             FilterExpression: "#y = :y",
             ExpressionAttributeNames: { "#y": "year" },
-            ExpressionAttributeValues: { ":y": filter.year },
+            ExpressionAttributeValues: { ":y": String(filter.year) },
           }
         : {}),
     });
+    const items = raw.map((i) => budgetOf(i)!);
     return items.sort((a, b) => a.budgetId.localeCompare(b.budgetId) || a.year - b.year);
   }
 
@@ -171,7 +181,7 @@ export class DynamoRepository implements FinOpsRepository {
         this.ddb.send(
           new PutCommand({
             TableName: this.t.budgets,
-            Item: budget,
+            Item: budgetItem(budget),
             ConditionExpression: "attribute_not_exists(budgetId)",
           }),
         ),
@@ -185,7 +195,7 @@ export class DynamoRepository implements FinOpsRepository {
         this.ddb.send(
           new PutCommand({
             TableName: this.t.budgets,
-            Item: budget,
+            Item: budgetItem(budget),
             ConditionExpression: "#v = :v",
             ExpressionAttributeNames: { "#v": "version" },
             ExpressionAttributeValues: { ":v": expectedVersion },
