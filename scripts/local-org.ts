@@ -9,6 +9,7 @@ import { terraformEnv } from "../deploy/terraform";
 import { runRollout } from "../deploy/waves";
 import { type BootstrapResult, bootstrapOrganization } from "../emulator/bootstrap-org";
 import { emulateCurPipeline } from "../emulator/cur/local-delivery";
+import { createDemoUsers, demoUsersReport } from "../emulator/demo-users";
 import { ensureGapFiller, ensureMoto, type LocalService, stopLocalServices } from "../emulator/moto-server";
 import { renderPipeline, runDataPipeline } from "../emulator/pipeline";
 import { gapFillerPort, localDir, motoPort, targetFor } from "../modules/target";
@@ -139,6 +140,11 @@ export async function localUp(opts: LocalOptions): Promise<LocalLanding> {
       });
       for (const line of renderPipeline(config, result).split("\n")) log(line);
     }
+  }
+  // One demo user per FinOps group in the admin's user pool, and example API calls (emulator/demo-users.ts).
+  if (outcomes.some((o) => o.info.kind === "admin" && (o.status === "applied" || o.status === "unchanged"))) {
+    const demo = await createDemoUsers(config, emulator.endpoint);
+    for (const line of demoUsersReport(demo)) log(line);
   }
   return { config, emulator, gapFiller, organization, outcomes };
 }
