@@ -129,7 +129,7 @@ class MemoryCardStore implements CardStore {
     const key = `${card.budgetId}#${card.periodId}`;
     const old = this.cards.get(key);
     const write = card.final
-      ? !old || !old.final || old.sourceVersion !== card.sourceVersion
+      ? !old?.final || old.sourceVersion !== card.sourceVersion
       : !old || (!old.final && old.sourceVersion !== card.sourceVersion);
     if (!write) return false;
     this.writes++;

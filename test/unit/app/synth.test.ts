@@ -1,7 +1,7 @@
 import { loadAccountConfig } from "../../../config/load";
+import { validateAsl } from "../../../emulator/gap-filler/stepfunctions-validate";
 import { GROUPS } from "../../../functions/api/domain";
 import { ROUTE_KEYS } from "../../../functions/api/router";
-import { validateAsl } from "../../../emulator/gap-filler/stepfunctions-validate";
 import { isWildcardAllowed } from "../../../modules/iam-wildcards";
 import { resourcesOf, type StackJson, synthConfig } from "../../support/synth";
 
@@ -40,7 +40,11 @@ describe("users", () => {
   });
 
   it("has exactly the FinOps groups", () => {
-    expect(of("aws_cognito_user_group").map(([, , g]) => g.name).sort()).toEqual([...GROUPS].sort());
+    expect(
+      of("aws_cognito_user_group")
+        .map(([, , g]) => g.name)
+        .sort(),
+    ).toEqual([...GROUPS].sort());
   });
 
   it("has one public web client: code flow only (PKCE), no secret, no password auth", () => {
@@ -61,13 +65,20 @@ describe("the HTTP API", () => {
       expect(r.authorizer_id).toMatch(/^\$\{aws_apigatewayv2_authorizer\./);
     }
     const authorizer = only("aws_apigatewayv2_authorizer");
-    expect(authorizer.jwt_configuration.issuer).toMatch(/^https:\/\/cognito-idp\.[a-z0-9-]+\.amazonaws\.com\/\$\{aws_cognito_user_pool\./);
-    expect(authorizer.jwt_configuration.audience).toEqual([expect.stringMatching(/^\$\{aws_cognito_user_pool_client\./)]);
+    expect(authorizer.jwt_configuration.issuer).toMatch(
+      /^https:\/\/cognito-idp\.[a-z0-9-]+\.amazonaws\.com\/\$\{aws_cognito_user_pool\./,
+    );
+    expect(authorizer.jwt_configuration.audience).toEqual([
+      expect.stringMatching(/^\$\{aws_cognito_user_pool_client\./),
+    ]);
   });
 
   it("throttles the stage and writes JSON access logs to a KMS-encrypted log group", () => {
     const stage = only("aws_apigatewayv2_stage");
-    expect(stage.default_route_settings).toMatchObject({ throttling_rate_limit: 50, throttling_burst_limit: 100 });
+    expect(stage.default_route_settings).toMatchObject({
+      throttling_rate_limit: 50,
+      throttling_burst_limit: 100,
+    });
     expect(JSON.parse(stage.access_log_settings.format)).toMatchObject({ routeKey: "$context.routeKey" });
     const logs = of("aws_cloudwatch_log_group").find(([, , g]) => g.name === "/finops/api/access")![2];
     expect(logs.kms_key_id).toMatch(/aws_kms_key/);
@@ -80,7 +91,9 @@ describe("the approval workflow", () => {
     expect(validateAsl(sm.definition)).toEqual([]);
     expect(sm.tracing_configuration).toEqual({ enabled: true });
     expect(sm.logging_configuration.level).toBe("ALL");
-    const group = of("aws_cloudwatch_log_group").find(([, , g]) => g.name === "/aws/vendedlogs/states/finops-budget-approval")![2];
+    const group = of("aws_cloudwatch_log_group").find(
+      ([, , g]) => g.name === "/aws/vendedlogs/states/finops-budget-approval",
+    )![2];
     expect(group.kms_key_id).toMatch(/aws_kms_key/);
   });
 });
@@ -91,7 +104,9 @@ describe("spend cards", () => {
     expect(schedule.schedule_expression).toBe("cron(0 6 ? * MON *)");
     expect(schedule.schedule_expression_timezone).toBeTruthy();
     expect(JSON.parse(schedule.target.input)).toEqual({ kind: "weekly" });
-    const rule = of("aws_cloudwatch_event_rule").find(([, , r]) => r.name === "finops-spend-cards-cur-committed")![2];
+    const rule = of("aws_cloudwatch_event_rule").find(
+      ([, , r]) => r.name === "finops-spend-cards-cur-committed",
+    )![2];
     expect(JSON.parse(rule.event_pattern)).toEqual({
       source: ["finops.cur-ingest"],
       "detail-type": ["CUR billing period committed"],
@@ -134,7 +149,9 @@ describe("least privilege of the application's roles", () => {
       "athena:GetQueryResults",
       "athena:StopQueryExecution",
     ]);
-    expect(actions.filter((a) => /^(glue|s3):(Put|Delete|Create|Update)/.test(a) && !a.startsWith("s3:PutObject"))).toEqual([]);
+    expect(
+      actions.filter((a) => /^(glue|s3):(Put|Delete|Create|Update)/.test(a) && !a.startsWith("s3:PutObject")),
+    ).toEqual([]);
     expect(actions.some((a) => a.startsWith("dynamodb:"))).toBe(false);
   });
 
@@ -142,6 +159,8 @@ describe("least privilege of the application's roles", () => {
     const writes = policyOfRole("finops-spend-cards")
       .flatMap((s) => ([s.Action].flat() as string[]).map((a) => [a, s.Resource]))
       .filter(([a]) => /dynamodb:(Put|Update|Delete|BatchWrite)/.test(a as string));
-    expect(writes).toEqual([["dynamodb:UpdateItem", expect.stringMatching(/aws_dynamodb_table\.app_table-spend-cards/)]]);
+    expect(writes).toEqual([
+      ["dynamodb:UpdateItem", expect.stringMatching(/aws_dynamodb_table\.app_table-spend-cards/)],
+    ]);
   });
 });
