@@ -1,0 +1,93 @@
+import { readFileSync } from "node:fs";
+import { parseAccountConfig } from "../../config/load";
+import type { StackOutcome } from "../../deploy/apply";
+import { stackDir } from "../../deploy/synth";
+import { runTerraform, terraformEnv } from "../../deploy/terraform";
+import { deployLocal } from "../support/local-org";
+
+/**
+ * VPC mode on the emulated organization: the admin stack with vpc.enabled applies, a second plan
+ * is clean, and the state shows what AWS would hold: no internet path, a default security group
+ * with its rules removed, endpoints with private DNS, and every function in the private subnets.
+ */
+const config = parseAccountConfig(
+  readFileSync("accounts/local.yaml", "utf8").replace(
+    /\nrollout:/,
+    "\nvpc:\n  enabled: true\n  cidr: 10.80.0.0/22\n  reservedCidrs: [10.0.0.0/16]\n\nrollout:",
+  ),
+  "accounts/local.yaml (VPC mode)",
+);
+
+interface StateResource {
+  readonly type: string;
+  readonly name: string;
+  readonly values: Record<string, unknown>;
+}
+
+let outcome: StackOutcome;
+let resources: StateResource[];
+
+beforeAll(async () => {
+  const { outdir, outcomes } = await deployLocal(config, ["admin"]);
+  outcome = outcomes[0]!;
+  const show = await runTerraform(
+    stackDir(outdir, "admin"),
+    ["show", "-json"],
+    terraformEnv(process.env.FINOPS_LOCAL_DIR!),
+  );
+  const state = JSON.parse(show.stdout || "{}");
+  resources = state.values?.root_module?.resources ?? [];
+}, 900_000);
+
+const ofType = (type: string) => resources.filter((r) => r.type === type).map((r) => r.values);
+
+describe("VPC mode on the emulator", () => {
+  it("applies the admin stack and plans clean a second time", () => {
+    expect(outcome.error).toBeUndefined();
+    expect(outcome.status).toBe("applied");
+    expect(outcome.clean).toBe(true);
+  });
+
+  it("creates one VPC with two private subnets in two AZs and no internet or NAT gateway", () => {
+    expect(ofType("aws_vpc").map((v) => v.cidr_block)).toEqual(["10.80.0.0/22"]);
+    const subnets = ofType("aws_subnet");
+    expect(new Set(subnets.map((s) => s.availability_zone)).size).toBe(2);
+    expect(subnets.every((s) => s.map_public_ip_on_launch === false)).toBe(true);
+    expect(ofType("aws_internet_gateway")).toEqual([]);
+    expect(ofType("aws_nat_gateway")).toEqual([]);
+    const routes = ofType("aws_route_table").flatMap((t) => (t.route as unknown[]) ?? []);
+    expect(routes).toEqual([]);
+  });
+
+  it("leaves the default security group without any rule", () => {
+    const [dflt] = ofType("aws_default_security_group");
+    expect(dflt!.ingress).toEqual([]);
+    expect(dflt!.egress).toEqual([]);
+  });
+
+  it("serves the services through gateway and private-DNS interface endpoints", () => {
+    const endpoints = ofType("aws_vpc_endpoint");
+    expect(endpoints.filter((e) => e.vpc_endpoint_type === "Gateway")).toHaveLength(2);
+    const iface = endpoints.filter((e) => e.vpc_endpoint_type === "Interface");
+    expect(iface.length).toBeGreaterThanOrEqual(9);
+    expect(iface.every((e) => e.private_dns_enabled === true)).toBe(true);
+  });
+
+  it("runs every function in the private subnets with the functions' security group", () => {
+    const subnetIds = new Set(ofType("aws_subnet").map((s) => s.id));
+    const fns = ofType("aws_lambda_function");
+    expect(fns.length).toBeGreaterThan(0);
+    for (const f of fns) {
+      const [vpc] = f.vpc_config as Array<{ subnet_ids: string[]; security_group_ids: string[] }>;
+      expect(new Set(vpc!.subnet_ids)).toEqual(subnetIds);
+      expect(vpc!.security_group_ids).toHaveLength(1);
+    }
+  });
+
+  it("sends flow logs of all traffic to the KMS-encrypted log group", () => {
+    const [flow] = ofType("aws_flow_log");
+    expect(flow!.traffic_type).toBe("ALL");
+    const group = ofType("aws_cloudwatch_log_group").find((g) => g.name === "/finops/vpc/flow-logs");
+    expect(group!.kms_key_id).toMatch(/^arn:aws:kms:/);
+  });
+});
