@@ -10,6 +10,7 @@ import { DynamoDBDocumentClient, PutCommand } from "@aws-sdk/lib-dynamodb";
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from "aws-lambda";
 import { loadAccountConfig } from "../../config/load";
 import type { StackOutcome } from "../../deploy/apply";
+import { createDemoUsers, demoUsername } from "../../emulator/demo-users";
 import { DynamoApprovalStore } from "../../functions/approvals/dynamo-store";
 import { runStep } from "../../functions/approvals/workflow";
 import { DynamoCardStore } from "../../functions/spend-cards/dynamo-store";
@@ -191,6 +192,19 @@ describe("the FinOps API against the emulated admin account", () => {
   });
 
   it("reads committed spend through the ingestion pointer, scoped by budget", async () => {
+    // The account was mapped just now (real clock); March's usage belongs to a budget only if the
+    // account was mapped then, so record that it already was mapped from January (history entry).
+    await ddb.send(
+      new PutCommand({
+        TableName: tables.allocations,
+        Item: {
+          accountId: "333333333333",
+          validFrom: "2026-01-01T00:00:00.000Z",
+          budgetId: "retail",
+          changedBy: "fin@example.com",
+        },
+      }),
+    );
     const all = await call(fin, "GET /spend", { query: { month: "2026-03" } });
     expect(all.body).toMatchObject({
       totalUsd: 1507,
@@ -304,5 +318,23 @@ describe("the FinOps API against the emulated admin account", () => {
       }),
     ]);
     expect((await call(fin, "GET /users")).status).toBe(403);
+  });
+
+  it("creates one demo user per group for npm run local, and again without failing", async () => {
+    const first = await createDemoUsers(config, emulatorEndpoint());
+    expect(first.users.map((u) => u.group)).toEqual([
+      "Admins",
+      "FinancialAdmins",
+      "BUManagers",
+      "DepartmentManagers",
+      "PortfolioManagers",
+      "ProductManagers",
+    ]);
+    const again = await createDemoUsers(config, emulatorEndpoint());
+    expect(again.users.every((u) => !u.created)).toBe(true);
+    const res = await call(claims("admin@example.com", "Admins"), "GET /users");
+    expect(res.body.users.map((u: { email?: string }) => u.email)).toEqual(
+      expect.arrayContaining([demoUsername("Admins"), demoUsername("ProductManagers")]),
+    );
   });
 });
