@@ -90,6 +90,7 @@ export class PayerStack extends AccountStack {
       adminProvider,
       secretName: names.externalIdSecretName,
       recoveryWindowDays: organization.allowDataStoreDestroy ? 0 : 7,
+      preventDestroy: this.protectDataStores,
     });
     this.readRole = new PayerReadRole(this, "payer-read", {
       provider: this.provider(this.primaryRegion),

@@ -36,6 +36,7 @@ export class AdminMonitoring extends Construct {
       accountId: config.admin.id,
       logRetentionDays: config.monitoring.logRetentionDays,
       alertEmail: config.monitoring.alertEmail,
+      preventDestroy: !config.organization.allowDataStoreDestroy,
     });
     if (config.monitoring.mode === "stackset") {
       this.stackSet = new BaselineStackSet(this, "stackset", {

@@ -67,6 +67,8 @@ export const SAVED_QUERIES: Readonly<Record<string, string>> = {
 };
 
 export interface CentralMonitoringProps {
+  /** Refuse plans that destroy the key and the events log group. @default true */
+  readonly preventDestroy?: boolean;
   readonly names: Names;
   /** Provider of the admin account in the organization's home region (where the bus lives). */
   readonly provider: AwsProvider;
@@ -110,6 +112,7 @@ export class CentralMonitoring extends Construct {
       description: "Encrypts the central FinOps monitoring log group and alerts topic",
       enableKeyRotation: true,
       deletionWindowInDays: 30,
+      lifecycle: { preventDestroy: props.preventDestroy ?? true },
       policy: policyDocument([
         {
           Sid: "AccountAdministers",
@@ -147,6 +150,7 @@ export class CentralMonitoring extends Construct {
       name: names.centralEventsLogGroup,
       retentionInDays: props.logRetentionDays,
       kmsKeyId: this.key.arn,
+      lifecycle: { preventDestroy: props.preventDestroy ?? true },
     });
 
     this.bus = new CloudwatchEventBus(this, "bus", { provider, name: names.centralBusName });

@@ -4,6 +4,8 @@ import { DataResource, Fn, type TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
 
 export interface ExternalIdProps {
+  /** Refuse plans that destroy the secret. @default true */
+  readonly preventDestroy?: boolean;
   /** Provider of the ADMIN account (an aliased provider of the payer stack). */
   readonly adminProvider: TerraformProvider;
   /** Secret name in the admin account, from the naming module. */
@@ -36,6 +38,7 @@ export class ExternalId extends Construct {
       name: props.secretName,
       description: "External id of the payer's finops-payer-read role (written by the payer stack)",
       recoveryWindowInDays: props.recoveryWindowDays ?? 7,
+      lifecycle: { preventDestroy: props.preventDestroy ?? true },
     });
     new SecretsmanagerSecretVersion(this, "secret-value", {
       provider: props.adminProvider,

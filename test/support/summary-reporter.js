@@ -4,7 +4,11 @@
  */
 class SummaryReporter {
   onRunComplete(_contexts, results) {
-    const project = process.argv.includes("integration") ? "integration" : process.argv.includes("unit") ? "unit" : "tests";
+    const project = process.argv.includes("integration")
+      ? "integration"
+      : process.argv.includes("unit")
+        ? "unit"
+        : "tests";
     const skipped = results.numPendingTests + results.numTodoTests;
     process.stderr.write(
       `\n${project}: ${results.numPassedTests} passed, ${results.numFailedTests} failed${skipped ? `, ${skipped} skipped` : ""}\n`,
