@@ -16,4 +16,5 @@ export default async function globalSetup(): Promise<void> {
   process.env.FINOPS_GAPS_PORT = String(gaps.port);
   process.env.FINOPS_LOCAL_DIR = dir;
   process.env.FINOPS_TEST_STARTED_MOTO = moto.startedHere || gaps.startedHere ? "1" : "";
+  process.env.FINOPS_TEST_OWN_DIR = process.env.FINOPS_TEST_LOCAL_DIR ? "" : "1";
 }
