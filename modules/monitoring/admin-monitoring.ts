@@ -35,6 +35,7 @@ export class AdminMonitoring extends Construct {
       region,
       accountId: config.admin.id,
       logRetentionDays: config.monitoring.logRetentionDays,
+      kmsKeyArn: config.encryption.keys.monitoring,
       alertEmail: config.monitoring.alertEmail,
       preventDestroy: !config.organization.allowDataStoreDestroy,
     });
