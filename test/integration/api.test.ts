@@ -17,6 +17,7 @@ import { DynamoCardStore } from "../../functions/spend-cards/dynamo-store";
 import { runCards } from "../../functions/spend-cards/run";
 import { Names } from "../../modules/naming";
 import { asAccount, deployLocal, emulatorEndpoint } from "../support/local-org";
+import { emptyTables } from "../support/tables";
 
 /**
  * The admin stack applied with Terraform to the emulated organization (tables, user pool, HTTP
@@ -79,7 +80,9 @@ describe("the FinOps API against the emulated admin account", () => {
     ddb = DynamoDBDocumentClient.from(new DynamoDBClient(client), {
       marshallOptions: { removeUndefinedValues: true },
     });
-    // What account-sync and cur-ingest would have written.
+    // Start from empty tables (another test file may have run the pipeline on this emulator), then
+    // write what account-sync and cur-ingest would have written.
+    await emptyTables(ddb, Object.values(tables));
     for (const [accountId, name] of [
       ["333333333333", "retail-web"],
       ["444444444444", "sandbox"],
