@@ -56,6 +56,7 @@ export class DataPlatform extends Construct {
       names,
       accountId: account,
       region,
+      encryption: config.encryption,
       preventDestroy,
       provider,
     });

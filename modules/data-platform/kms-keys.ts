@@ -1,103 +1,70 @@
-import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
-import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
+import type { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
+import type { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import type { TerraformProvider } from "cdktf";
-import { Construct } from "constructs";
-import { type PolicyStatement, policyDocument } from "../iam-policy";
-import { Names } from "../naming";
+import type { Construct } from "constructs";
+import type { EncryptionConfig } from "../../config/schema";
+import type { Names } from "../naming";
+import { KeyRing } from "../security/keys";
 
 export interface DataPlatformKeysProps {
   readonly names: Names;
   readonly accountId: string;
   readonly region: string;
+  /** The config's encryption section: a domain whose key is supplied by ARN gets no key here. */
+  readonly encryption: EncryptionConfig;
   /** Refuse plans that destroy the keys. @default true */
   readonly preventDestroy?: boolean;
   readonly provider?: TerraformProvider;
 }
 
 export interface DataPlatformKey {
-  readonly key: KmsKey;
-  readonly alias: KmsAlias;
-  /** The key's ARN (a Terraform reference). */
+  /** The key's ARN: the supplied one (a literal), or a Terraform reference to the created key. */
   readonly arn: string;
+  /** True when encryption.keys.<domain> supplies the key (nothing is created for it). */
+  readonly supplied: boolean;
+  /** The created key; undefined for a supplied key. */
+  readonly key?: KmsKey;
+  /** The created key's alias; undefined for a supplied key. */
+  readonly alias?: KmsAlias;
 }
 
 /**
- * The data platform's customer-managed keys, rotating yearly:
- * - `data`: DynamoDB tables, Athena query results;
+ * The data platform's two key domains (modules/security/keys.ts, docs/security.md "Encryption"):
+ * - `data`: DynamoDB tables, Athena results;
  * - `functions`: Lambda environment variables, log groups, dead-letter and manifest queues.
- * Key policies name who may use them: the account (so IAM policies can grant use; each function's
- * role gets exactly the key actions it needs), CloudWatch Logs for this account's log groups
- * (encryption context pinned), and S3 for notifications into the encrypted manifest queue (source
- * account pinned).
+ * Each is a customer-managed key rotating yearly with the policy of `keyPolicyStatements`, or, when
+ * `encryption.keys.<domain>` supplies one, that key's ARN (no key, key policy or alias is created).
+ * Every module takes the ARN from here (`keys.data.arn`, `keys.functions.arn`).
  */
-export class DataPlatformKeys extends Construct {
+export class DataPlatformKeys extends KeyRing {
   readonly data: DataPlatformKey;
   readonly functions: DataPlatformKey;
 
   constructor(scope: Construct, id: string, props: DataPlatformKeysProps) {
-    super(scope, id);
-    const root: PolicyStatement = {
-      Sid: "AccountAdministersKeyAndIamGrantsUse",
-      Effect: "Allow",
-      Principal: { AWS: Names.accountRoot(props.accountId) },
-      Action: "kms:*",
-      Resource: "*",
-    };
-    this.data = this.key(
-      "data",
-      props,
-      [root],
-      "DynamoDB tables and Athena results of the FinOps data platform",
-    );
-    this.functions = this.key(
-      "functions",
-      props,
-      [
-        root,
-        {
-          Sid: "CloudWatchLogsForThisAccountsLogGroups",
-          Effect: "Allow",
-          Principal: { Service: `logs.${props.region}.amazonaws.com` },
-          Action: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
-          Resource: "*",
-          Condition: {
-            ArnLike: {
-              "kms:EncryptionContext:aws:logs:arn": `arn:aws:logs:${props.region}:${props.accountId}:log-group:*`,
-            },
-          },
-        },
-        {
-          Sid: "S3NotificationsIntoEncryptedQueues",
-          Effect: "Allow",
-          Principal: { Service: "s3.amazonaws.com" },
-          Action: ["kms:GenerateDataKey", "kms:Decrypt"],
-          Resource: "*",
-          Condition: { StringEquals: { "aws:SourceAccount": props.accountId } },
-        },
-      ],
-      "Lambda environment, logs and queues of the FinOps data platform",
-    );
+    super(scope, id, {
+      encryption: props.encryption,
+      accountId: props.accountId,
+      region: props.region,
+      aliasPrefix: props.names.prefix,
+      descriptions: {
+        data: "DynamoDB tables and Athena results of the FinOps data platform",
+        functions: "Lambda environment, logs and queues of the FinOps data platform",
+      },
+      preventDestroy: props.preventDestroy,
+      provider: props.provider,
+    });
+    this.data = this.domainKey("data");
+    this.functions = this.domainKey("functions");
   }
 
-  private key(
-    purpose: string,
-    props: DataPlatformKeysProps,
-    statements: PolicyStatement[],
-    description: string,
-  ): DataPlatformKey {
-    const key = new KmsKey(this, `${purpose}-key`, {
-      provider: props.provider,
-      description,
-      enableKeyRotation: true,
-      deletionWindowInDays: 30,
-      policy: policyDocument(statements),
-      lifecycle: { preventDestroy: props.preventDestroy ?? true },
-    });
-    const alias = new KmsAlias(this, `${purpose}-alias`, {
-      provider: props.provider,
-      name: props.names.kmsAlias(purpose),
-      targetKeyId: key.keyId,
-    });
-    return { key, alias, arn: key.arn };
+  private domainKey(domain: "data" | "functions"): DataPlatformKey {
+    const arn = this.resolveKey(domain);
+    const key = this.createdKey(domain);
+    return {
+      arn,
+      supplied: this.isSupplied(domain),
+      key,
+      alias: key ? (this.node.findChild(`${domain}-alias`) as KmsAlias) : undefined,
+    };
   }
 }

@@ -18,6 +18,7 @@ import { Construct } from "constructs";
 import { STACKSET_METRICS } from "../../functions/stackset-monitor/metrics";
 import { policyDocument } from "../iam-policy";
 import type { Names } from "../naming";
+import { keyPolicyStatements } from "../security/keys";
 import { BASELINE_RULES, HEARTBEAT_PERIOD_SECONDS } from "./baseline";
 
 /** CloudFormation stack statuses that mean a stack operation failed (rolled back or stuck). */
@@ -76,6 +77,11 @@ export interface CentralMonitoringProps {
   readonly accountId: string;
   /** monitoring.logRetentionDays. */
   readonly logRetentionDays: number;
+  /**
+   * encryption.keys.monitoring: a supplied key (ARN, in this region) for the events log group and
+   * the alerts topic; no key, key policy or alias is created then. @default a new customer-managed key
+   */
+  readonly kmsKeyArn?: string;
   /** monitoring.alertEmail. @default no subscription */
   readonly alertEmail?: string;
   /** Alarm when the StackSet operations success rate (percent) falls below this. @default 100 */
@@ -87,12 +93,16 @@ export interface CentralMonitoringProps {
  * organization (aws:PrincipalOrgID, read from the Organizations API by a data source: adding an
  * account never changes this stack), a KMS-encrypted log group that receives every event, saved
  * queries, metric filters and alarms (failed stack operations, missing heartbeats, StackSet success
- * rate), a dashboard and a KMS-encrypted alerts topic.
+ * rate), a dashboard and a KMS-encrypted alerts topic. The key of the `monitoring` domain is
+ * created here unless the config supplies one (docs/security.md, "Encryption").
  */
 export class CentralMonitoring extends Construct {
   readonly bus: CloudwatchEventBus;
   readonly logGroup: CloudwatchLogGroup;
-  readonly key: KmsKey;
+  /** The created key; undefined when encryption.keys.monitoring supplies one. */
+  readonly key?: KmsKey;
+  /** ARN of the key of the log group and the topic: the supplied one or the created key's. */
+  readonly keyArn: string;
   readonly topic: SnsTopic;
   readonly organization: DataAwsOrganizationsOrganization;
   readonly alarms: Record<
@@ -107,49 +117,34 @@ export class CentralMonitoring extends Construct {
 
     this.organization = new DataAwsOrganizationsOrganization(this, "organization", { provider });
 
-    this.key = new KmsKey(this, "key", {
-      provider,
-      description: "Encrypts the central FinOps monitoring log group and alerts topic",
-      enableKeyRotation: true,
-      deletionWindowInDays: 30,
-      lifecycle: { preventDestroy: props.preventDestroy ?? true },
-      policy: policyDocument([
-        {
-          Sid: "AccountAdministers",
-          Effect: "Allow",
-          Principal: { AWS: `arn:aws:iam::${accountId}:root` },
-          Action: "kms:*",
-          Resource: "*",
-        },
-        {
-          Sid: "CloudWatchLogsOfTheCentralLogGroup",
-          Effect: "Allow",
-          Principal: { Service: `logs.${region}.amazonaws.com` },
-          Action: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
-          Resource: "*",
-          Condition: { ArnEquals: { "kms:EncryptionContext:aws:logs:arn": logGroupArn } },
-        },
-        {
-          Sid: "AlarmsPublishToTheAlertsTopic",
-          Effect: "Allow",
-          Principal: { Service: "cloudwatch.amazonaws.com" },
-          Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
-          Resource: "*",
-          Condition: { StringEquals: { "aws:SourceAccount": accountId } },
-        },
-      ]),
-    });
-    new KmsAlias(this, "key-alias", {
-      provider,
-      name: `alias/${names.prefix}-monitoring`,
-      targetKeyId: this.key.keyId,
-    });
+    if (props.kmsKeyArn !== undefined) {
+      this.keyArn = props.kmsKeyArn;
+    } else {
+      const key = new KmsKey(this, "key", {
+        provider,
+        description: "Encrypts the central FinOps monitoring log group and alerts topic",
+        enableKeyRotation: true,
+        deletionWindowInDays: 30,
+        lifecycle: { preventDestroy: props.preventDestroy ?? true },
+        // The central log group only (a supplied key may allow every log group of the account).
+        policy: policyDocument(
+          keyPolicyStatements("monitoring", accountId, region, { logGroupArns: logGroupArn }),
+        ),
+      });
+      new KmsAlias(this, "key-alias", {
+        provider,
+        name: `alias/${names.prefix}-monitoring`,
+        targetKeyId: key.keyId,
+      });
+      this.key = key;
+      this.keyArn = key.arn;
+    }
 
     this.logGroup = new CloudwatchLogGroup(this, "events-log-group", {
       provider,
       name: names.centralEventsLogGroup,
       retentionInDays: props.logRetentionDays,
-      kmsKeyId: this.key.arn,
+      kmsKeyId: this.keyArn,
       lifecycle: { preventDestroy: props.preventDestroy ?? true },
     });
 
@@ -244,7 +239,7 @@ export class CentralMonitoring extends Construct {
     this.topic = new SnsTopic(this, "alerts-topic", {
       provider,
       name: names.monitoringAlertsTopic,
-      kmsMasterKeyId: this.key.arn,
+      kmsMasterKeyId: this.keyArn,
     });
     if (props.alertEmail) {
       new SnsTopicSubscription(this, "alerts-email", {

@@ -10,7 +10,8 @@ export { KEY_DOMAINS, type KeyDomain };
 /** What each domain's key protects (the key's description, and docs/security.md). */
 export const KEY_DOMAIN_USE: Readonly<Record<KeyDomain, string>> = {
   data: "DynamoDB tables and Athena query results of the data platform",
-  functions: "Lambda environment variables, Lambda and VPC flow log groups, dead-letter and manifest queues",
+  functions:
+    "Lambda environment variables, Lambda, Step Functions, API access and VPC flow log groups, dead-letter and manifest queues",
   monitoring: "the central monitoring log group and the alerts topic",
 };
 
@@ -22,6 +23,8 @@ export interface KeyRingProps {
   readonly region: string;
   /** Prefix of the key aliases (alias/<prefix>-<domain>). */
   readonly aliasPrefix: string;
+  /** Key descriptions by domain. @default "<aliasPrefix> <domain> key: <KEY_DOMAIN_USE>" */
+  readonly descriptions?: Partial<Record<KeyDomain, string>>;
   /** Refuse plans that destroy a key. @default true */
   readonly preventDestroy?: boolean;
   /** @default the stack's default provider */
@@ -30,10 +33,11 @@ export interface KeyRingProps {
 
 /**
  * One customer-managed key per data domain, created the first time a domain's key is asked for,
- * unless the config supplies that domain's key by ARN (then nothing is created and the supplied
- * key must meet the policy requirements in docs/security.md). Keys rotate yearly; the key policy
- * gives the account (IAM decides who may use the key) and, per domain, the AWS services that
- * must encrypt with it on the account's behalf, each scoped to this account.
+ * unless the config supplies that domain's key by ARN (then no key, key policy or alias is created
+ * and the supplied key must meet the policy requirements in docs/security.md). Keys rotate yearly;
+ * the key policy gives the account (IAM decides who may use the key) and, per domain, the AWS
+ * services that must encrypt with it on the account's behalf, each scoped to this account.
+ * Construct ids are `<domain>-key` and `<domain>-alias` below the ring.
  */
 export class KeyRing extends Construct {
   private readonly keys = new Map<KeyDomain, KmsKey>();
@@ -82,9 +86,11 @@ export class KeyRing extends Construct {
     const existing = this.keys.get(domain);
     if (existing) return existing;
     const { accountId, region, provider } = this.props;
-    const key = new KmsKey(this, domain, {
+    const key = new KmsKey(this, `${domain}-key`, {
       provider,
-      description: `${this.props.aliasPrefix} ${domain} key: ${KEY_DOMAIN_USE[domain]}`,
+      description:
+        this.props.descriptions?.[domain] ??
+        `${this.props.aliasPrefix} ${domain} key: ${KEY_DOMAIN_USE[domain]}`,
       enableKeyRotation: true,
       deletionWindowInDays: 30,
       policy: Lazy.stringValue({
@@ -106,11 +112,34 @@ export class KeyRing extends Construct {
   }
 }
 
+/** What an AWS service may do with a key it encrypts with on the account's behalf. */
+const KEY_USE = ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"];
+
+export interface KeyPolicyOptions {
+  /**
+   * The log groups CloudWatch Logs may encrypt with the key (the `kms:EncryptionContext:aws:logs:arn`
+   * condition; ArnLike). @default every log group of the account in the region
+   */
+  readonly logGroupArns?: string;
+}
+
 /**
- * The key policy of a domain's key. A supplied key needs the same grants (docs/security.md).
- * The account statement delegates to IAM: a principal still needs an identity policy naming the key.
+ * The key policy of a domain's key: exactly what the landing needs, and therefore what a supplied
+ * key's policy must allow too (docs/security.md, "Key-policy requirements for a supplied key").
+ * - every domain: the account, delegating to IAM (each role's own policy names the key and the
+ *   actions it needs: Lambda decrypting its environment, the functions using DynamoDB tables and
+ *   Athena results, the deploy role creating tables, functions and log groups);
+ * - functions, monitoring: CloudWatch Logs for this account's log groups (encryption context pinned);
+ * - functions: S3 sending notifications into the encrypted manifest queue, and EventBridge sending
+ *   failed events into the encrypted dead-letter queues of rule targets (source account pinned);
+ * - monitoring: CloudWatch alarms publishing to the encrypted alerts topic (source account pinned).
  */
-export function keyPolicyStatements(domain: KeyDomain, accountId: string, region: string): PolicyStatement[] {
+export function keyPolicyStatements(
+  domain: KeyDomain,
+  accountId: string,
+  region: string,
+  options: KeyPolicyOptions = {},
+): PolicyStatement[] {
   const statements: PolicyStatement[] = [
     {
       Sid: "AccountAdministersThroughIam",
@@ -120,37 +149,50 @@ export function keyPolicyStatements(domain: KeyDomain, accountId: string, region
       Resource: "*",
     },
   ];
-  const use = ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"];
+  const sourceAccount = { StringEquals: { "aws:SourceAccount": accountId } };
   if (domain === "functions" || domain === "monitoring") {
     statements.push({
       Sid: "CloudWatchLogsOfThisAccount",
       Effect: "Allow",
       Principal: { Service: `logs.${region}.amazonaws.com` },
-      Action: use,
+      Action: KEY_USE,
       Resource: "*",
       Condition: {
-        ArnLike: { "kms:EncryptionContext:aws:logs:arn": `arn:aws:logs:${region}:${accountId}:log-group:*` },
+        ArnLike: {
+          "kms:EncryptionContext:aws:logs:arn":
+            options.logGroupArns ?? `arn:aws:logs:${region}:${accountId}:log-group:*`,
+        },
       },
     });
   }
   if (domain === "functions") {
-    statements.push({
-      Sid: "S3NotificationsIntoEncryptedQueues",
-      Effect: "Allow",
-      Principal: { Service: "s3.amazonaws.com" },
-      Action: ["kms:GenerateDataKey", "kms:Decrypt"],
-      Resource: "*",
-      Condition: { StringEquals: { "aws:SourceAccount": accountId } },
-    });
+    statements.push(
+      {
+        Sid: "S3NotificationsIntoEncryptedQueues",
+        Effect: "Allow",
+        Principal: { Service: "s3.amazonaws.com" },
+        Action: ["kms:GenerateDataKey", "kms:Decrypt"],
+        Resource: "*",
+        Condition: sourceAccount,
+      },
+      {
+        Sid: "EventBridgeIntoEncryptedDeadLetterQueues",
+        Effect: "Allow",
+        Principal: { Service: "events.amazonaws.com" },
+        Action: ["kms:GenerateDataKey", "kms:Decrypt"],
+        Resource: "*",
+        Condition: sourceAccount,
+      },
+    );
   }
   if (domain === "monitoring") {
     statements.push({
-      Sid: "AwsServicesPublishingForThisAccount",
+      Sid: "AlarmsPublishToTheAlertsTopic",
       Effect: "Allow",
-      Principal: { Service: ["events.amazonaws.com", "cloudwatch.amazonaws.com", "sns.amazonaws.com"] },
+      Principal: { Service: "cloudwatch.amazonaws.com" },
       Action: ["kms:GenerateDataKey*", "kms:Decrypt"],
       Resource: "*",
-      Condition: { StringEquals: { "aws:SourceAccount": accountId } },
+      Condition: sourceAccount,
     });
   }
   return statements;
