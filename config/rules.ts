@@ -170,21 +170,28 @@ function checkVpc(config: AccountConfig): ConfigIssue[] {
   return issues;
 }
 
-/** Supplied keys live in the account and a region of the stack that uses them (the admin). */
+/**
+ * Supplied keys live in the account and the region of what they encrypt (the admin): data and
+ * functions in the admin's primary region, monitoring in organization.homeRegion (the central bus).
+ */
 function checkEncryptionKeys(config: AccountConfig): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   for (const [domain, arn] of Object.entries(config.encryption.keys)) {
     if (arn === undefined) continue;
     const [, , , keyRegion, keyAccount] = arn.split(":");
+    const [where, region] =
+      domain === "monitoring"
+        ? ["organization.homeRegion, where the central monitoring lives,", config.organization.homeRegion]
+        : ["the admin's primary region", config.admin.regions[0]];
     if (keyAccount !== config.admin.id) {
       issues.push({
         path: ["encryption", "keys", domain],
         message: `is a key of account ${keyAccount}; supply a key of the admin account (${config.admin.id}), where the data of domain "${domain}" lives`,
       });
-    } else if (keyRegion !== config.admin.regions[0]) {
+    } else if (keyRegion !== region) {
       issues.push({
         path: ["encryption", "keys", domain],
-        message: `is a key in ${keyRegion}; KMS keys are regional: supply a key in the admin's primary region ${config.admin.regions[0]}`,
+        message: `is a key in ${keyRegion}; KMS keys are regional: supply a key in ${where} ${region}`,
       });
     }
   }
