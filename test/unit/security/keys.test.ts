@@ -41,6 +41,31 @@ describe("encryption.keys config", () => {
   it("accepts a key of the admin account in its primary region", () => {
     expect(encryptionErrors(`  keys:\n    data: "${keyArn(ADMIN)}"`)).toEqual([]);
   });
+
+  it("wants the monitoring key in organization.homeRegion, where the central log group and topic live", () => {
+    // The admin's primary region becomes eu-west-1; the home region (central bus) stays us-east-1.
+    const errors = (section: string) => {
+      try {
+        parseAccountConfig(
+          local
+            .replace(/(\nadmin:[\s\S]*?regions: )\[us-east-1\]/, "$1[eu-west-1, us-east-1]")
+            .replace(/\nrollout:/, `\nencryption:\n${section}\n\nrollout:`),
+          "enc.yaml",
+        );
+      } catch (e) {
+        if (e instanceof ConfigError) return e.issues.map((i) => i.text);
+        throw e;
+      }
+      return [];
+    };
+    expect(errors(`  keys:\n    monitoring: "${keyArn(ADMIN)}"`)).toEqual([]);
+    expect(errors(`  keys:\n    monitoring: "${keyArn(ADMIN, "eu-west-1")}"`).join("\n")).toContain(
+      "is a key in eu-west-1; KMS keys are regional: supply a key in organization.homeRegion, where the central monitoring lives, us-east-1",
+    );
+    expect(errors(`  keys:\n    data: "${keyArn(ADMIN)}"`).join("\n")).toContain(
+      "supply a key in the admin's primary region eu-west-1",
+    );
+  });
 });
 
 function ring(keys: Record<string, string> = {}) {
@@ -108,6 +133,40 @@ describe("KeyRing", () => {
     expect(dataPolicy.Statement.map((s: { Sid: string }) => s.Sid)).toEqual([
       "AccountAdministersThroughIam",
       "Replication",
+    ]);
+  });
+
+  it("lets EventBridge and S3 write the functions key's encrypted queues only for this account", () => {
+    const byService = Object.fromEntries(
+      keyPolicyStatements("functions", ADMIN, "us-east-1")
+        .filter((s) => s.Sid !== "CloudWatchLogsOfThisAccount")
+        .map((s) => [JSON.stringify(s.Principal), s.Condition]),
+    );
+    const own = { StringEquals: { "aws:SourceAccount": ADMIN } };
+    expect(byService).toEqual({
+      [JSON.stringify({ AWS: `arn:aws:iam::${ADMIN}:root` })]: undefined,
+      [JSON.stringify({ Service: "s3.amazonaws.com" })]: own,
+      [JSON.stringify({ Service: "events.amazonaws.com" })]: own,
+    });
+  });
+
+  it("lets only the account use the data key, and CloudWatch alarms and Logs the monitoring key", () => {
+    expect(keyPolicyStatements("data", ADMIN, "us-east-1").map((s) => s.Principal)).toEqual([
+      { AWS: `arn:aws:iam::${ADMIN}:root` },
+    ]);
+    const central = `arn:aws:logs:us-east-1:${ADMIN}:log-group:/finops/monitoring/central-events`;
+    expect(
+      keyPolicyStatements("monitoring", ADMIN, "us-east-1", { logGroupArns: central }).map((s) => [
+        s.Principal,
+        s.Condition,
+      ]),
+    ).toEqual([
+      [{ AWS: `arn:aws:iam::${ADMIN}:root` }, undefined],
+      [
+        { Service: "logs.us-east-1.amazonaws.com" },
+        { ArnLike: { "kms:EncryptionContext:aws:logs:arn": central } },
+      ],
+      [{ Service: "cloudwatch.amazonaws.com" }, { StringEquals: { "aws:SourceAccount": ADMIN } }],
     ]);
   });
 
