@@ -82,6 +82,26 @@ export const RESOURCE_WILDCARD_ALLOWLIST: readonly WildcardAllowance[] = [
     action: "xray:GetSamplingTargets",
     reason: "X-Ray has no resource-level permissions for sampling targets (Step Functions tracing)",
   },
+  // StackSet monitor (modules/monitoring/stackset-monitor.ts).
+  {
+    action: "cloudformation:ListStackSets",
+    reason:
+      "CloudFormation defines no resource type for ListStackSets (the monitor's reads of the stack set itself are scoped to its ARN)",
+  },
+  {
+    action: "cloudwatch:ListMetrics",
+    reason:
+      "CloudWatch defines no resource type for ListMetrics (the monitor lists the heartbeat metric's accounts)",
+  },
+  {
+    action: "cloudwatch:GetMetricData",
+    reason: "CloudWatch defines no resource type for GetMetricData (the monitor reads the heartbeat metric)",
+  },
+  {
+    action: "organizations:ListDelegatedAdministrators",
+    reason:
+      "Organizations defines no resource type for ListDelegatedAdministrators; AWS asks StackSets delegated administrators to have it",
+  },
   ...[
     "ec2:CreateNetworkInterface",
     "ec2:DescribeNetworkInterfaces",

@@ -56,6 +56,7 @@ export class AdminStack extends AccountStack {
       names: this.names,
       provider: (region) => this.provider(region),
       adminRegions: this.account.regions,
+      functionsKeyArn: this.dataPlatform.keys.functions.arn,
     });
     if (this.config.vpc.enabled) {
       this.vpc = new PrivateVpc(this, "vpc", {

@@ -97,6 +97,165 @@ def _permission_over_tls(self, action, resource):
 
 s3_models.FakeBucket.get_permission = _permission_over_tls
 
+# Fourth patch: moto keeps the organization in the management account's backend and answers a
+# member's Organizations reads from that member's own, empty backend (only DescribeOrganization and
+# ListRoots look further). In AWS a member account that is a registered delegated administrator for
+# a service may call the read-only Organizations operations and sees the management account's view;
+# the landing's admin stack resolves the stack set's OU ids that way (data source
+# aws_organizations_organizational_unit). The patch answers the OU-tree reads below from the
+# management account's backend when the caller is a registered delegated administrator, and leaves
+# every other caller and every other operation to moto as shipped. ListAccounts stays as shipped
+# (docs/data-platform.md describes how the local pipeline works around it).
+DELEGATED_ADMIN_READS = (
+    "list_organizational_units_for_parent",
+    "describe_organizational_unit",
+    "list_children",
+    "list_parents",
+)
+
+
+def _management_view(backend):
+    """The management account's backend when `backend` belongs to a registered delegated admin."""
+    if backend.org is not None:
+        return None
+    owner = org_models.organizations_backends.master_accounts.get(backend.account_id)
+    if owner is None:
+        return None
+    management = org_models.organizations_backends[owner[0]][owner[1]]
+    if any(a.account.id == backend.account_id and a.services for a in management.admins):
+        return management
+    return None
+
+
+def _read_as_management(name):
+    original = getattr(org_models.OrganizationsBackend, name)
+
+    def read(self, *args, **kwargs):
+        management = _management_view(self)
+        return original(management if management is not None else self, *args, **kwargs)
+
+    read.__name__ = name
+    return read
+
+
+for _name in DELEGATED_ADMIN_READS:
+    setattr(org_models.OrganizationsBackend, _name, _read_as_management(_name))
+
+# Fifth patch: a SERVICE_MANAGED stack set's instances for OU targets. moto looks the OU's accounts
+# up in the stack set owner's own Organizations backend (empty for a delegated administrator, so no
+# instance is created), descends only one OU level, ignores DeploymentTargets.Accounts and
+# AccountFilterType, and does not report an instance's OrganizationalUnitId. In AWS a delegated
+# administrator's service-managed stack set deploys to every account in the targeted OUs and their
+# descendants, filtered by AccountFilterType (NONE, INTERSECTION, DIFFERENCE, UNION). The patch does
+# that from the management account's view, records the OU each instance came from (ListStackInstances
+# returns it, as AWS does), and lets DeleteStackInstances with OU targets delete those instances.
+# Each instance's stack is still moto's hidden stack (its resources are created by moto's
+# CloudFormation parser in the target account); operations still succeed at once.
+from moto.cloudformation import models as cfn_models  # noqa: E402
+from moto.cloudformation import responses as cfn_responses  # noqa: E402
+
+
+def _org_view(account_id, partition):
+    backend = org_models.organizations_backends[account_id][partition]
+    return _management_view(backend) or backend
+
+
+def _ou_targets(org, deployment_targets):
+    """(account id, OU id it was targeted through) for OU deployment targets, AccountFilterType applied."""
+    requested = deployment_targets.get("OrganizationalUnitIds", []) or []
+    listed = set(deployment_targets.get("Accounts", []) or [])
+    mode = deployment_targets.get("AccountFilterType") or "NONE"
+    out = []
+    for ou_id in requested:
+        tree = {ou_id}
+        grew = True
+        while grew:
+            more = {ou.id for ou in org.ou if getattr(ou, "parent_id", None) in tree} - tree
+            tree |= more
+            grew = bool(more)
+        in_ou = [a.id for a in org.accounts if a.parent_id in tree and a.id != org.account_id]
+        if mode == "INTERSECTION":
+            chosen = [a for a in in_ou if a in listed]
+        elif mode == "DIFFERENCE":
+            chosen = [a for a in in_ou if a not in listed]
+        elif mode == "UNION":
+            chosen = in_ou + sorted(listed - set(in_ou))
+        else:
+            chosen = in_ou
+        out += [(a, ou_id) for a in chosen if (a, ou_id) not in out]
+    return out
+
+
+_original_create_instances = cfn_models.StackInstances.create_instances
+
+
+def _create_instances(self, accounts, regions, parameters, deployment_targets, permission_model):
+    if permission_model != "SERVICE_MANAGED" or not deployment_targets.get("OrganizationalUnitIds"):
+        return _original_create_instances(
+            self, accounts, regions, parameters, deployment_targets, permission_model
+        )
+    org = _org_view(self.account_id, self.partition)
+    created = []
+    for region in regions:
+        for account, ou_id in _ou_targets(org, deployment_targets):
+            if any(i.account_id == account and i.region_name == region for i in self.stack_instances):
+                continue  # AWS: an existing instance is left as it is
+            instance = cfn_models.StackInstance(
+                account_id=account,
+                region_name=region,
+                stackset_id=self.stackset_id,
+                stack_name=self.stack_name,
+                name=self.stackset_name,
+                template=self.template,
+                parameters=parameters,
+                permission_model=permission_model,
+            )
+            instance.organizational_unit_id = ou_id
+            created.append(instance)
+    self.stack_instances += created
+    return [i.to_dict() for i in created]
+
+
+cfn_models.StackInstances.create_instances = _create_instances
+
+_original_instance_to_dict = cfn_models.StackInstance.to_dict
+
+
+def _instance_to_dict(self):
+    out = _original_instance_to_dict(self)
+    ou_id = getattr(self, "organizational_unit_id", None)
+    if ou_id:
+        out["OrganizationalUnitId"] = ou_id
+    return out
+
+
+cfn_models.StackInstance.to_dict = _instance_to_dict
+
+_original_delete_instances_response = cfn_responses.CloudFormationResponse.delete_stack_instances
+
+
+def _delete_stack_instances_response(self):
+    targets = self._get_params().get("DeploymentTargets") or {}
+    ou_ids = set(targets.get("OrganizationalUnitIds", []) or [])
+    if ou_ids and not self._get_param("Accounts", []):
+        stackset = self.cloudformation_backend.describe_stack_set(self._get_param("StackSetName"))
+        regions = self._get_param("Regions", [])
+        accounts = sorted(
+            {
+                i.account_id
+                for i in stackset.instances.stack_instances
+                if getattr(i, "organizational_unit_id", None) in ou_ids and i.region_name in regions
+            }
+        )
+        operation = self.cloudformation_backend.delete_stack_instances(
+            stackset.name, accounts, regions
+        )
+        return cfn_responses.ActionResult({"OperationId": operation.operations[-1]["OperationId"]})
+    return _original_delete_instances_response(self)
+
+
+cfn_responses.CloudFormationResponse.delete_stack_instances = _delete_stack_instances_response
+
 if __name__ == "__main__":
     if len(sys.argv) != 2 or not sys.argv[1].isdigit():
         sys.exit("usage: python3 launcher.py <port>")

@@ -4,6 +4,7 @@ import type { AccountConfig } from "../../config/schema";
 import type { Names } from "../naming";
 import { CentralMonitoring } from "./central";
 import { BaselineStackSet } from "./stackset";
+import { StackSetMonitor } from "./stackset-monitor";
 
 export interface AdminMonitoringProps {
   readonly config: AccountConfig;
@@ -11,6 +12,8 @@ export interface AdminMonitoringProps {
   /** Provider of one of the admin's regions: the central bus lives in organization.homeRegion. */
   readonly provider: (region: string) => AwsProvider;
   readonly adminRegions: readonly string[];
+  /** Customer-managed key of the admin's functions (the StackSet monitor's environment and logs). */
+  readonly functionsKeyArn: string;
 }
 
 /** Everything of the monitoring baseline in the delegated-admin account, in either mode. */
@@ -18,6 +21,8 @@ export class AdminMonitoring extends Construct {
   readonly central: CentralMonitoring;
   /** Only in stackset mode. */
   readonly stackSet?: BaselineStackSet;
+  /** Both modes: it also computes the missing-heartbeats metric the central alarm watches. */
+  readonly monitor: StackSetMonitor;
 
   constructor(scope: Construct, id: string, props: AdminMonitoringProps) {
     super(scope, id);
@@ -47,5 +52,12 @@ export class AdminMonitoring extends Construct {
         organization: this.central.organization,
       });
     }
+    this.monitor = new StackSetMonitor(this, "stackset-monitor", {
+      config,
+      names,
+      provider,
+      region,
+      functionsKeyArn: props.functionsKeyArn,
+    });
   }
 }

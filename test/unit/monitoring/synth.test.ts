@@ -5,6 +5,8 @@ import * as path from "node:path";
 import { parseAccountConfig } from "../../../config/load";
 import type { AccountConfig } from "../../../config/schema";
 import { readStackJson, synthLanding } from "../../../deploy/synth";
+import { metricData, STACKSET_METRICS } from "../../../functions/stackset-monitor/metrics";
+import { MONITOR_ENV } from "../../../functions/stackset-monitor/settings";
 import { isWildcardAllowed } from "../../../modules/iam-wildcards";
 import { BASELINE_RULES } from "../../../modules/monitoring/baseline";
 import { Names } from "../../../modules/naming";
@@ -275,5 +277,184 @@ describe("member baseline, stackset mode", () => {
     const raw = resources(admin, "aws_cloudformation_stack_set")[0].template_body as string;
     expect(raw).toContain("$${AWS::AccountId}");
     expect(raw).not.toMatch(/[^$]\$\{AWS::/);
+  });
+});
+
+describe("StackSet monitor function (admin stack, both modes)", () => {
+  const byName = (stack: Json, type: string, key: string, value: string): Json =>
+    resources(stack, type).find((r) => r[key] === value);
+  const fnOf = (stack: Json) =>
+    byName(stack, "aws_lambda_function", "function_name", names.stackSetMonitorFunction);
+  const policyOf = (stack: Json) =>
+    JSON.parse(
+      resources(stack, "aws_iam_role_policy").find(
+        (p) => p.name === "least-privilege" && String(p.role).includes("stackset-monitor"),
+      ).policy,
+    ).Statement;
+  const ownStatements = (stack: Json) =>
+    policyOf(stack).filter(
+      (s: Json) =>
+        !["OwnLogGroup", "XRayTraces", "OwnKeyForEnvironmentAndDlq", "OwnDeadLetterQueue"].includes(s.Sid),
+    );
+  const heartbeatAndMetrics = [
+    {
+      Sid: "ReadHeartbeats",
+      Effect: "Allow",
+      Action: ["cloudwatch:ListMetrics", "cloudwatch:GetMetricData"],
+      Resource: "*",
+    },
+    {
+      Sid: "PublishOwnNamespace",
+      Effect: "Allow",
+      Action: "cloudwatch:PutMetricData",
+      Resource: "*",
+      Condition: { StringEquals: { "cloudwatch:namespace": "finops/stacksets" } },
+    },
+  ];
+
+  it("runs as finops-stackset-monitor with its own role, the name the member read-only role trusts", () => {
+    for (const stack of [direct.stack("admin"), stackset.stack("admin")]) {
+      const fn = fnOf(stack);
+      expect(fn).toMatchObject({ runtime: "nodejs22.x", handler: "index.handler", timeout: 120 });
+      const role = byName(stack, "aws_iam_role", "name", names.stackSetMonitorRole);
+      expect(role.name).toBe("finops-stackset-monitor");
+      expect(fn.role).toMatch(/^\$\{aws_iam_role\..*stackset-monitor.*\.arn\}$/);
+      expect(JSON.parse(role.assume_role_policy).Statement).toEqual([
+        expect.objectContaining({
+          Principal: { Service: "lambda.amazonaws.com" },
+          Condition: { StringEquals: { "aws:SourceAccount": "222222222222" } },
+        }),
+      ]);
+      expect(names.memberReadOnlyTrustedRoles).toContain(
+        "arn:aws:iam::222222222222:role/finops-stackset-monitor",
+      );
+    }
+  });
+
+  it("stackset mode: reads only the landing's stack set in the management account, as delegated admin", () => {
+    expect(ownStatements(stackset.stack("admin"))).toEqual([
+      { Sid: "ListStackSets", Effect: "Allow", Action: "cloudformation:ListStackSets", Resource: "*" },
+      {
+        Sid: "ReadTheLandingsStackSet",
+        Effect: "Allow",
+        Action: ["cloudformation:ListStackSetOperations", "cloudformation:ListStackInstances"],
+        // AWS keeps service-managed stack sets in the management account, also a delegated admin's.
+        Resource: "arn:aws:cloudformation:*:111111111111:stackset/finops-monitoring-baseline*",
+      },
+      {
+        Sid: "DelegatedAdminCheck",
+        Effect: "Allow",
+        Action: "organizations:ListDelegatedAdministrators",
+        Resource: "*",
+      },
+      ...heartbeatAndMetrics,
+    ]);
+    expect(fnOf(stackset.stack("admin")).environment.variables.CALL_AS).toBe("DELEGATED_ADMIN");
+  });
+
+  it("direct mode: calls as SELF and may read only stack sets of its own account with the landing's name", () => {
+    expect(ownStatements(direct.stack("admin"))).toEqual([
+      { Sid: "ListStackSets", Effect: "Allow", Action: "cloudformation:ListStackSets", Resource: "*" },
+      {
+        Sid: "ReadTheLandingsStackSet",
+        Effect: "Allow",
+        Action: ["cloudformation:ListStackSetOperations", "cloudformation:ListStackInstances"],
+        Resource: "arn:aws:cloudformation:*:222222222222:stackset/finops-monitoring-baseline*",
+      },
+      ...heartbeatAndMetrics,
+    ]);
+  });
+
+  it("adds only its logs, X-Ray, its key and its DLQ from the shared function construct; Resource * only allowlisted", () => {
+    for (const stack of [direct.stack("admin"), stackset.stack("admin")]) {
+      const statements = policyOf(stack);
+      expect(statements.map((s: Json) => s.Sid).slice(0, 4)).toEqual([
+        "OwnLogGroup",
+        "XRayTraces",
+        "OwnKeyForEnvironmentAndDlq",
+        "OwnDeadLetterQueue",
+      ]);
+      expect(statements[0].Resource).toMatch(
+        /^arn:aws:logs:us-east-1:222222222222:log-group:\$\{aws_cloudwatch_log_group\.monitoring_stackset-monitor_function_logs_\w+\.name\}:\*$/,
+      );
+      for (const s of statements) {
+        const actions = [s.Action].flat();
+        if (s.Resource === "*") expect(actions.filter((a: string) => !isWildcardAllowed(a))).toEqual([]);
+        expect(actions.some((a: string) => a.endsWith("*"))).toBe(false);
+      }
+    }
+  });
+
+  it("gets an environment its handler accepts: the central namespaces, the stack set name, a 30-minute heartbeat age", () => {
+    const vars = fnOf(stackset.stack("admin")).environment.variables;
+    expect(vars).toMatchObject({
+      METRICS_NAMESPACE: "finops/stacksets",
+      HEARTBEAT_NAMESPACE: "finops/baseline",
+      HEARTBEAT_METRIC: "Heartbeats",
+      HEARTBEAT_MAX_AGE_SECONDS: "1800",
+      STACK_SET_PREFIX: "finops-monitoring-baseline",
+      WINDOW_MINUTES: "60",
+    });
+    expect(MONITOR_ENV.safeParse(vars).success).toBe(true);
+    expect(MONITOR_ENV.safeParse(fnOf(direct.stack("admin")).environment.variables).success).toBe(true);
+  });
+
+  it("logs to its own KMS-encrypted log group with the monitoring retention", () => {
+    const group = byName(
+      direct.stack("admin"),
+      "aws_cloudwatch_log_group",
+      "name",
+      "/aws/lambda/finops-stackset-monitor",
+    );
+    expect(group.retention_in_days).toBe(30);
+    expect(group.kms_key_id).toMatch(/^\$\{aws_kms_key\..*functions.*\.arn\}$/);
+    expect(fnOf(direct.stack("admin")).logging_config).toEqual({
+      log_format: "JSON",
+      log_group: expect.stringMatching(
+        /^\$\{aws_cloudwatch_log_group\.monitoring_stackset-monitor_function_logs_\w+\.name\}$/,
+      ),
+    });
+  });
+
+  it("runs every 15 minutes from an EventBridge rule allowed to invoke only this function", () => {
+    const admin = direct.stack("admin");
+    const rule = byName(admin, "aws_cloudwatch_event_rule", "name", "finops-stackset-monitor-schedule");
+    expect(rule.schedule_expression).toBe("rate(15 minutes)");
+    const target = byName(admin, "aws_cloudwatch_event_target", "target_id", "stackset-monitor");
+    expect(target.arn).toMatch(/^\$\{aws_lambda_function\..*stackset-monitor.*\.arn\}$/);
+    expect(target.rule).toMatch(/stackset-monitor_schedule_\w+\.name\}$/);
+    const permission = resources(admin, "aws_lambda_permission").find((p) =>
+      String(p.function_name).includes("stackset-monitor"),
+    );
+    expect(permission).toMatchObject({ principal: "events.amazonaws.com", action: "lambda:InvokeFunction" });
+    expect(permission.source_arn).toMatch(/stackset-monitor_schedule_\w+\.arn\}$/);
+  });
+
+  it("feeds the central alarms: their namespace and metrics are what the function publishes without dimensions", () => {
+    const admin = direct.stack("admin");
+    const vars = fnOf(admin).environment.variables;
+    const alarm = (n: string) => byName(admin, "aws_cloudwatch_metric_alarm", "alarm_name", n);
+    const published = metricData(
+      [
+        {
+          stackSetName: "finops-monitoring-baseline",
+          operationsByStatus: { SUCCEEDED: 1 },
+          successRatePercent: 100,
+          durationsSeconds: [30],
+          instancesByStatus: { CURRENT: 2 },
+          unhealthyInstances: [],
+        },
+      ],
+      [],
+      new Date(0),
+    );
+    for (const [name, metric] of [
+      ["finops-missing-heartbeats", STACKSET_METRICS.missingHeartbeats],
+      ["finops-stackset-success-rate", STACKSET_METRICS.successRate],
+    ] as const) {
+      expect(alarm(name)).toMatchObject({ namespace: vars.METRICS_NAMESPACE, metric_name: metric });
+      expect(alarm(name).dimensions).toBeUndefined();
+      expect(published.some((d) => d.MetricName === metric && (d.Dimensions ?? []).length === 0)).toBe(true);
+    }
   });
 });
