@@ -8,14 +8,12 @@ import {
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
-  paginateQuery,
-  paginateScan,
-  type QueryCommandInput,
-  type ScanCommandInput,
   TransactWriteCommand,
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
+import type { TableNames } from "../shared/app-tables-env";
 import { CURRENT_POINTER_SK } from "../shared/data-tables";
+import { queryAll as all, scanAll as scan } from "../shared/ddb-paginate";
 import { readCurrentSpend } from "../shared/spend-store";
 import type {
   Account,
@@ -29,27 +27,7 @@ import type {
 } from "./domain";
 import { ConflictError, type FinOpsRepository } from "./repository";
 
-export interface TableNames {
-  readonly accounts: string;
-  readonly budgets: string;
-  readonly allocations: string;
-  readonly spend: string;
-  readonly ingestionRuns: string;
-  readonly spendCards: string;
-  readonly budgetChanges: string;
-}
-
-async function all<T>(ddb: DynamoDBDocumentClient, input: QueryCommandInput): Promise<T[]> {
-  const out: T[] = [];
-  for await (const page of paginateQuery({ client: ddb }, input)) out.push(...((page.Items ?? []) as T[]));
-  return out;
-}
-
-async function scan<T>(ddb: DynamoDBDocumentClient, input: ScanCommandInput): Promise<T[]> {
-  const out: T[] = [];
-  for await (const page of paginateScan({ client: ddb }, input)) out.push(...((page.Items ?? []) as T[]));
-  return out;
-}
+export type { TableNames };
 
 async function conditional<T>(write: () => Promise<T>, message: string): Promise<T> {
   try {

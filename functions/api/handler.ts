@@ -6,11 +6,10 @@
 import { randomUUID } from "node:crypto";
 import { Logger } from "@aws-lambda-powertools/logger";
 import { CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-provider";
-import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { SFNClient } from "@aws-sdk/client-sfn";
-import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
 import { z } from "zod";
+import { appTableNames, appTablesEnvSchema, documentClient } from "../shared/app-tables-env";
 import { readEnv } from "../shared/env";
 import { CognitoDirectory, StepFunctionsWorkflow } from "./adapters";
 import { ApiError } from "./domain";
@@ -18,34 +17,16 @@ import { DynamoRepository } from "./dynamo-repository";
 import type { ApiDeps } from "./repository";
 import { callerFromClaims, route } from "./router";
 
-/** The API function's environment (set by modules/app/api.ts). */
-export const apiEnvSchema = z.object({
-  ACCOUNTS_TABLE: z.string().min(3),
-  BUDGETS_TABLE: z.string().min(3),
-  ALLOCATIONS_TABLE: z.string().min(3),
-  SPEND_TABLE: z.string().min(3),
-  INGESTION_RUNS_TABLE: z.string().min(3),
-  SPEND_CARDS_TABLE: z.string().min(3),
-  BUDGET_CHANGES_TABLE: z.string().min(3),
+/** The API function's environment (set by modules/app/index.ts): the app tables and its own. */
+export const apiEnvSchema = appTablesEnvSchema.extend({
   USER_POOL_ID: z.string().min(3),
   APPROVAL_STATE_MACHINE_ARN: z.string().regex(/^arn:aws[\w-]*:states:/),
   APPROVAL_THRESHOLD_USD: z.coerce.number().nonnegative(),
 });
 
 export function depsFromEnv(env: z.output<typeof apiEnvSchema>): ApiDeps {
-  const ddb = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
-    marshallOptions: { removeUndefinedValues: true },
-  });
   return {
-    repo: new DynamoRepository(ddb, {
-      accounts: env.ACCOUNTS_TABLE,
-      budgets: env.BUDGETS_TABLE,
-      allocations: env.ALLOCATIONS_TABLE,
-      spend: env.SPEND_TABLE,
-      ingestionRuns: env.INGESTION_RUNS_TABLE,
-      spendCards: env.SPEND_CARDS_TABLE,
-      budgetChanges: env.BUDGET_CHANGES_TABLE,
-    }),
+    repo: new DynamoRepository(documentClient(), appTableNames(env)),
     users: new CognitoDirectory(new CognitoIdentityProviderClient({}), env.USER_POOL_ID),
     approvals: new StepFunctionsWorkflow(new SFNClient({}), env.APPROVAL_STATE_MACHINE_ARN),
     approvalThresholdUsd: env.APPROVAL_THRESHOLD_USD,

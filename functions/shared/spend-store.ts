@@ -1,5 +1,8 @@
-import { type DynamoDBDocumentClient, GetCommand, paginateQuery } from "@aws-sdk/lib-dynamodb";
+import { type DynamoDBDocumentClient, GetCommand } from "@aws-sdk/lib-dynamodb";
 import { CURRENT_POINTER_SK, spendPartitionKey } from "./data-tables";
+import { queryAll } from "./ddb-paginate";
+
+export { queryAll };
 
 /** One spend item: account × service × day of a billing period (docs/data-platform.md). */
 export interface SpendItem {
@@ -28,6 +31,11 @@ export interface CurrentPointer {
   readonly manifestKey: string;
   readonly committedAt: string;
   readonly items: number;
+  /**
+   * Whether the committed delivery is the invoiced (final) month. Absent on pointers written before
+   * the ingest recorded it; read as false (not final) until the month is delivered again.
+   */
+  readonly invoiced?: boolean;
 }
 
 export async function currentPointer(
@@ -43,15 +51,6 @@ export async function currentPointer(
     }),
   );
   return out.Item as CurrentPointer | undefined;
-}
-
-export async function queryAll<T>(
-  ddb: DynamoDBDocumentClient,
-  input: ConstructorParameters<typeof import("@aws-sdk/lib-dynamodb").QueryCommand>[0],
-): Promise<T[]> {
-  const out: T[] = [];
-  for await (const page of paginateQuery({ client: ddb }, input)) out.push(...((page.Items ?? []) as T[]));
-  return out;
 }
 
 /** The committed spend of a billing period (empty when it was never ingested). */
