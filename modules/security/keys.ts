@@ -142,7 +142,7 @@ export function keyPolicyStatements(
 ): PolicyStatement[] {
   const statements: PolicyStatement[] = [
     {
-      Sid: "AccountAdministersThroughIam",
+      Sid: "AccountAdministersKeyAndIamGrantsUse",
       Effect: "Allow",
       Principal: { AWS: `arn:aws:iam::${accountId}:root` },
       Action: "kms:*",
@@ -152,7 +152,7 @@ export function keyPolicyStatements(
   const sourceAccount = { StringEquals: { "aws:SourceAccount": accountId } };
   if (domain === "functions" || domain === "monitoring") {
     statements.push({
-      Sid: "CloudWatchLogsOfThisAccount",
+      Sid: "CloudWatchLogsForThisAccountsLogGroups",
       Effect: "Allow",
       Principal: { Service: `logs.${region}.amazonaws.com` },
       Action: KEY_USE,

@@ -131,7 +131,7 @@ describe("KeyRing", () => {
       (Object.values(json.resource.aws_kms_key) as Array<{ policy: string }>)[0]!.policy,
     );
     expect(dataPolicy.Statement.map((s: { Sid: string }) => s.Sid)).toEqual([
-      "AccountAdministersThroughIam",
+      "AccountAdministersKeyAndIamGrantsUse",
       "Replication",
     ]);
   });
@@ -139,7 +139,7 @@ describe("KeyRing", () => {
   it("lets EventBridge and S3 write the functions key's encrypted queues only for this account", () => {
     const byService = Object.fromEntries(
       keyPolicyStatements("functions", ADMIN, "us-east-1")
-        .filter((s) => s.Sid !== "CloudWatchLogsOfThisAccount")
+        .filter((s) => s.Sid !== "CloudWatchLogsForThisAccountsLogGroups")
         .map((s) => [JSON.stringify(s.Principal), s.Condition]),
     );
     const own = { StringEquals: { "aws:SourceAccount": ADMIN } };
@@ -172,7 +172,7 @@ describe("KeyRing", () => {
 
   it("lets CloudWatch Logs use the functions key only for this account's log groups", () => {
     const logs = keyPolicyStatements("functions", ADMIN, "us-east-1").find(
-      (s) => s.Sid === "CloudWatchLogsOfThisAccount",
+      (s) => s.Sid === "CloudWatchLogsForThisAccountsLogGroups",
     );
     expect(logs?.Condition).toEqual({
       ArnLike: { "kms:EncryptionContext:aws:logs:arn": `arn:aws:logs:us-east-1:${ADMIN}:log-group:*` },
