@@ -165,6 +165,32 @@ const organization = z.strictObject({
   allowDataStoreDestroy: z.boolean().default(false),
 });
 
+/** A customer-managed key named by its full ARN (aliases resolve in the caller's account). */
+const kmsKeyArn = z.string().regex(/^arn:aws[\w-]*:kms:[a-z0-9-]+:\d{12}:key\/[0-9a-f-]{36}$/, {
+  error: (iss) =>
+    `${JSON.stringify(iss.input)} is not a KMS key ARN; give the full key ARN (arn:aws:kms:<region>:<account>:key/<key-id>), not an alias`,
+});
+
+/** Encryption of the CUR buckets (docs/payer.md, "Encryption"). */
+const curEncryption = z.strictObject({
+  /** sse-s3: S3-managed keys; sse-kms: customer-managed KMS keys. @default "sse-s3" */
+  mode: z
+    .enum(["sse-s3", "sse-kms"], {
+      error: (iss) => `${JSON.stringify(iss.input)} is not a CUR encryption mode; use sse-s3 or sse-kms`,
+    })
+    .default("sse-s3"),
+  /**
+   * Key of the payer's CUR bucket (replication delivery), in the payer account and cur.homeRegion.
+   * @default with sse-kms, a key the payer stack creates
+   */
+  payerBucketKeyArn: kmsKeyArn.optional(),
+  /**
+   * Key of the admin's CUR (replica) bucket, in the admin account and its first region. Required with
+   * sse-kms: the payer's replication names it by full ARN and cannot read the admin stack's state.
+   */
+  adminBucketKeyArn: kmsKeyArn.optional(),
+});
+
 export const CUR_TIME_GRANULARITIES = ["HOURLY", "DAILY"] as const;
 
 const cur = z.strictObject({
@@ -190,6 +216,7 @@ const cur = z.strictObject({
   replicationTimeControl: z.boolean().default(false),
   focus: z.strictObject({ enabled: z.boolean().default(false) }).default({ enabled: false }),
   costOptimizationHub: z.strictObject({ enabled: z.boolean().default(false) }).default({ enabled: false }),
+  encryption: curEncryption.default({ mode: "sse-s3" }),
 });
 
 /** The delegated admin's CUR data platform (docs/data-platform.md). */
@@ -340,11 +367,6 @@ const vpc = z.strictObject({
  */
 export const KEY_DOMAINS = ["data", "functions", "monitoring"] as const;
 export type KeyDomain = (typeof KEY_DOMAINS)[number];
-
-const kmsKeyArn = z.string().regex(/^arn:aws[\w-]*:kms:[a-z0-9-]+:\d{12}:key\/[0-9a-f-]{36}$/, {
-  error: (iss) =>
-    `${JSON.stringify(iss.input)} is not a KMS key ARN; give the full key ARN (arn:aws:kms:<region>:<account>:key/<key-id>), not an alias`,
-});
 
 const encryption = z.strictObject({
   /**

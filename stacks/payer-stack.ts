@@ -1,8 +1,10 @@
 import type { Construct } from "constructs";
 import { dataExportsWriteStatements } from "../modules/payer/bucket-policies";
+import { CurBucketKey } from "../modules/payer/cur-bucket-key";
 import { CurReplication } from "../modules/payer/cur-replication";
 import { DataExports } from "../modules/payer/data-exports";
 import { ExternalId } from "../modules/payer/external-id";
+import { OrganizationsDelegation } from "../modules/payer/organizations-delegation";
 import { PayerReadRole } from "../modules/payer/payer-read-role";
 import { createAwsProvider } from "../modules/providers";
 import { SecureBucket } from "../modules/secure-bucket";
@@ -16,10 +18,14 @@ import { AccountStack, type AccountStackProps } from "./account-stack";
 export class PayerStack extends AccountStack {
   /** Present in replication delivery; with direct delivery the export writes to the admin's bucket. */
   readonly curBucket?: SecureBucket;
+  /** The payer CUR bucket's key when cur.encryption is sse-kms without a supplied payerBucketKeyArn. */
+  readonly curBucketKey?: CurBucketKey;
   readonly exports: DataExports;
   readonly replication?: CurReplication;
   readonly readRole: PayerReadRole;
   readonly externalId: ExternalId;
+  /** dataPlatform.accountSync.mode delegated-admin: the organization's delegation policy for account-sync. */
+  readonly organizationsDelegation?: OrganizationsDelegation;
 
   constructor(scope: Construct, id: string, props: AccountStackProps) {
     super(scope, id, props);
@@ -35,10 +41,25 @@ export class PayerStack extends AccountStack {
     ];
 
     let destination: { bucketName: string; region: string; dependsOn: SecureBucket["policy"][] };
+    // rules.ts: sse-kms has adminBucketKeyArn; payerBucketKeyArn only with replication delivery.
+    const kms = cur.encryption.mode === "sse-kms";
     if (cur.delivery === "replication") {
+      let payerKeyArn: string | undefined;
+      if (kms && cur.encryption.payerBucketKeyArn) payerKeyArn = cur.encryption.payerBucketKeyArn;
+      else if (kms) {
+        this.curBucketKey = new CurBucketKey(this, "cur-bucket-key", {
+          provider: exportsProvider,
+          payerAccountId: payer.id,
+          aliasName: `${names.prefix}-cur`,
+          deletionWindowDays: organization.allowDataStoreDestroy ? 7 : 30,
+          preventDestroy: this.protectDataStores,
+        });
+        payerKeyArn = this.curBucketKey.arn;
+      }
       this.curBucket = new SecureBucket(this, "cur-bucket", {
         provider: exportsProvider,
         bucketName: names.curBucket,
+        kmsKeyArn: payerKeyArn,
         preventDestroy: this.protectDataStores,
         policyStatements: dataExportsWriteStatements(`arn:aws:s3:::${names.curBucket}`, payer.id),
       });
@@ -54,6 +75,8 @@ export class PayerStack extends AccountStack {
         s3Prefix: cur.s3Prefix,
         exportNames,
         replicationTimeControl: cur.replicationTimeControl,
+        sourceKmsKeyArn: payerKeyArn,
+        replicaKmsKeyArn: kms ? cur.encryption.adminBucketKeyArn : undefined,
         dependsOn: [this.curBucket.versioning],
       });
       destination = {
@@ -100,5 +123,13 @@ export class PayerStack extends AccountStack {
       trustedRoleNames: names.payerReadTrustedFunctions.map((fn) => names.lambdaRoleName(fn)),
       externalId: this.externalId.value,
     });
+    if (this.config.dataPlatform.accountSync.mode === "delegated-admin") {
+      this.organizationsDelegation = new OrganizationsDelegation(this, "organizations-delegation", {
+        provider: this.provider(this.primaryRegion),
+        payerAccountId: payer.id,
+        adminAccountId: admin.id,
+        readerRoleName: names.lambdaRoleName("account-sync"),
+      });
+    }
   }
 }

@@ -101,6 +101,11 @@ export class CurReplication extends Construct {
 
   constructor(scope: Construct, id: string, props: CurReplicationProps) {
     super(scope, id);
+    if (props.sourceKmsKeyArn && !props.replicaKmsKeyArn) {
+      throw new Error(
+        "sourceKmsKeyArn is set without replicaKmsKeyArn; S3 replicates SSE-KMS objects only with a replica key: give the full ARN of a key in the destination account (config: cur.encryption.adminBucketKeyArn)",
+      );
+    }
     if (
       props.replicaKmsKeyArn &&
       !/^arn:aws[\w-]*:kms:[\w-]+:\d{12}:key\/[\w-]+$/.test(props.replicaKmsKeyArn)

@@ -79,3 +79,11 @@ describe("CUR replication with SSE-KMS", () => {
     );
   });
 });
+
+describe("CUR replication key pairing", () => {
+  it("refuses a source key without a replica key (S3 needs ReplicaKmsKeyID for SSE-KMS objects)", () => {
+    expect(() => synthReplication({ sourceKmsKeyArn: SOURCE_KEY })).toThrow(
+      /sourceKmsKeyArn is set without replicaKmsKeyArn; .*cur\.encryption\.adminBucketKeyArn/,
+    );
+  });
+});

@@ -1,11 +1,15 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Testing } from "cdktf";
 import { parse, stringify } from "yaml";
 import { parseAccountConfig } from "../../../config/load";
 import type { AccountConfig } from "../../../config/schema";
 import { readStackJson, synthLanding } from "../../../deploy/synth";
 import type { PolicyStatement } from "../../../modules/iam-policy";
+import { Names } from "../../../modules/naming";
+import { targetFor } from "../../../modules/target";
+import { PayerStack } from "../../../stacks/payer-stack";
 
 /** Synthesized Terraform JSON: untyped by nature; the tests assert its shape. */
 // biome-ignore lint/suspicious/noExplicitAny: synthesized Terraform JSON has no static type
@@ -43,6 +47,27 @@ export function synth(config: AccountConfig): Synthesized {
     };
   } finally {
     rmSync(out, { recursive: true, force: true });
+  }
+}
+
+/** Only the payer stack (no admin stack, so no function bundling): for payer-only assertions. */
+export function synthPayer(config: AccountConfig): Resources {
+  const app = Testing.app();
+  const stack = new PayerStack(app, Names.payerStack, {
+    config,
+    target: targetFor(config),
+    outdir: app.outdir,
+    account: {
+      ...config.payer,
+      environment: "prod",
+      regions: config.payer.regions ?? [config.cur.homeRegion],
+    },
+  });
+  app.synth();
+  try {
+    return (readStackJson(app.outdir, stack.node.id).resource ?? {}) as Resources;
+  } finally {
+    rmSync(app.outdir, { recursive: true, force: true });
   }
 }
 
