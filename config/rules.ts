@@ -1,4 +1,5 @@
 import { isCidr, isPrivate, overlaps, parseCidr } from "../modules/network/cidr";
+import { unreachableEndpoints } from "../modules/network/endpoints";
 import { BILLING_HOME_REGION } from "./regions";
 import type { AccountConfig } from "./schema";
 
@@ -128,7 +129,7 @@ export function checkCrossReferences(config: AccountConfig): ConfigIssue[] {
     });
   }
 
-  issues.push(...checkVpc(config), ...checkEncryptionKeys(config), ...checkCurEncryption(config));
+  issues.push(...checkVpc(config), ...checkEncryptionKeys(config));
 
   return issues;
 }
@@ -137,6 +138,13 @@ export function checkCrossReferences(config: AccountConfig): ConfigIssue[] {
 function checkVpc(config: AccountConfig): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   const { vpc } = config;
+  const unreachable = vpc.enabled ? unreachableEndpoints(config.admin.regions[0]!) : [];
+  if (unreachable.length > 0) {
+    issues.push({
+      path: ["vpc", "enabled"],
+      message: `is true, but the functions run in ${config.admin.regions[0]} and ${unreachable.map((s) => s.service).join(" and ")} (${unreachable.map((s) => s.why).join("; ")}) have API and VPC endpoints only in us-east-1, which the private VPC cannot reach; make us-east-1 the admin's primary region (admin.regions[0]) or set vpc.enabled to false`,
+    });
+  }
   const reserved = vpc.reservedCidrs.map((text, i) => {
     const c = parseCidr(text);
     if (!isCidr(c)) issues.push({ path: ["vpc", "reservedCidrs", i], message: c.error });
@@ -195,70 +203,5 @@ function checkEncryptionKeys(config: AccountConfig): ConfigIssue[] {
       });
     }
   }
-  return issues;
-}
-
-/** cur.encryption: which keys sse-kms needs, and that each lives where its bucket is (docs/payer.md). */
-function checkCurEncryption(config: AccountConfig): ConfigIssue[] {
-  const issues: ConfigIssue[] = [];
-  const { mode, payerBucketKeyArn, adminBucketKeyArn } = config.cur.encryption;
-  const at = (field: string) => ["cur", "encryption", field];
-  if (mode === "sse-s3") {
-    for (const [field, arn] of [
-      ["payerBucketKeyArn", payerBucketKeyArn],
-      ["adminBucketKeyArn", adminBucketKeyArn],
-    ] as const) {
-      if (arn !== undefined)
-        issues.push({
-          path: at(field),
-          message: `is set, but cur.encryption.mode is sse-s3, which uses no KMS key; set mode: sse-kms or remove ${field}`,
-        });
-    }
-    return issues;
-  }
-  if (adminBucketKeyArn === undefined) {
-    issues.push({
-      path: ["cur", "encryption"],
-      message: `has mode sse-kms but no adminBucketKeyArn; give the full ARN of a key in the admin account (${config.admin.id}, ${config.admin.regions[0]}) for the admin's CUR bucket (the payer's exports or replication write with it)`,
-    });
-  }
-  if (payerBucketKeyArn !== undefined && config.cur.delivery === "direct") {
-    issues.push({
-      path: at("payerBucketKeyArn"),
-      message:
-        "is set, but cur.delivery is direct, which has no payer bucket; remove payerBucketKeyArn (the exports write to the admin's bucket, encrypted with adminBucketKeyArn)",
-    });
-  }
-  const where = (
-    field: string,
-    arn: string | undefined,
-    account: { label: string; id: string },
-    region: string,
-  ) => {
-    if (arn === undefined) return;
-    const [, , , keyRegion, keyAccount] = arn.split(":");
-    if (keyAccount !== account.id)
-      issues.push({
-        path: at(field),
-        message: `is a key of account ${keyAccount}; supply a key of the ${account.label} account (${account.id}), which owns the bucket it encrypts`,
-      });
-    else if (keyRegion !== region)
-      issues.push({
-        path: at(field),
-        message: `is a key in ${keyRegion}; KMS keys are regional and S3 needs one in the bucket's region: supply a key in ${region}`,
-      });
-  };
-  where(
-    "payerBucketKeyArn",
-    payerBucketKeyArn,
-    { label: "payer", id: config.payer.id },
-    config.cur.homeRegion,
-  );
-  where(
-    "adminBucketKeyArn",
-    adminBucketKeyArn,
-    { label: "admin", id: config.admin.id },
-    config.admin.regions[0]!,
-  );
   return issues;
 }

@@ -4,6 +4,7 @@ import * as path from "node:path";
 import { parse as parseYaml } from "yaml";
 import type { AccountConfig } from "../config/schema";
 import { Names } from "../modules/naming";
+import { STATE_PROFILE_NAME } from "../modules/providers";
 
 /**
  * Account retirement (docs/gitops.md, "Retiring an account").
@@ -161,10 +162,12 @@ export async function listS3States(backend: {
   readonly keyPrefix: string;
   readonly region: string;
   readonly roleArn?: string;
+  /** Shared-config profile to read through instead of assuming roleArn (credentials "profiles"). */
+  readonly profile?: string;
 }): Promise<StackState[]> {
   const { S3Client, ListObjectsV2Command, GetObjectCommand } = await import("@aws-sdk/client-s3");
   let credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string } | undefined;
-  if (backend.roleArn) {
+  if (backend.roleArn && !backend.profile) {
     const { STSClient, AssumeRoleCommand } = await import("@aws-sdk/client-sts");
     const sts = new STSClient({ region: backend.region });
     const r = await sts.send(
@@ -177,7 +180,11 @@ export async function listS3States(backend: {
       sessionToken: c.SessionToken,
     };
   }
-  const s3 = new S3Client({ region: backend.region, ...(credentials ? { credentials } : {}) });
+  const s3 = new S3Client({
+    region: backend.region,
+    ...(credentials ? { credentials } : {}),
+    ...(backend.profile ? { profile: backend.profile } : {}),
+  });
   const prefix = `${backend.keyPrefix}/member-`;
   const states: StackState[] = [];
   let token: string | undefined;
@@ -210,7 +217,12 @@ export async function listS3States(backend: {
 /** The states of the config's target: local files, or the S3 backend. */
 export function listStates(config: AccountConfig, localStateDir: string): Promise<StackState[]> {
   const sb = config.organization.stateBackend;
-  if (config.target === "aws" && sb) return listS3States(sb);
+  if (config.target === "aws" && sb) {
+    // The same credentials as the S3 backend (modules/backend.ts).
+    const profile =
+      sb.roleArn && config.organization.credentials === "profiles" ? STATE_PROFILE_NAME : undefined;
+    return listS3States({ ...sb, profile });
+  }
   return Promise.resolve(listLocalStates(localStateDir));
 }
 

@@ -1,6 +1,7 @@
 import * as path from "node:path";
 import { LocalBackend, S3Backend, type TerraformStack } from "cdktf";
 import type { AccountConfig } from "../config/schema";
+import { STATE_PROFILE_NAME } from "./providers";
 import type { Target } from "./target";
 
 /**
@@ -30,14 +31,19 @@ export function configureBackend(
       "organization.stateBackend is required for target aws (validation should have caught this)",
     );
   }
+  // With credentials "profiles" the backend's role comes from the profile finops-state, like the
+  // providers' (scripts/aws-profiles.ts writes it), so plan and apply jobs can map it differently.
+  const profiles = config.organization.credentials === "profiles";
   const backend = new S3Backend(stack, {
     bucket: sb.bucket,
     key: `${sb.keyPrefix}/${stackName}.tfstate`,
     region: sb.region,
     encrypt: true,
-    assumeRole: sb.roleArn
-      ? { roleArn: sb.roleArn, sessionName: `${config.organization.tagPrefix}-landing-state` }
-      : undefined,
+    profile: sb.roleArn && profiles ? STATE_PROFILE_NAME : undefined,
+    assumeRole:
+      sb.roleArn && !profiles
+        ? { roleArn: sb.roleArn, sessionName: `${config.organization.tagPrefix}-landing-state` }
+        : undefined,
   });
   // Terraform >= 1.10: lock with a .tflock object next to the state (cdktf 0.21 has no typed field).
   backend.addOverride("use_lockfile", true);

@@ -52,14 +52,27 @@ export const LOCAL_ENDPOINT_SERVICES = [
   "xray",
 ] as const;
 
+/**
+ * AWS shared-config profile of an account when organization.credentials is "profiles". The plan
+ * job maps it to the account's read-only role, the apply job to its deploy role
+ * (scripts/aws-profiles.ts), so one saved plan serves both.
+ */
+export function accountProfileName(accountId: string): string {
+  return `finops-${accountId}`;
+}
+
+/** Profile of the S3 backend when organization.credentials is "profiles" and stateBackend.roleArn is set. */
+export const STATE_PROFILE_NAME = "finops-state";
+
 /** Provider alias of a non-primary region: "eu_west_1". */
 export function regionAlias(region: string): string {
   return region.replace(/-/g, "_");
 }
 
 /**
- * The one place AWS providers are made. Every provider assumes the account's deploy role, may only
- * ever act in that account (allowed_account_ids), and tags everything with the account's tags.
+ * The one place AWS providers are made. Every provider assumes the account's deploy role (or, with
+ * organization.credentials "profiles", names the account's profile finops-<id>), may only ever act
+ * in that account (allowed_account_ids), and tags everything with the account's tags.
  * The local target adds the emulator's endpoints and test credentials here and nowhere else.
  * Returns the providers by region; the first region's provider is the stack's default.
  */
@@ -115,16 +128,27 @@ export function createAwsProvider(
           ],
         }
       : {};
+  const profiles = config.organization.credentials === "profiles";
+  if (profiles && target.kind === "local") {
+    throw new Error(
+      'organization.credentials "profiles" is for target aws only (validation should have caught this); the local target uses the emulator\'s test credentials',
+    );
+  }
+  const credentials = profiles
+    ? { profile: accountProfileName(account.id) }
+    : {
+        assumeRole: [
+          {
+            roleArn: names.deployRoleArn(account),
+            sessionName: `${names.prefix}-landing-${account.name}`.slice(0, 64),
+          },
+        ],
+      };
   return new AwsProvider(stack, alias ? `aws_${alias}` : "aws", {
     alias,
     region,
     allowedAccountIds: [account.id],
-    assumeRole: [
-      {
-        roleArn: names.deployRoleArn(account),
-        sessionName: `${names.prefix}-landing-${account.name}`.slice(0, 64),
-      },
-    ],
+    ...credentials,
     defaultTags: [{ tags: defaultTags(config, account) }],
     ...local,
   });

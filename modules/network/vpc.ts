@@ -13,31 +13,9 @@ import type { TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
 import { policyDocument } from "../iam-policy";
 import { type Cidr, isCidr, parseCidr, subnets } from "./cidr";
+import { unreachableEndpoints, vpcEndpointServices } from "./endpoints";
 
-/** Gateway endpoints (free, route-table based). */
-export const GATEWAY_ENDPOINT_SERVICES = ["s3", "dynamodb"] as const;
-
-/**
- * Interface endpoints for the services the functions call. `homeOnly` services have their only
- * endpoint in us-east-1 (Organizations, Cost Explorer): elsewhere they are left out.
- */
-export const INTERFACE_ENDPOINT_SERVICES: ReadonlyArray<{
-  service: string;
-  homeOnly?: boolean;
-  why: string;
-}> = [
-  { service: "sts", why: "assume the payer read role" },
-  { service: "logs", why: "CloudWatch Logs (EMF metrics, log delivery)" },
-  { service: "athena", why: "CUR queries" },
-  { service: "glue", why: "catalog partitions" },
-  { service: "organizations", homeOnly: true, why: "account sync" },
-  { service: "ce", homeOnly: true, why: "Cost Explorer tool" },
-  { service: "secretsmanager", why: "external id and secrets" },
-  { service: "kms", why: "envelope encryption of data keys" },
-  { service: "sqs", why: "dead-letter and manifest queues" },
-  { service: "states", why: "Step Functions" },
-  { service: "xray", why: "X-Ray traces of VPC-attached functions" },
-];
+export { SDK_CLIENT_ENDPOINTS, vpcEndpointServices } from "./endpoints";
 
 export interface PrivateVpcProps {
   /** Prefix of names and Name tags. */
@@ -58,7 +36,7 @@ export interface PrivateVpcProps {
  * A VPC for the admin account's functions with no path to the internet: two private subnets in
  * two AZs, one route table without routes (only the gateway endpoints' prefix lists), gateway
  * endpoints for S3 and DynamoDB, interface endpoints with private DNS behind a 443-only security
- * group, flow logs of all traffic to a KMS-encrypted log group, and the default security group
+ * group for every service the functions call (modules/network/endpoints.ts), flow logs of all traffic to a KMS-encrypted log group, and the default security group
  * adopted with every rule removed.
  */
 export class PrivateVpc extends Construct {
@@ -75,6 +53,12 @@ export class PrivateVpc extends Construct {
     const { provider, region, namePrefix } = props;
     const cidr = parseCidr(props.cidr);
     if (!isCidr(cidr)) throw new Error(`PrivateVpc: ${cidr.error}`);
+    const unreachable = unreachableEndpoints(region);
+    if (unreachable.length > 0) {
+      throw new Error(
+        `PrivateVpc in ${region}: ${unreachable.map((s) => `${s.service} (${s.why})`).join(", ")} ${unreachable.length > 1 ? "have" : "has"} API and VPC endpoints only in us-east-1, and a function in this VPC has no route out to reach them; put the admin's primary region (admin.regions[0]) in us-east-1 or set vpc.enabled to false`,
+      );
+    }
     const name = (suffix: string) => ({ Name: `${namePrefix}-${suffix}` });
 
     this.vpc = new Vpc(this, "vpc", {
@@ -156,31 +140,27 @@ export class PrivateVpc extends Construct {
       tags: name("functions"),
     });
 
-    for (const service of GATEWAY_ENDPOINT_SERVICES) {
+    for (const { service, gateway } of vpcEndpointServices()) {
       this.endpoints.push(
-        new VpcEndpoint(this, `${service}-gateway`, {
-          provider,
-          vpcId: this.vpc.id,
-          serviceName: `com.amazonaws.${region}.${service}`,
-          vpcEndpointType: "Gateway",
-          routeTableIds: [routes.id],
-          tags: name(service),
-        }),
-      );
-    }
-    for (const { service, homeOnly } of INTERFACE_ENDPOINT_SERVICES) {
-      if (homeOnly && region !== "us-east-1") continue;
-      this.endpoints.push(
-        new VpcEndpoint(this, `${service}-interface`, {
-          provider,
-          vpcId: this.vpc.id,
-          serviceName: `com.amazonaws.${region}.${service}`,
-          vpcEndpointType: "Interface",
-          privateDnsEnabled: true,
-          subnetIds: this.subnets.map((s) => s.id),
-          securityGroupIds: [this.endpointSecurityGroup.id],
-          tags: name(service),
-        }),
+        gateway
+          ? new VpcEndpoint(this, `${service}-gateway`, {
+              provider,
+              vpcId: this.vpc.id,
+              serviceName: `com.amazonaws.${region}.${service}`,
+              vpcEndpointType: "Gateway",
+              routeTableIds: [routes.id],
+              tags: name(service),
+            })
+          : new VpcEndpoint(this, `${service}-interface`, {
+              provider,
+              vpcId: this.vpc.id,
+              serviceName: `com.amazonaws.${region}.${service}`,
+              vpcEndpointType: "Interface",
+              privateDnsEnabled: true,
+              subnetIds: this.subnets.map((s) => s.id),
+              securityGroupIds: [this.endpointSecurityGroup.id],
+              tags: name(service),
+            }),
       );
     }
 

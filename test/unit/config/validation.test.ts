@@ -57,7 +57,7 @@ const cases: Array<[string, string[]]> = [
   [
     "many-errors",
     [
-      'invalid/many-errors.yaml:5:3 organization.homeRegoin: unknown key; did you mean "homeRegion"? remove it or use one of: name, homeRegion, deployRoleName, tagPrefix, organizationalUnits, stateBackend, allowDataStoreDestroy',
+      'invalid/many-errors.yaml:5:3 organization.homeRegoin: unknown key; did you mean "homeRegion"? remove it or use one of: name, homeRegion, deployRoleName, tagPrefix, organizationalUnits, stateBackend, allowDataStoreDestroy, credentials',
       'invalid/many-errors.yaml:18:5 members[0].id: "3333" is not a 12-digit AWS account id; account ids have exactly 12 digits, e.g. "123456789012"',
       'invalid/many-errors.yaml:22:5 members[0].environment: "qa" is not an environment; use one of prod, staging, dev, test, sandbox, shared',
     ],

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { ConfigError, parseAccountConfig } from "../../../config/load";
+import { vpcEndpointServices } from "../../../modules/network/endpoints";
 import { type StackJson, synthConfig } from "../../support/synth";
 
 const local = readFileSync("accounts/local.yaml", "utf8");
@@ -37,6 +38,27 @@ describe("vpc config", () => {
     ["  enabled: true\n  subnets: 2", "vpc.subnets: unknown key"],
   ])("refuses %j", (section, message) => {
     expect(configErrors(section).join("\n")).toContain(message);
+  });
+
+  it("refuses VPC mode outside us-east-1: Organizations and Cost Explorer have endpoints only there", () => {
+    const errors = (() => {
+      try {
+        parseAccountConfig(
+          withVpc("  enabled: true").replace(
+            /(\nadmin:[\s\S]*?regions: )\[us-east-1\]/,
+            "$1[eu-west-1, us-east-1]",
+          ),
+          "vpc.yaml",
+        );
+      } catch (e) {
+        if (e instanceof ConfigError) return e.issues.map((i) => i.text);
+        throw e;
+      }
+      return [];
+    })();
+    expect(errors.join("\n")).toMatch(
+      /vpc\.enabled: is true, but the functions run in eu-west-1 and (ce and organizations|organizations and ce) .* have API and VPC endpoints only in us-east-1, .*make us-east-1 the admin's primary region/,
+    );
   });
 
   it("accepts a private /22 next to reserved networks it does not overlap", () => {
@@ -84,20 +106,22 @@ describe("VPC mode in the admin stack", () => {
     const byType = (t: string) =>
       endpoints.filter((e) => e.vpc_endpoint_type === t).map((e) => String(e.service_name).split(".").pop());
     expect(byType("Gateway").sort()).toEqual(["dynamodb", "s3"]);
-    expect(byType("Interface").sort()).toEqual(
-      [
-        "athena",
-        "ce",
-        "glue",
-        "kms",
-        "logs",
+    // Including what the issue's first list missed: EventBridge, Cognito, CloudWatch metrics, CloudFormation.
+    expect(byType("Interface")).toEqual(
+      expect.arrayContaining([
+        "events",
+        "cognito-idp",
+        "monitoring",
+        "cloudformation",
         "organizations",
-        "secretsmanager",
-        "sqs",
-        "states",
-        "sts",
-        "xray",
-      ].sort(),
+        "ce",
+      ]),
+    );
+    expect(byType("Interface").sort()).toEqual(
+      vpcEndpointServices()
+        .filter((s) => !s.gateway)
+        .map((s) => s.service)
+        .sort(),
     );
     expect(
       endpoints.filter((e) => e.vpc_endpoint_type === "Interface").every((e) => e.private_dns_enabled),

@@ -1,0 +1,95 @@
+/**
+ * npm run -s aws-profiles -- --role <plan|apply> [--config <file>] [--read-role <name>] [--state-role <arn>]
+ *
+ * Prints the AWS shared config (`~/.aws/config` format) with the profiles that
+ * organization.credentials "profiles" names: finops-<account-id> for every account (plan: the
+ * account's read-only role, default finops-landing-read; apply: its deploy role) and finops-state
+ * when stateBackend.roleArn is set (that role, or --state-role). Every profile assumes its role
+ * with the credentials in the environment (credential_source = Environment). The workflows write
+ * it to a file and point AWS_CONFIG_FILE at it (docs/gitops.md).
+ *
+ * Config: --config, else FINOPS_CONFIG, else accounts/local.yaml.
+ * Exit codes: 0 printed; 1 the config is invalid or cannot use profiles (target local); 2 usage.
+ */
+import { ConfigError, configFileFromEnv, loadAccountConfig } from "../config/load";
+import { type ProfileRole, renderAwsConfig } from "../deploy/aws-profiles";
+
+const USAGE =
+  "usage: npm run -s aws-profiles -- --role <plan|apply> [--config <file>] [--read-role <name>] [--state-role <arn>]";
+
+class UsageError extends Error {}
+
+interface Args {
+  role: ProfileRole;
+  config?: string;
+  readRole?: string;
+  stateRole?: string;
+}
+
+function parseArgs(argv: readonly string[]): Args | "help" {
+  let role: string | undefined;
+  const a: Omit<Args, "role"> = {};
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const value = (): string => {
+      const v = argv[++i];
+      if (v === undefined || v.startsWith("--")) throw new UsageError(`${arg} needs a value`);
+      return v;
+    };
+    if (arg === "--help" || arg === "-h") return "help";
+    if (arg === "--role") role = value();
+    else if (arg === "--config") a.config = value();
+    else if (arg === "--read-role") a.readRole = value();
+    else if (arg === "--state-role") a.stateRole = value();
+    else throw new UsageError(`unknown option ${arg}`);
+  }
+  if (role === undefined) {
+    throw new UsageError("--role is required: plan (read-only roles) or apply (deploy roles)");
+  }
+  if (role !== "plan" && role !== "apply") {
+    throw new UsageError(
+      `--role "${role}" is not a role; use plan (read-only roles) or apply (deploy roles)`,
+    );
+  }
+  return { role, ...a };
+}
+
+export function main(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): number {
+  let args: Args | "help";
+  try {
+    args = parseArgs(argv);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(`aws-profiles: ${error.message}\n${USAGE}\n`);
+    return 2;
+  }
+  if (args === "help") {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  const file = args.config ?? configFileFromEnv(env);
+  try {
+    const config = loadAccountConfig(file);
+    const text = renderAwsConfig(config, {
+      role: args.role,
+      readRoleName: args.readRole,
+      stateRoleArn: args.stateRole,
+      configFile: file,
+    });
+    if (config.organization.credentials !== "profiles") {
+      process.stderr.write(
+        `aws-profiles: note: ${file} has organization.credentials ${config.organization.credentials}; its stacks name no profiles, so these are unused until it is set to profiles\n`,
+      );
+    }
+    process.stdout.write(text);
+    return 0;
+  } catch (error) {
+    const message = error instanceof ConfigError ? error.message : `${file}: ${(error as Error).message}`;
+    process.stderr.write(`aws-profiles: ${message}\n`);
+    return 1;
+  }
+}
+
+if (require.main === module) {
+  process.exitCode = main(process.argv.slice(2));
+}
