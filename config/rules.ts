@@ -129,6 +129,14 @@ export function checkCrossReferences(config: AccountConfig): ConfigIssue[] {
     });
   }
 
+  if (config.target === "local" && config.organization.credentials === "profiles") {
+    issues.push({
+      path: ["organization", "credentials"],
+      message:
+        'is "profiles", which only target aws supports: the local target reaches the emulator with its own test credentials; remove credentials (or set assume-role) for target local',
+    });
+  }
+
   issues.push(...checkVpc(config), ...checkEncryptionKeys(config));
 
   return issues;

@@ -142,6 +142,9 @@ const stateBackend = z.strictObject({
     .optional(),
 });
 
+/** organization.credentials: how Terraform reaches each account (modules/providers.ts). */
+export const CREDENTIAL_MODES = ["assume-role", "profiles"] as const;
+
 const organization = z.strictObject({
   name: accountName,
   /** Region of organization-wide resources (central bus, FinOps application). @default "us-east-1" */
@@ -163,6 +166,19 @@ const organization = z.strictObject({
    * organizations: with false every data store carries prevent_destroy. @default false
    */
   allowDataStoreDestroy: z.boolean().default(false),
+  /**
+   * How Terraform gets each account's credentials. assume-role: every provider assumes the deploy
+   * role itself. profiles: every provider names the AWS shared-config profile finops-<account-id>
+   * (and the S3 backend finops-state when stateBackend.roleArn is set), which
+   * `npm run aws-profiles -- --role plan|apply` writes: read-only roles for plans, deploy roles for
+   * applies, with the same saved plan (docs/gitops.md). target aws only. @default "assume-role"
+   */
+  credentials: z
+    .enum(CREDENTIAL_MODES, {
+      error: (iss) =>
+        `${JSON.stringify(iss.input)} is not a credentials mode; use assume-role (providers assume the deploy role) or profiles (providers name the profile finops-<account-id>)`,
+    })
+    .default("assume-role"),
 });
 
 /** A customer-managed key named by its full ARN (aliases resolve in the caller's account). */

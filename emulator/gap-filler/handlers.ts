@@ -1,6 +1,7 @@
 import { createBudgetsHandler } from "./budgets";
 import { createDataExportsHandler } from "./data-exports";
 import { createLogsQueryDefinitionsHandler } from "./logs-query-definitions";
+import { createOrganizationsResourcePolicyHandler } from "./organizations-resource-policy";
 import type { GapHandler } from "./server";
 import { createStepFunctionsValidateHandler } from "./stepfunctions-validate";
 
@@ -14,7 +15,14 @@ export const GAP_HANDLERS: readonly GapHandler[] = [
   createBudgetsHandler(),
   createLogsQueryDefinitionsHandler(),
   createStepFunctionsValidateHandler(),
+  createOrganizationsResourcePolicyHandler(),
 ];
 
 /** Provider endpoint keys routed to the gap-filler (the rest go straight to moto). */
-export const GAP_FILLED_SERVICES: readonly string[] = ["bcmdataexports", "budgets", "sfn", "cloudwatchlogs"];
+export const GAP_FILLED_SERVICES: readonly string[] = [
+  "bcmdataexports",
+  "budgets",
+  "sfn",
+  "cloudwatchlogs",
+  "organizations",
+];
