@@ -137,7 +137,7 @@ export function checkCrossReferences(config: AccountConfig): ConfigIssue[] {
     });
   }
 
-  issues.push(...checkVpc(config), ...checkEncryptionKeys(config));
+  issues.push(...checkVpc(config), ...checkEncryptionKeys(config), ...checkCurEncryption(config));
 
   return issues;
 }
@@ -211,5 +211,70 @@ function checkEncryptionKeys(config: AccountConfig): ConfigIssue[] {
       });
     }
   }
+  return issues;
+}
+
+/** cur.encryption: which keys sse-kms needs, and that each lives where its bucket is (docs/payer.md). */
+function checkCurEncryption(config: AccountConfig): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  const { mode, payerBucketKeyArn, adminBucketKeyArn } = config.cur.encryption;
+  const at = (field: string) => ["cur", "encryption", field];
+  if (mode === "sse-s3") {
+    for (const [field, arn] of [
+      ["payerBucketKeyArn", payerBucketKeyArn],
+      ["adminBucketKeyArn", adminBucketKeyArn],
+    ] as const) {
+      if (arn !== undefined)
+        issues.push({
+          path: at(field),
+          message: `is set, but cur.encryption.mode is sse-s3, which uses no KMS key; set mode: sse-kms or remove ${field}`,
+        });
+    }
+    return issues;
+  }
+  if (adminBucketKeyArn === undefined) {
+    issues.push({
+      path: ["cur", "encryption"],
+      message: `has mode sse-kms but no adminBucketKeyArn; give the full ARN of a key in the admin account (${config.admin.id}, ${config.admin.regions[0]}) for the admin's CUR bucket (the payer's exports or replication write with it)`,
+    });
+  }
+  if (payerBucketKeyArn !== undefined && config.cur.delivery === "direct") {
+    issues.push({
+      path: at("payerBucketKeyArn"),
+      message:
+        "is set, but cur.delivery is direct, which has no payer bucket; remove payerBucketKeyArn (the exports write to the admin's bucket, encrypted with adminBucketKeyArn)",
+    });
+  }
+  const where = (
+    field: string,
+    arn: string | undefined,
+    account: { label: string; id: string },
+    region: string,
+  ) => {
+    if (arn === undefined) return;
+    const [, , , keyRegion, keyAccount] = arn.split(":");
+    if (keyAccount !== account.id)
+      issues.push({
+        path: at(field),
+        message: `is a key of account ${keyAccount}; supply a key of the ${account.label} account (${account.id}), which owns the bucket it encrypts`,
+      });
+    else if (keyRegion !== region)
+      issues.push({
+        path: at(field),
+        message: `is a key in ${keyRegion}; KMS keys are regional and S3 needs one in the bucket's region: supply a key in ${region}`,
+      });
+  };
+  where(
+    "payerBucketKeyArn",
+    payerBucketKeyArn,
+    { label: "payer", id: config.payer.id },
+    config.cur.homeRegion,
+  );
+  where(
+    "adminBucketKeyArn",
+    adminBucketKeyArn,
+    { label: "admin", id: config.admin.id },
+    config.admin.regions[0]!,
+  );
   return issues;
 }
