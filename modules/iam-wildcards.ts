@@ -38,6 +38,11 @@ export const RESOURCE_WILDCARD_ALLOWLIST: readonly WildcardAllowance[] = [
       "Cost Explorer lists cost allocation tag values of the caller's billing data; the action has no resource type",
   },
   {
+    action: "states:SendTaskSuccess",
+    reason:
+      "Step Functions defines no resource type for SendTaskSuccess (the task token names the execution); the FinOps API completes the approval step with it",
+  },
+  {
     action: "organizations:DescribeOrganization",
     reason: "Organizations defines no resource type for DescribeOrganization (the caller's own organization)",
   },
@@ -120,4 +125,30 @@ const allowed = new Set(RESOURCE_WILDCARD_ALLOWLIST.map((a) => a.action.toLowerC
 
 export function isWildcardAllowed(action: string): boolean {
   return allowed.has(action.toLowerCase());
+}
+
+/**
+ * Resource ARNs that are wildcards in disguise (only wildcards as resource, or as account, region
+ * and resource: `arn:aws:s3:::*`, `arn:aws:dynamodb:*:*:table/*`) but are the narrowest the
+ * service allows for these actions. Each entry names the ARN pattern exactly as written in the
+ * policy, the actions it is allowed for, and why. The policy tests fail on any other such ARN.
+ */
+export interface ArnWildcardAllowance {
+  readonly arn: string;
+  readonly actions: readonly string[];
+  readonly reason: string;
+}
+
+export const RESOURCE_ARN_WILDCARD_ALLOWLIST: readonly ArnWildcardAllowance[] = [];
+
+/** True when every action may use this wildcard ARN (RESOURCE_ARN_WILDCARD_ALLOWLIST). */
+export function isArnWildcardAllowed(
+  arn: string,
+  actions: readonly string[],
+  allowlist: readonly ArnWildcardAllowance[] = RESOURCE_ARN_WILDCARD_ALLOWLIST,
+): boolean {
+  const entries = allowlist.filter((a) => a.arn === arn);
+  return actions.every((action) =>
+    entries.some((e) => e.actions.some((a) => a.toLowerCase() === action.toLowerCase())),
+  );
 }

@@ -1,12 +1,15 @@
 import { Logger } from "@aws-lambda-powertools/logger";
 import { AthenaClient } from "@aws-sdk/client-athena";
-import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
 import { S3Client } from "@aws-sdk/client-s3";
-import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { SQSBatchResponse } from "aws-lambda";
 import { z } from "zod";
+import { documentClient } from "../shared/app-tables-env";
+import { EVENT_BUS_ARN_PATTERN } from "../shared/cur-committed-event";
 import { readEnv } from "../shared/env";
 import { AthenaQueryEngine } from "../shared/query-engine/athena";
+import { ingestAndAnnounce } from "./announce";
+import { EventBridgePublisher } from "./eventbridge-publisher";
 import { parseIngestEvent } from "./events";
 import { ingestManifest } from "./ingest";
 
@@ -22,14 +25,17 @@ const env = readEnv(
     RUN_RETENTION_DAYS: z.coerce.number().int().min(1),
     DATA_WAIT_SECONDS: z.coerce.number().int().min(0).default(120),
     QUERY_MAX_WAIT_SECONDS: z.coerce.number().int().min(10).default(600),
+    /** The bus the "CUR billing period committed" event goes to (the app's final-card rule listens there). */
+    CUR_EVENT_BUS_ARN: z.string().regex(EVENT_BUS_ARN_PATTERN, {
+      error: "must be an event bus ARN (arn:aws:events:<region>:<account>:event-bus/<name>)",
+    }),
   }),
 );
 
 const logger = new Logger({ serviceName: "cur-ingest" });
 const s3 = new S3Client({});
-const ddb = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
-  marshallOptions: { removeUndefinedValues: true },
-});
+const ddb = documentClient();
+const publisher = new EventBridgePublisher(new EventBridgeClient({}), env.CUR_EVENT_BUS_ARN);
 const engine = new AthenaQueryEngine({
   athena: new AthenaClient({}),
   workgroup: env.ATHENA_WORKGROUP,
@@ -38,25 +44,32 @@ const engine = new AthenaQueryEngine({
   maxWaitSeconds: env.QUERY_MAX_WAIT_SECONDS,
 });
 
-/** One SQS message per manifest notification; a failed message goes back to the queue (and to its DLQ). */
+/**
+ * One SQS message per manifest notification; a failed message goes back to the queue (and to its
+ * DLQ). Each committed delivery is announced on the bus (announce.ts); a failed run announces nothing.
+ */
 export const handler = async (event: unknown): Promise<SQSBatchResponse> => {
   const failures: SQSBatchResponse["batchItemFailures"] = [];
   for (const message of parseIngestEvent(event)) {
     if (message.kind === "test") continue;
     try {
       for (const m of message.manifests) {
-        const result = await ingestManifest(
-          {
-            s3,
-            ddb,
-            engine,
-            tables: { spend: env.SPEND_TABLE, runs: env.RUNS_TABLE },
-            export: { s3Prefix: env.CUR_S3_PREFIX, exportName: env.CUR_EXPORT_NAME },
-            runRetentionDays: env.RUN_RETENTION_DAYS,
-            dataWaitSeconds: env.DATA_WAIT_SECONDS,
-            log: logger,
-          },
-          m,
+        const result = await ingestAndAnnounce(
+          () =>
+            ingestManifest(
+              {
+                s3,
+                ddb,
+                engine,
+                tables: { spend: env.SPEND_TABLE, runs: env.RUNS_TABLE },
+                export: { s3Prefix: env.CUR_S3_PREFIX, exportName: env.CUR_EXPORT_NAME },
+                runRetentionDays: env.RUN_RETENTION_DAYS,
+                dataWaitSeconds: env.DATA_WAIT_SECONDS,
+                log: logger,
+              },
+              m,
+            ),
+          publisher,
         );
         logger.info("run finished", { ...result });
       }

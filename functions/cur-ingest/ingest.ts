@@ -10,7 +10,7 @@ import { z } from "zod";
 import { sleep as realSleep } from "../shared/backoff";
 import { CurDeliveryError } from "../shared/cur-delivery-error";
 import { dataKeysOf, missingColumns, parseManifest, parseManifestKey } from "../shared/cur-manifest";
-import { REQUIRED_CUR_COLUMNS, SPEND_BY_ACCOUNT_SERVICE_DAY } from "../shared/cur-queries";
+import { INVOICE_STATUS, REQUIRED_CUR_COLUMNS, SPEND_BY_ACCOUNT_SERVICE_DAY } from "../shared/cur-queries";
 import { CURRENT_POINTER_SK, spendPartitionKey } from "../shared/data-tables";
 import { type BatchStats, batchWrite } from "../shared/ddb-batch";
 import type { QueryEngine } from "../shared/query-engine/port";
@@ -57,6 +57,13 @@ export interface IngestResult {
   readonly items: number;
   readonly lineItems: number;
   readonly durationMs: number;
+  /** The manifest key of the delivery this run read. */
+  readonly manifestKey: string;
+  /**
+   * The committed delivery is the closed, invoiced month: every line item has a bill_invoice_id.
+   * For "unchanged", what the run that committed the version recorded.
+   */
+  readonly invoiced: boolean;
 }
 
 const money = z.number({ error: "must be a number" });
@@ -87,6 +94,8 @@ const RUN_PREFIX = "run#";
  *     run record (readers resolve the pointer first: a half-written version is never visible);
  *  4. deletes every other version of the period (the replaced month: no stale rows, no double counting).
  * The same delivery again changes nothing (status "unchanged"). Every run leaves a run record.
+ * The result says whether the committed month is invoiced (every line item has bill_invoice_id);
+ * the pointer and the run record keep it, so an "unchanged" run reports what was committed.
  */
 export async function ingestManifest(deps: IngestDeps, event: ManifestEvent): Promise<IngestResult> {
   const now = deps.now ?? (() => new Date());
@@ -184,6 +193,7 @@ export async function ingestManifest(deps: IngestDeps, event: ManifestEvent): Pr
       };
     });
     const lineItems = items.reduce((a, b) => a + b.lineItems, 0);
+    const invoiced = await invoiceStatus(deps.engine, period);
 
     // 2. Stage the new version (invisible until the pointer moves).
     await batchWrite(
@@ -203,6 +213,7 @@ export async function ingestManifest(deps: IngestDeps, event: ManifestEvent): Pr
       manifestKey: event.key,
       committedAt: finishedAt.toISOString(),
       items: items.length,
+      invoiced,
     };
     await deps.ddb.send(
       new TransactWriteCommand({
@@ -228,6 +239,7 @@ export async function ingestManifest(deps: IngestDeps, event: ManifestEvent): Pr
               previousVersion: previous?.version,
               executionId: manifest.executionId,
               dataFiles: dataKeys.length,
+              invoiced,
             }),
           },
         ],
@@ -245,6 +257,8 @@ export async function ingestManifest(deps: IngestDeps, event: ManifestEvent): Pr
       items: items.length,
       lineItems,
       durationMs: finishedAt.getTime() - started.getTime(),
+      manifestKey: event.key,
+      invoiced,
     };
     deps.log?.info("ingested", { ...result });
     return result;
@@ -309,8 +323,17 @@ export async function ingestManifest(deps: IngestDeps, event: ManifestEvent): Pr
       items: r.items,
       lineItems: r.lineItems,
       durationMs: at.getTime() - started.getTime(),
+      manifestKey: event.key,
+      invoiced: r.previous.invoiced === true,
     };
   }
+}
+
+/** Invoiced = the period has line items and every one carries an invoice id (INVOICE_STATUS). */
+export async function invoiceStatus(engine: QueryEngine, period: string): Promise<boolean> {
+  const [row] = await engine.query(INVOICE_STATUS, [period]);
+  const total = Number(row?.line_items ?? 0);
+  return total > 0 && Number(row?.invoiced_line_items ?? 0) === total;
 }
 
 async function getText(s3: S3Client, bucket: string, key: string): Promise<{ text: string; etag: string }> {

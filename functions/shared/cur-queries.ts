@@ -43,6 +43,16 @@ GROUP BY 1, 2, 3
 ORDER BY 1, 2, 3`;
 
 /**
+ * Whether the delivery is final: AWS leaves `bill_invoice_id` blank until the month is invoiced,
+ * then fills it on every line item (CUR user guide, "Viewing your finalized report"). The month is
+ * invoiced when the period has line items and every one of them has an invoice id.
+ */
+export const INVOICE_STATUS = `SELECT COUNT(*) AS line_items,
+  COUNT(NULLIF(bill_invoice_id, '')) AS invoiced_line_items
+FROM {{cur}}
+WHERE billing_period = ?`;
+
+/**
  * Columns the ingest reads. A delivery without one of them cannot be ingested (CUR 2.0 has a fixed
  * schema, so a missing column means a wrong or broken export, not a quiet month).
  */
@@ -65,6 +75,7 @@ export const REQUIRED_CUR_COLUMNS = [
   "reservation_unused_recurring_fee",
   "reservation_net_unused_recurring_fee",
   "bill_billing_period_start_date",
+  "bill_invoice_id",
 ] as const;
 
 /** The SQL with the engine's table reference in place of {{cur}}. */

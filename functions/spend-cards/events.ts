@@ -5,13 +5,17 @@
  *   configured time zone;
  * - the CUR ingest's event when a billing period is committed (EventBridge, source
  *   "finops.cur-ingest", detail-type "CUR billing period committed", detail
- *   `{ billingPeriod: "YYYY-MM", version, invoiced }`): when the month is closed and invoiced,
- *   every period of the month gets its final card.
+ *   `{ billingPeriod: "YYYY-MM", version, invoiced, ... }`, see functions/shared/cur-committed-event.ts):
+ *   when the month is closed and invoiced, every period of the month gets its final card.
  */
 import { z } from "zod";
+import {
+  CUR_COMMITTED_DETAIL_TYPE,
+  CUR_COMMITTED_SOURCE,
+  curCommittedDetailSchema,
+} from "../shared/cur-committed-event";
 
-export const CUR_COMMITTED_SOURCE = "finops.cur-ingest";
-export const CUR_COMMITTED_DETAIL_TYPE = "CUR billing period committed";
+export { CUR_COMMITTED_DETAIL_TYPE, CUR_COMMITTED_SOURCE };
 
 const weekly = z.strictObject({
   kind: z.literal("weekly"),
@@ -24,11 +28,7 @@ const weekly = z.strictObject({
 const curCommitted = z.looseObject({
   source: z.literal(CUR_COMMITTED_SOURCE),
   "detail-type": z.literal(CUR_COMMITTED_DETAIL_TYPE),
-  detail: z.looseObject({
-    billingPeriod: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, { error: "must be YYYY-MM" }),
-    version: z.string().min(1),
-    invoiced: z.boolean(),
-  }),
+  detail: curCommittedDetailSchema,
 });
 
 export type CardTrigger =

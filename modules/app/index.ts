@@ -12,8 +12,8 @@ import { Construct } from "constructs";
 import type { AccountConfig } from "../../config/schema";
 import { APP_TABLE_DEFINITIONS, APP_TABLES, type AppTable } from "../../functions/api/app-tables";
 import { approvalDefinition } from "../../functions/approvals/definition";
+import { CUR_COMMITTED_DETAIL_TYPE, CUR_COMMITTED_SOURCE } from "../../functions/shared/cur-committed-event";
 import type { DataTable } from "../../functions/shared/data-tables";
-import { CUR_COMMITTED_DETAIL_TYPE, CUR_COMMITTED_SOURCE } from "../../functions/spend-cards/events";
 import { BundledFunction } from "../bundled-function";
 import type { DataPlatform } from "../data-platform";
 import { type PolicyStatement, policyDocument } from "../iam-policy";
@@ -240,8 +240,17 @@ export class FinOpsApp extends Construct {
         {
           Sid: "ApprovalWorkflow",
           Effect: "Allow",
-          Action: ["states:StartExecution", "states:SendTaskSuccess"],
+          Action: "states:StartExecution",
           Resource: stateMachineArn,
+        },
+        {
+          // SendTaskSuccess has no resource type (Service Authorization Reference): "*" is the only
+          // resource that grants it (allowlisted in modules/iam-wildcards.ts). The task token itself
+          // names the waiting execution; the API reads it only from a pending change it stored.
+          Sid: "ApprovalDecision",
+          Effect: "Allow",
+          Action: "states:SendTaskSuccess",
+          Resource: "*",
         },
       ],
     });
@@ -324,6 +333,7 @@ export class FinOpsApp extends Construct {
       provider,
       name: names.spendCardsCurRule,
       description: "Final spend cards when the CUR ingest commits an invoiced billing period",
+      eventBusName: dp.curEventBus.name,
       eventPattern: JSON.stringify({
         source: [CUR_COMMITTED_SOURCE],
         "detail-type": [CUR_COMMITTED_DETAIL_TYPE],
@@ -333,6 +343,7 @@ export class FinOpsApp extends Construct {
     new CloudwatchEventTarget(this, "spend-cards-cur-committed-target", {
       provider,
       rule: curRule.name,
+      eventBusName: dp.curEventBus.name,
       arn: this.spendCards.function.arn,
       retryPolicy: { maximumRetryAttempts: 3, maximumEventAgeInSeconds: 3600 },
       ...(this.spendCards.deadLetterQueue

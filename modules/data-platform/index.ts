@@ -7,6 +7,7 @@ import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import type { TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
 import type { AccountConfig } from "../../config/schema";
+import { CUR_COMMITTED_SOURCE } from "../../functions/shared/cur-committed-event";
 import { BundledFunction } from "../bundled-function";
 import { type PolicyStatement, policyDocument } from "../iam-policy";
 import { Names } from "../naming";
@@ -44,6 +45,11 @@ export class DataPlatform extends Construct {
   readonly accountSync: BundledFunction;
   readonly curIngest: BundledFunction;
   readonly manifestQueue: SqsQueue;
+  /**
+   * The bus cur-ingest puts "CUR billing period committed" on: the admin account's default bus in
+   * the application's region (the app's final-card rule listens there).
+   */
+  readonly curEventBus: { readonly name: string; readonly arn: string };
 
   constructor(scope: Construct, id: string, props: DataPlatformProps) {
     super(scope, id);
@@ -244,6 +250,7 @@ export class DataPlatform extends Construct {
     const workgroupArn = `arn:aws:athena:${region}:${account}:workgroup/${names.athenaWorkgroup}`;
     const glue = (path: string) => `arn:aws:glue:${region}:${account}:${path}`;
     const results = `arn:aws:s3:::${names.athenaResultsBucket}`;
+    this.curEventBus = { name: "default", arn: `arn:aws:events:${region}:${account}:event-bus/default` };
     this.curIngest = new BundledFunction(this, "cur-ingest", {
       ...common,
       name: "cur-ingest",
@@ -262,6 +269,7 @@ export class DataPlatform extends Construct {
         GLUE_DATABASE: names.glueDatabase,
         CUR_TABLE: names.curTable,
         RUN_RETENTION_DAYS: String(dp.ingestionRunRetentionDays),
+        CUR_EVENT_BUS_ARN: this.curEventBus.arn,
       },
       statements: [
         {
@@ -339,6 +347,13 @@ export class DataPlatform extends Construct {
             "sqs:ChangeMessageVisibility",
           ],
           Resource: this.manifestQueue.arn,
+        },
+        {
+          Sid: "AnnounceCommittedPeriods",
+          Effect: "Allow",
+          Action: "events:PutEvents",
+          Resource: this.curEventBus.arn,
+          Condition: { StringEquals: { "events:source": CUR_COMMITTED_SOURCE } },
         },
       ],
     });

@@ -113,6 +113,20 @@ describe("spend cards", () => {
       detail: { invoiced: [true] },
     });
   });
+
+  it("listen for the committed-period event on the bus cur-ingest puts it on", () => {
+    const rule = of("aws_cloudwatch_event_rule").find(
+      ([, , r]) => r.name === "finops-spend-cards-cur-committed",
+    )!;
+    const target = of("aws_cloudwatch_event_target").find(
+      ([, , t]) => t.rule === `\${aws_cloudwatch_event_rule.${rule[1]}.name}`,
+    )![2];
+    const ingest = of("aws_lambda_function").find(([, , f]) => f.function_name === "finops-cur-ingest")![2];
+    const bus: string = ingest.environment.variables.CUR_EVENT_BUS_ARN;
+    expect(bus).toBe("arn:aws:events:us-east-1:000000000002:event-bus/default");
+    expect(rule[2].event_bus_name).toBe(bus.split(":event-bus/")[1]);
+    expect(target.event_bus_name).toBe(rule[2].event_bus_name);
+  });
 });
 
 describe("least privilege of the application's roles", () => {
@@ -137,10 +151,24 @@ describe("least privilege of the application's roles", () => {
 
   it("lets only the API start and complete approvals, and the Athena tool only run queries in the workgroup", () => {
     const api = policyOfRole("finops-api");
-    expect(api.find((s) => s.Sid === "ApprovalWorkflow")).toMatchObject({
-      Action: ["states:StartExecution", "states:SendTaskSuccess"],
-      Resource: expect.stringMatching(/:stateMachine:finops-budget-approval$/),
+    expect(api.find((s) => s.Sid === "ApprovalWorkflow")).toEqual({
+      Sid: "ApprovalWorkflow",
+      Effect: "Allow",
+      Action: "states:StartExecution",
+      Resource: expect.stringMatching(
+        /^arn:aws:states:us-east-1:000000000002:stateMachine:finops-budget-approval$/,
+      ),
     });
+    // SendTaskSuccess has no resource type: "*" (allowlisted with its reason), alone in its statement.
+    expect(api.find((s) => s.Sid === "ApprovalDecision")).toEqual({
+      Sid: "ApprovalDecision",
+      Effect: "Allow",
+      Action: "states:SendTaskSuccess",
+      Resource: "*",
+    });
+    expect(isWildcardAllowed("states:SendTaskSuccess")).toBe(true);
+    for (const role of roles.filter((r) => r !== "finops-api"))
+      expect(JSON.stringify(policyOfRole(role))).not.toMatch(/states:SendTask/);
     const athena = policyOfRole("finops-tool-athena");
     const actions = athena.flatMap((s) => [s.Action].flat() as string[]);
     expect(actions.filter((a) => a.startsWith("athena:"))).toEqual([

@@ -1,4 +1,5 @@
 import { loadAccountConfig } from "../../../config/load";
+import { CUR_COMMITTED_SOURCE, EVENT_BUS_ARN_PATTERN } from "../../../functions/shared/cur-committed-event";
 import { TABLE_DEFINITIONS } from "../../../functions/shared/data-tables";
 import { isWildcardAllowed } from "../../../modules/iam-wildcards";
 import { localConfigWith, resourcesOf, type StackJson, synthConfig } from "../../support/synth";
@@ -218,6 +219,26 @@ describe("least privilege of the functions' roles", () => {
     expect(s.find((x) => x.Sid === "AthenaQueriesInTheWorkgroup")!.Resource).toBe(
       "arn:aws:athena:us-east-1:000000000002:workgroup/finops-cur",
     );
+  });
+
+  it("lets cur-ingest put only its own committed-period events, on the bus its environment names", () => {
+    const publish = statements("cur-ingest").filter((x) =>
+      [x.Action].flat().some((a: string) => a.startsWith("events:")),
+    );
+    expect(publish).toEqual([
+      {
+        Sid: "AnnounceCommittedPeriods",
+        Effect: "Allow",
+        Action: "events:PutEvents",
+        Resource: "arn:aws:events:us-east-1:000000000002:event-bus/default",
+        Condition: { StringEquals: { "events:source": CUR_COMMITTED_SOURCE } },
+      },
+    ]);
+    const env = one("aws_lambda_function", "finops-cur-ingest")!.environment.variables;
+    expect(env.CUR_EVENT_BUS_ARN).toBe(publish[0]!.Resource);
+    expect(env.CUR_EVENT_BUS_ARN).toMatch(EVENT_BUS_ARN_PATTERN);
+    // account-sync publishes nothing.
+    expect(JSON.stringify(statements("account-sync"))).not.toContain("events:");
   });
 
   it("lets account-sync read Organizations in delegated-admin mode, and only assume the payer role in payer-role mode", () => {
