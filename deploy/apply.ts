@@ -13,6 +13,8 @@ export interface StackOutcome {
   readonly resources?: number;
   /** Second plan after the apply: true when Terraform reports no changes. */
   readonly clean?: boolean;
+  /** When the second plan is not clean: what it would change ("aws_x.y will be updated in-place"). */
+  readonly pending?: string[];
   /** Resource types of the stack whose attributes the local emulator gap list ignores. */
   readonly emulatorNoise: string[];
   readonly seconds: number;
@@ -72,6 +74,7 @@ export async function applyStack(info: LandingStackInfo, opts: ApplyOptions): Pr
       : undefined;
 
   let clean: boolean | undefined;
+  let pending: string[] | undefined;
   if (!changed) {
     clean = true; // the apply's own plan just found nothing to change
   } else if (opts.verify ?? true) {
@@ -80,13 +83,24 @@ export async function applyStack(info: LandingStackInfo, opts: ApplyOptions): Pr
     if (plan.code === 1)
       return done({ status: "failed", error: `verifying plan: ${lastLines(plan.stderr || plan.stdout)}` });
     clean = plan.code === 0;
+    if (!clean) pending = pendingChanges(plan.stdout);
   }
   return done({
     status: changed ? "applied" : "unchanged",
     applied: summary ? `${summary[1]} added, ${summary[2]} changed, ${summary[3]} destroyed` : undefined,
     resources,
     clean,
+    pending,
   });
+}
+
+/** The resource lines of a plan's human output: `# <address> will be created|updated in-place|...`. */
+export function pendingChanges(planStdout: string): string[] {
+  const lines = planStdout.replace(/\x1b\[[0-9;]*m/g, "").split("\n");
+  return lines
+    .map((l) => /^\s*# (\S+) ((?:will|must) be .+)$/.exec(l))
+    .filter((m): m is RegExpExecArray => m !== null)
+    .map((m) => `${m[1]} ${m[2]}`);
 }
 
 /** Fixed-size pool: runs `work` over `items` with at most `limit` at once, results in input order. */

@@ -76,7 +76,7 @@ export function liveRunner(outdir: string, env: NodeJS.ProcessEnv): StackRunner 
     if (o.status === "failed") return { ok: false, detail: o.error };
     const verdict =
       o.clean === false
-        ? "; second plan NOT clean"
+        ? `; second plan NOT clean: ${(o.pending ?? []).join(", ")}`
         : o.clean === true && o.status === "applied"
           ? "; clean"
           : "";

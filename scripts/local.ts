@@ -26,7 +26,7 @@ async function main(command: string | undefined): Promise<number> {
         for (const o of failed) console.error(`\n${o.info.stack} ${o.status}:\n${o.error ?? ""}`);
         for (const o of dirty)
           console.error(
-            `\n${o.info.stack}: the second plan is not clean; that is a bug (see docs/local-emulator-gaps.md)`,
+            `\n${o.info.stack}: the second plan is not clean; that is a bug (see docs/local-emulator-gaps.md):\n${(o.pending ?? []).map((p) => `  # ${p}`).join("\n")}`,
           );
         return 1;
       }

@@ -26,7 +26,10 @@ describe("the landing deployed to the local organization", () => {
   });
 
   it("plans no changes for any stack on a second plan", () => {
-    expect(outcomes.map((o) => [o.info.stack, o.clean])).toEqual(outcomes.map((o) => [o.info.stack, true]));
+    // On failure the diff names what the second plan would still change.
+    expect(outcomes.map((o) => [o.info.stack, o.clean, o.pending ?? []])).toEqual(
+      outcomes.map((o) => [o.info.stack, true, []]),
+    );
   });
 
   it("creates the organization's accounts under the configured ids", async () => {
