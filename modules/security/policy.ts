@@ -139,3 +139,34 @@ export function conditionKeys(s: Statement): string[] {
 export function hasRestrictingCondition(s: Statement, keys: readonly string[] = RESTRICTING_CONDITION_KEYS) {
   return conditionKeys(s).some((k) => keys.includes(k));
 }
+
+/** Only wildcard characters (`*`, `?`) and the separators between them. */
+const ONLY_WILDCARDS = /^[*?/:]*[*?][*?/:]*$/;
+
+/**
+ * Why a resource ARN is a wildcard in disguise, or undefined when it names something. A
+ * `${...}` reference counts as a concrete value. Flagged:
+ * - a resource part of only wildcards (`arn:aws:s3:::*`, `arn:aws:logs:*:*:*`);
+ * - an account (and region, where the ARN has one) that is a wildcard together with a resource of
+ *   only a wildcard after its type (`arn:aws:dynamodb:*:*:table/*`, `arn:aws:iam::*:role/*`);
+ * - a partition or service wildcard, or an ARN too short to have a resource part (`arn:*`).
+ * Not flagged: prefixes and names (`arn:aws:s3:::bucket/prefix/*`, `...:stackset/finops-*`,
+ * `arn:aws:dynamodb:us-east-1:123456789012:table/*` in one account and region).
+ */
+export function wildcardArnReason(arn: string): string | undefined {
+  if (arn === "*" || !arn.startsWith("arn:")) return undefined; // "*" has its own rule; not an ARN
+  const concrete = arn.replace(/\$\{[^}]*\}/g, "x");
+  const parts = concrete.split(":");
+  if (parts.length < 6)
+    return concrete.includes("*") ? "is a wildcard ARN without a resource part" : undefined;
+  const [, partition, service, region, account] = parts as [string, string, string, string, string];
+  const resource = parts.slice(5).join(":");
+  const wild = (s: string) => ONLY_WILDCARDS.test(s);
+  if (wild(partition) || wild(service)) return "has a wildcard partition or service";
+  if (wild(resource)) return "has a resource part of only wildcards";
+  const typed = /^[\w.-]+[/:](.*)$/.exec(resource);
+  const id = typed ? typed[1]! : resource;
+  if (wild(account) && (region === "" || wild(region)) && wild(id))
+    return "has a wildcard account and region and a wildcard resource";
+  return undefined;
+}

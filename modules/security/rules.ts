@@ -1,5 +1,5 @@
 import { DATA_STORE_TYPES } from "../../deploy/data-stores";
-import { isWildcardAllowed } from "../iam-wildcards";
+import { isArnWildcardAllowed, isWildcardAllowed } from "../iam-wildcards";
 import {
   hasRestrictingCondition,
   isAnyPrincipal,
@@ -7,6 +7,7 @@ import {
   parsePolicy,
   principalsOf,
   type Statement,
+  wildcardArnReason,
 } from "./policy";
 import { block, blocks, parseRef, type ResourceView, StackView, type SynthesizedStack } from "./stack-view";
 
@@ -529,25 +530,35 @@ export const RULES: readonly Rule[] = [
   },
   {
     id: "iam.wildcard-resource",
-    title: 'Resource "*" only for actions in the allowlist (modules/iam-wildcards.ts)',
+    title:
+      'Resource "*", or an ARN with only wildcards as resource (or as account, region and resource), only for allowlisted actions or ARNs (modules/iam-wildcards.ts)',
     check: (v) =>
       identityPolicies(v).flatMap(({ resource, label, value }) => {
         const parsed = parsePolicy(value, v.data);
         if (!parsed.ok) return [];
         return parsed.statements
-          .filter(
-            (s) => s.Effect === "Allow" && (list(s.Resource).includes("*") || s.NotResource !== undefined),
-          )
+          .filter((s) => s.Effect === "Allow")
           .flatMap((s) => {
             const bad = actionsOf(s).filter((a) => !isWildcardAllowed(a));
-            return bad.length === 0
-              ? []
-              : [
-                  {
-                    resource,
-                    message: `${label} statement ${s.Sid ?? "?"} allows ${bad.join(", ")} on Resource "*"; these actions are not in the allowlist`,
-                  },
-                ];
+            if (bad.length === 0) return []; // actions without resource-level permissions (the allowlist)
+            if (list(s.Resource).includes("*") || s.NotResource !== undefined)
+              return [
+                {
+                  resource,
+                  message: `${label} statement ${s.Sid ?? "?"} allows ${bad.join(", ")} on Resource "*"; these actions are not in the allowlist`,
+                },
+              ];
+            // Wildcards in disguise: an ARN that names no account, region or resource.
+            return list(s.Resource).flatMap((arn) => {
+              const why = wildcardArnReason(arn);
+              if (why === undefined || isArnWildcardAllowed(arn, bad)) return [];
+              return [
+                {
+                  resource,
+                  message: `${label} statement ${s.Sid ?? "?"} allows ${bad.join(", ")} on "${arn}", which ${why}; name the account, region and resource (a prefix is fine), or allowlist the ARN with a reason (modules/iam-wildcards.ts)`,
+                },
+              ];
+            });
           });
       }),
   },

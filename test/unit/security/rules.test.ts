@@ -7,6 +7,9 @@ import {
 } from "../../../modules/security/rules";
 import { ACCOUNT, goodStack, JSONENCODED, OTHER_ACCOUNT, ref } from "./fixtures";
 
+/** A Terraform reference `${expr}` (written without a template placeholder in a string). */
+const tf = (expr: string) => `$${"{"}${expr}}`;
+
 type Stack = ReturnType<typeof goodStack>;
 type R = Record<string, Record<string, Record<string, unknown>>>;
 
@@ -284,6 +287,27 @@ const failing: Array<
       d.statement[0]!.resources = ["*"];
     },
   ],
+  ...(
+    [
+      "arn:aws:s3:::*",
+      "arn:aws:s3:::*/*",
+      "arn:aws:dynamodb:*:*:table/*",
+      "arn:aws:logs:*:*:*",
+      "arn:aws:iam::*:role/*",
+      "arn:*:dynamodb:us-east-1:123456789012:table/t",
+    ] as const
+  ).map(
+    (arn) =>
+      [
+        "iam.wildcard-resource",
+        `GetItem on ${arn} (a wildcard in disguise)`,
+        "aws_iam_role_policy.fn_policy",
+        (s: Stack) => {
+          const d = s.data!.aws_iam_policy_document!.fn_doc! as { statement: Record<string, unknown>[] };
+          d.statement[0]!.resources = ["arn:aws:dynamodb:us-east-1:123456789012:table/t", arn];
+        },
+      ] as [string, string, string, (s: Stack) => void],
+  ),
   [
     "iam.no-broad-managed-policy",
     "AdministratorAccess attached",
@@ -627,6 +651,33 @@ describe("security rules over hand-made stacks", () => {
     expect(found).toHaveLength(1);
     expect(found[0]!.message).toContain("s3:GetObject");
     expect(found[0]!.message).not.toContain("xray:PutTraceSegments");
+  });
+
+  it("keeps prefix and named-resource ARNs, and partial wildcards of allowlisted actions", () => {
+    const stack = goodStack();
+    const d = stack.data!.aws_iam_policy_document!.fn_doc! as { statement: Record<string, unknown>[] };
+    d.statement[0]!.resources = [
+      "arn:aws:s3:::finops-cur-111111111111/cur/*",
+      "arn:aws:s3:::finops-athena-results/*",
+      "arn:aws:cloudformation:*:123456789012:stackset/finops-*",
+      "arn:aws:dynamodb:us-east-1:123456789012:table/*",
+      "arn:aws:organizations::111111111111:account/o-*/*",
+      "arn:aws:iam::*:role/finops-read",
+      `arn:aws:logs:us-east-1:123456789012:log-group:${tf("aws_cloudwatch_log_group.x.name")}:*`,
+      `${tf("aws_dynamodb_table.t.arn")}/index/*`,
+    ];
+    d.statement[1]!.resources = ["arn:aws:xray:*:*:*"]; // xray:PutTraceSegments is on the allowlist
+    expect(check(stack).map(formatViolation)).toEqual([]);
+  });
+
+  it("names the disguised wildcard ARN, why, and the fix", () => {
+    const stack = goodStack();
+    const d = stack.data!.aws_iam_policy_document!.fn_doc! as { statement: Record<string, unknown>[] };
+    d.statement[0]!.resources = ["arn:aws:dynamodb:*:*:table/*"];
+    const [v] = check(stack);
+    expect(v?.message).toBe(
+      'policy statement Table allows dynamodb:GetItem on "arn:aws:dynamodb:*:*:table/*", which has a wildcard account and region and a wildcard resource; name the account, region and resource (a prefix is fine), or allowlist the ARN with a reason (modules/iam-wildcards.ts)',
+    );
   });
 
   it("does not ask synchronously invoked functions for a DLQ", () => {
