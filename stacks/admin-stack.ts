@@ -25,7 +25,9 @@ export class AdminStack extends AccountStack {
       preventDestroy: this.protectDataStores,
       // cur.encryption sse-kms: the supplied admin key (docs/payer.md, "Encryption").
       kmsKeyArn:
-        this.config.cur.encryption.mode === "sse-kms" ? this.config.cur.encryption.adminBucketKeyArn : undefined,
+        this.config.cur.encryption.mode === "sse-kms"
+          ? this.config.cur.encryption.adminBucketKeyArn
+          : undefined,
       // Who writes CUR data here (docs/payer.md): the payer's replication role, or in direct
       // delivery the payer's Data Exports themselves.
       policyStatements:
