@@ -3,6 +3,7 @@ import { parseAccountConfig } from "../../config/load";
 import type { StackOutcome } from "../../deploy/apply";
 import { stackDir } from "../../deploy/synth";
 import { runTerraform, terraformEnv } from "../../deploy/terraform";
+import { vpcEndpointServices } from "../../modules/network/endpoints";
 import { deployLocal } from "../support/local-org";
 
 /**
@@ -70,7 +71,13 @@ describe("VPC mode on the emulator", () => {
     const endpoints = ofType("aws_vpc_endpoint");
     expect(endpoints.filter((e) => e.vpc_endpoint_type === "Gateway")).toHaveLength(2);
     const iface = endpoints.filter((e) => e.vpc_endpoint_type === "Interface");
-    expect(iface.length).toBeGreaterThanOrEqual(9);
+    // One per service of the endpoint table (modules/network/endpoints.ts), in the admin's region.
+    expect(iface.map((e) => String(e.service_name)).sort()).toEqual(
+      vpcEndpointServices()
+        .filter((s) => !s.gateway)
+        .map((s) => `com.amazonaws.us-east-1.${s.service}`)
+        .sort(),
+    );
     expect(iface.every((e) => e.private_dns_enabled === true)).toBe(true);
   });
 
