@@ -12,7 +12,7 @@
  * high enough not to cap it). Admin and payer are not part of the measurement.
  * Writes <out>/rollout.json and <out>/rollout.md.
  */
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { parseAccountConfig } from "../config/load";
@@ -76,6 +76,10 @@ async function main(argv: string[]): Promise<void> {
   };
   const memberStacks = (c: AccountConfig) => c.members.map((m) => `member-${m.name}`);
 
+  // The machine may be shared: sample the 1-minute load average so the results can say how busy it was.
+  const load = { start: round1(os.loadavg()[0]!), samples: [] as number[] };
+  const sampler = setInterval(() => load.samples.push(os.loadavg()[0]!), 15_000);
+  const started = Date.now();
   const results: Level[] = [];
   try {
     for (const level of levels) {
@@ -179,12 +183,19 @@ async function main(argv: string[]): Promise<void> {
     console.log(`  ${JSON.stringify(onboarding)}`);
 
     const base = results.find((r) => r.concurrency === 1) ?? results[0]!;
+    const samples = load.samples.length ? load.samples : [os.loadavg()[0]!];
     const envInfo = {
       node: process.version,
       cpus: os.cpus().length,
       cpuModel: os.cpus()[0]?.model ?? "unknown",
       date: new Date().toISOString().slice(0, 10),
       members,
+      totalMinutes: round1((Date.now() - started) / 60_000),
+      loadAverage1m: {
+        atStart: load.start,
+        mean: round1(samples.reduce((a, b) => a + b, 0) / samples.length),
+        max: round1(Math.max(...samples)),
+      },
     };
     const json = { kind: "finops-landing/bench-rollout", env: envInfo, levels: results, onboarding };
     mkdirSync(outDir, { recursive: true });
@@ -204,6 +215,8 @@ async function main(argv: string[]): Promise<void> {
             `| ${r.concurrency} | ${r.planSeconds} | ${ratio(base.planSeconds, r.planSeconds)} | ${r.rolloutSeconds} | ${ratio(base.rolloutSeconds, r.rolloutSeconds)} | ${r.succeeded} | ${r.failed} | ${r.peakConcurrency} |`,
         ),
         "",
+        `Whole run ${envInfo.totalMinutes} min. The machine was shared: 1-minute load average ${envInfo.loadAverage1m.atStart} at the start, mean ${envInfo.loadAverage1m.mean}, max ${envInfo.loadAverage1m.max} (sampled every 15 s; ${envInfo.cpus} CPUs). Load from other processes lengthens every level and compresses the speed-ups.`,
+        "",
         "Terraform against the emulator is CPU-bound (the AWS provider binary starts about three times per plan), so on 2 CPUs the speed-up flattens past 2-4 at once; in AWS the time is mostly API waiting and grows further with concurrency.",
         "",
         "## Onboarding one account",
@@ -218,8 +231,14 @@ async function main(argv: string[]): Promise<void> {
     );
     console.log(`wrote ${path.join(outDir, "rollout.json")} and rollout.md`);
   } finally {
+    clearInterval(sampler);
     await stopLocalServices(work);
+    rmSync(work, { recursive: true, force: true });
   }
+}
+
+function round1(n: number): number {
+  return Math.round(n * 10) / 10;
 }
 
 function serials(stateDir: string, stacks: readonly string[]): Record<string, number | undefined> {
