@@ -36,8 +36,9 @@ export interface PrivateVpcProps {
  * A VPC for the admin account's functions with no path to the internet: two private subnets in
  * two AZs, one route table without routes (only the gateway endpoints' prefix lists), gateway
  * endpoints for S3 and DynamoDB, interface endpoints with private DNS behind a 443-only security
- * group for every service the functions call (modules/network/endpoints.ts), flow logs of all traffic to a KMS-encrypted log group, and the default security group
- * adopted with every rule removed.
+ * group for every service the functions call (modules/network/endpoints.ts), flow logs of all
+ * traffic to a KMS-encrypted log group, and the default security group adopted with every rule
+ * removed. Only in us-east-1: Organizations and Cost Explorer have endpoints nowhere else.
  */
 export class PrivateVpc extends Construct {
   readonly vpc: Vpc;
