@@ -20,5 +20,7 @@ module.exports = {
     },
   ],
   testTimeout: 60_000,
+  // Integration files share one emulated organization: one fixed order everywhere (see the file).
+  testSequencer: "<rootDir>/test/support/sequencer.js",
   reporters: ["default", "<rootDir>/test/support/summary-reporter.js"],
 };
