@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { App } from "cdktf";
 import type { AccountConfig } from "../config/schema";
@@ -11,6 +11,8 @@ export function synthLanding(
   outdir: string,
   target: Target = targetFor(config),
 ): LandingStackInfo[] {
+  // cdktf creates only the last level of outdir; a fresh .local has no deploy/ or plan/ folder yet.
+  mkdirSync(outdir, { recursive: true });
   const app = new App({ outdir, skipValidation: false });
   buildLanding(app, config, target);
   app.synth();
