@@ -97,9 +97,26 @@ export function runTerraform(
 let initChain: Promise<unknown> = Promise.resolve();
 
 export function terraformInit(stackDir: string, env: NodeJS.ProcessEnv): Promise<TerraformResult> {
-  const run = initChain.then(() => runTerraform(stackDir, ["init", "-input=false", "-no-color"], env));
+  const run = initChain.then(async () =>
+    withInitHint(await runTerraform(stackDir, ["init", "-input=false", "-no-color"], env), env),
+  );
   initChain = run.catch(() => undefined);
   return run;
+}
+
+/**
+ * A failed init that could not reach the provider registry, with no mirror configured, gets the fix
+ * appended: on an offline machine the provider comes from a mirror named by TF_PROVIDER_MIRROR.
+ */
+export function withInitHint(result: TerraformResult, env: NodeJS.ProcessEnv): TerraformResult {
+  if (result.code === 0 || env.TF_PROVIDER_MIRROR?.trim()) return result;
+  const text = `${result.stderr}\n${result.stdout}`;
+  if (!/registry\.terraform\.io|Failed to query available provider packages|could not connect/i.test(text))
+    return result;
+  return {
+    ...result,
+    stderr: `${result.stderr}\nThe AWS provider could not be downloaded from the registry. Offline? Set TF_PROVIDER_MIRROR to a provider mirror (the folder holding registry.terraform.io/hashicorp/aws/5.100.0, as \`terraform providers mirror <dir>\` writes it) and run again; see README "Offline provider mirror".`,
+  };
 }
 
 export function terraformApply(
