@@ -2,9 +2,22 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { DynamoDBClient, ScanCommand } from "@aws-sdk/client-dynamodb";
+import {
+  CreateEventBusCommand,
+  EventBridgeClient,
+  PutRuleCommand,
+  PutTargetsCommand,
+} from "@aws-sdk/client-eventbridge";
 import { OrganizationsClient } from "@aws-sdk/client-organizations";
 import { CreateBucketCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { CreateSecretCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import {
+  CreateQueueCommand,
+  DeleteMessageBatchCommand,
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+  SQSClient,
+} from "@aws-sdk/client-sqs";
 import { STSClient } from "@aws-sdk/client-sts";
 import { DynamoDBDocumentClient, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { DuckDBInstance } from "@duckdb/node-api";
@@ -13,7 +26,14 @@ import { type CurMonthFiles, uploadCurMonth, writeCurMonth } from "../../emulato
 import { renderPipeline, runDataPipeline } from "../../emulator/pipeline";
 import { organizationsViaPayerRole } from "../../functions/account-sync/source";
 import { listOrganizationAccounts, syncAccounts } from "../../functions/account-sync/sync";
+import { ingestAndAnnounce } from "../../functions/cur-ingest/announce";
+import { EventBridgePublisher } from "../../functions/cur-ingest/eventbridge-publisher";
 import { ingestManifest } from "../../functions/cur-ingest/ingest";
+import {
+  CUR_COMMITTED_DETAIL_TYPE,
+  CUR_COMMITTED_SOURCE,
+  type CurCommittedDetail,
+} from "../../functions/shared/cur-committed-event";
 import { CurDeliveryError } from "../../functions/shared/cur-delivery-error";
 import type { DataTable } from "../../functions/shared/data-tables";
 import { DuckDbQueryEngine, s3Fetcher } from "../../functions/shared/query-engine/duckdb";
@@ -25,8 +45,11 @@ import { asAccount, deployLocal, emulatorEndpoint } from "../support/local-org";
 /**
  * The data platform's handlers, in process, with the real AWS SDK against the emulator (moto):
  * Organizations, DynamoDB and S3 are the emulator's; Athena is replaced by the DuckDB adapter over
- * the same Parquet files (moto runs no SQL). Then the admin stack is applied with terraform and
- * planned again, and the pipeline runs against the deployed tables and queue.
+ * the same Parquet files (moto runs no SQL). Every ingest runs as the function does, followed by its
+ * "CUR billing period committed" announcement through the real EventBridge client: the test's bus
+ * has a rule that delivers cur-ingest's events to an SQS queue (moto delivers same-account SQS
+ * targets), so each test reads back exactly which events a run put. Then the admin stack is applied
+ * with terraform and planned again, and the pipeline runs against the deployed tables and queue.
  */
 const config = loadAccountConfig("accounts/local.yaml");
 const admin = config.admin.id;
@@ -44,6 +67,10 @@ let ddb: DynamoDBDocumentClient;
 let s3: S3Client;
 let tables: Record<DataTable, string>;
 let work: string;
+let events: EventBridgeClient;
+let sqs: SQSClient;
+let busArn: string;
+let eventQueueUrl: string;
 
 beforeAll(async () => {
   const { bootstrapOrganization } = await import("../../emulator/bootstrap-org");
@@ -55,11 +82,38 @@ beforeAll(async () => {
   await s3.send(new CreateBucketCommand({ Bucket: bucket }));
   tables = await createDataTables(raw, prefix);
   work = mkdtempSync(path.join(os.tmpdir(), "finops-dp-it-"));
+  // The committed-period events: a bus of this run, a rule for cur-ingest's events, an SQS target.
+  events = new EventBridgeClient(client);
+  sqs = new SQSClient(client);
+  busArn = (await events.send(new CreateEventBusCommand({ Name: `${prefix}-bus` }))).EventBusArn!;
+  eventQueueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: `${prefix}-committed` }))).QueueUrl!;
+  const queueArn = (
+    await sqs.send(new GetQueueAttributesCommand({ QueueUrl: eventQueueUrl, AttributeNames: ["QueueArn"] }))
+  ).Attributes!.QueueArn!;
+  await events.send(
+    new PutRuleCommand({
+      Name: `${prefix}-committed`,
+      EventBusName: busArn,
+      EventPattern: JSON.stringify({
+        source: [CUR_COMMITTED_SOURCE],
+        "detail-type": [CUR_COMMITTED_DETAIL_TYPE],
+      }),
+    }),
+  );
+  await events.send(
+    new PutTargetsCommand({
+      Rule: `${prefix}-committed`,
+      EventBusName: busArn,
+      Targets: [{ Id: "queue", Arn: queueArn }],
+    }),
+  );
 }, 120_000);
 
 afterAll(() => {
   raw?.destroy();
   s3?.destroy();
+  events?.destroy();
+  sqs?.destroy();
   if (work) rmSync(work, { recursive: true, force: true });
 });
 
@@ -82,21 +136,51 @@ async function generate(
   });
 }
 
+/** One ingest as the function runs it: the ingest, then its announcement on the test's bus. */
 function ingest(key: string, extra: { dataWaitSeconds?: number } = {}) {
   const engine = new DuckDbQueryEngine({ fetch: s3Fetcher(s3), threads: 1 });
-  return ingestManifest(
-    {
-      s3,
-      ddb,
-      engine,
-      tables: { spend: tables.spend, runs: tables["ingestion-runs"] },
-      export: cur,
-      runRetentionDays: 400,
-      dataWaitSeconds: extra.dataWaitSeconds ?? 2,
-      sleep: (ms) => new Promise((r) => setTimeout(r, Math.min(ms, 200))),
-    },
-    { bucket, key },
+  return ingestAndAnnounce(
+    () =>
+      ingestManifest(
+        {
+          s3,
+          ddb,
+          engine,
+          tables: { spend: tables.spend, runs: tables["ingestion-runs"] },
+          export: cur,
+          runRetentionDays: 400,
+          dataWaitSeconds: extra.dataWaitSeconds ?? 2,
+          sleep: (ms) => new Promise((r) => setTimeout(r, Math.min(ms, 200))),
+        },
+        { bucket, key },
+      ),
+    new EventBridgePublisher(events, busArn),
   ).finally(() => engine.close());
+}
+
+interface DeliveredEvent {
+  readonly source: string;
+  readonly "detail-type": string;
+  readonly detail: CurCommittedDetail;
+}
+
+/** Every committed-period event the rule delivered since the last call (and removes them). */
+async function deliveredEvents(): Promise<DeliveredEvent[]> {
+  const out: DeliveredEvent[] = [];
+  for (;;) {
+    const r = await sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: eventQueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }),
+    );
+    const messages = r.Messages ?? [];
+    if (messages.length === 0) return out;
+    out.push(...messages.map((m) => JSON.parse(m.Body!) as DeliveredEvent));
+    await sqs.send(
+      new DeleteMessageBatchCommand({
+        QueueUrl: eventQueueUrl,
+        Entries: messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })),
+      }),
+    );
+  }
 }
 
 async function spendRows(period: string) {
@@ -250,6 +334,22 @@ describe("cur-ingest against the emulator's S3 and DynamoDB (DuckDB for Athena)"
     });
     expect(runs[0]!.durationMs).toEqual(expect.any(Number));
     expect(runs[0]!.expiresAt).toEqual(expect.any(Number));
+    expect(runs[0]!.invoiced).toBe(false);
+    // Exactly one announcement, after the commit: the generated month is not invoiced (blank invoice ids).
+    const announced = await deliveredEvents();
+    expect(announced).toHaveLength(1);
+    expect(announced[0]).toMatchObject({
+      source: CUR_COMMITTED_SOURCE,
+      "detail-type": CUR_COMMITTED_DETAIL_TYPE,
+    });
+    expect(announced[0]!.detail).toEqual({
+      billingPeriod: period,
+      version: result.version,
+      invoiced: false,
+      status: "ingested",
+      runId: result.runId,
+      manifestKey: month.manifestKey,
+    });
   }, 120_000);
 
   it("leaves the spend table identical when the same manifest is ingested again", async () => {
@@ -263,6 +363,11 @@ describe("cur-ingest against the emulator's S3 and DynamoDB (DuckDB for Athena)"
       JSON.stringify(before.sort((a, b) => key(a).localeCompare(key(b)))),
     );
     expect((await runRecords(period)).map((r) => r.status).sort()).toEqual(["SUCCEEDED", "UNCHANGED"]);
+    // Announced again (at least once): same version, status unchanged.
+    const announced = await deliveredEvents();
+    expect(announced.map((e) => [e.detail.status, e.detail.version, e.detail.runId])).toEqual([
+      ["unchanged", again.version, again.runId],
+    ]);
   }, 120_000);
 
   it("replaces the month completely when a restated delivery arrives: new totals, no stale rows", async () => {
@@ -284,6 +389,14 @@ describe("cur-ingest against the emulator's S3 and DynamoDB (DuckDB for Athena)"
     const total = spend.reduce((a, s) => a + s.unblendedCost + s.credit + s.refund + s.tax, 0);
     expect(cents(total)).toBe(cents(restated.groundTruth.total));
     expect(spend).toHaveLength(restated.groundTruth.byAccountServiceDay.length);
+    const announced = await deliveredEvents();
+    expect(announced.map((e) => e.detail)).toEqual([
+      expect.objectContaining({
+        status: "ingested",
+        version: result.version,
+        previousVersion: first!.version,
+      }),
+    ]);
   }, 120_000);
 
   it("keeps the committed month untouched when a restated delivery is bad", async () => {
@@ -297,6 +410,36 @@ describe("cur-ingest against the emulator's S3 and DynamoDB (DuckDB for Athena)"
     await expect(ingest(bad.manifestKey)).rejects.toThrow(/not readable Parquet/);
     expect(await currentPointer(ddb, tables["ingestion-runs"], period)).toEqual(before);
     expect((await spendRows(period)).length).toBe(rowsBefore);
+    expect(await deliveredEvents()).toEqual([]);
+  }, 120_000);
+
+  it("announces a closed, invoiced month (every line item has an invoice id) as invoiced, also when re-delivered", async () => {
+    const invoicedPeriod = "2025-12";
+    const m = await generate(invoicedPeriod, 4, "invoiced");
+    const file = m.files.find((f) => f.key === m.dataKey)!.path;
+    const db = await DuckDBInstance.create(":memory:");
+    const c = await db.connect();
+    await c.run(
+      `COPY (SELECT * REPLACE ('EUINXX25-000123' AS bill_invoice_id) FROM read_parquet('${file}')) TO '${file}.tmp' (FORMAT parquet)`,
+    );
+    c.closeSync();
+    db.closeSync();
+    const { renameSync } = await import("node:fs");
+    renameSync(`${file}.tmp`, file);
+    await uploadCurMonth(s3, bucket, m);
+
+    const result = await ingest(m.manifestKey);
+    expect(result).toMatchObject({ status: "ingested", invoiced: true });
+    expect(await currentPointer(ddb, tables["ingestion-runs"], invoicedPeriod)).toMatchObject({
+      version: result.version,
+      invoiced: true,
+    });
+    const again = await ingest(m.manifestKey);
+    expect(again).toMatchObject({ status: "unchanged", invoiced: true });
+    expect((await deliveredEvents()).map((e) => e.detail)).toEqual([
+      expect.objectContaining({ billingPeriod: invoicedPeriod, invoiced: true, status: "ingested" }),
+      expect.objectContaining({ billingPeriod: invoicedPeriod, invoiced: true, status: "unchanged" }),
+    ]);
   }, 120_000);
 });
 
@@ -432,6 +575,8 @@ describe("cur-ingest refuses bad deliveries, names the problem and writes nothin
       expect(runs).toHaveLength(1);
       expect(runs[0]).toMatchObject({ status: "FAILED", manifestKey: m.manifestKey });
       expect(String(runs[0]!.error)).toMatch(c.message);
+      // A failed run announces nothing.
+      expect(await deliveredEvents()).toEqual([]);
     },
     120_000,
   );
