@@ -73,8 +73,8 @@ export function checkPlanGuard(summary: PlanSummary, options: PlanGuardOptions =
       "If this is intended, opt in explicitly:",
       "  - on a pull request: add the label that makes the workflow set " +
         `${ALLOW_DATA_STORE_DESTROY_ENV}=true (docs/plan-and-rollout.md);`,
-      `  - on the command line: ${ALLOW_DATA_STORE_DESTROY_ENV}=true npm run -s plan:summarize -- --guard <plan.json>...` +
-        " (or pass --allow-data-store-destroy).",
+      "  - on the command line: pass --allow-data-store-destroy (npm run plan, npm run -s plan:summarize) or set" +
+        ` ${ALLOW_DATA_STORE_DESTROY_ENV}=true, e.g. ${ALLOW_DATA_STORE_DESTROY_ENV}=true npm run -s plan:summarize -- --guard <plan.json>...`,
       ...(env.ignored !== undefined
         ? [`Note: ${ALLOW_DATA_STORE_DESTROY_ENV} is ${JSON.stringify(env.ignored)}; only "true" opts in.`]
         : []),

@@ -288,6 +288,8 @@ export async function planLanding(opts: PlanOptions): Promise<PlanRun> {
     }
     if (cleanup) rmSync(cleanup, { recursive: true, force: true });
   }
+  /** Stacks that would be planned but --stack (only) leaves out. */
+  let leftOut: string[] = [];
   if (opts.only) {
     const unknown = opts.only.filter((s) => !all.some((x) => x.stack === s));
     if (unknown.length) {
@@ -295,6 +297,7 @@ export async function planLanding(opts: PlanOptions): Promise<PlanRun> {
         `no stack named ${unknown.join(", ")}; stacks are: ${all.map((s) => s.stack).join(", ")}`,
       );
     }
+    leftOut = selected.filter((s) => !opts.only!.includes(s.stack)).map((s) => s.stack);
     selected = selected.filter((s) => opts.only!.includes(s.stack));
   }
 
@@ -341,7 +344,7 @@ export async function planLanding(opts: PlanOptions): Promise<PlanRun> {
   const errored = planned.filter((p) => p.status === "errored");
   const markdown = [
     renderMarkdown(summary, { dataStoreDestroyAllowed: guard.allowedBy !== null }).trimEnd(),
-    ...renderExtras({ planned, errored, unchanged, removed, baseLabel, retirement }),
+    ...renderExtras({ planned, errored, unchanged, removed, baseLabel, retirement, leftOut }),
   ].join("\n");
 
   const manifest: PlanManifest = {
@@ -365,6 +368,7 @@ function renderExtras(x: {
   removed: readonly string[];
   baseLabel?: string;
   retirement: readonly RetirementIssue[];
+  leftOut: readonly string[];
 }): string[] {
   const out: string[] = [""];
   const retiring = x.planned.filter((p) => p.info.retired);
@@ -391,8 +395,10 @@ function renderExtras(x: {
   }
   if (x.baseLabel) {
     out.push(
-      `_Changed-only: ${x.planned.length} stack${x.planned.length === 1 ? "" : "s"} planned; ${x.unchanged.length} synthesize exactly as at \`${x.baseLabel}\` and were not planned._`,
+      `_Changed-only: ${x.planned.length} stack${x.planned.length === 1 ? "" : "s"} planned; ${x.unchanged.length} synthesize exactly as at \`${x.baseLabel}\` and were not planned${x.leftOut.length ? `; ${x.leftOut.length} changed but left out by --stack: ${x.leftOut.join(", ")}` : ""}._`,
     );
+  } else if (x.leftOut.length) {
+    out.push(`_Left out by --stack: ${x.leftOut.join(", ")}._`);
   }
   if (x.removed.length) out.push(`_Removed from the config (retired earlier): ${x.removed.join(", ")}._`);
   for (const i of x.retirement.filter((r) => r.severity === "info")) out.push(`_${i.message}_`);

@@ -1,0 +1,92 @@
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { loadAccountConfig } from "../../../config/load";
+import type { AccountConfig } from "../../../config/schema";
+import { planLanding } from "../../../deploy/plan";
+import { synthLanding } from "../../../deploy/synth";
+import { targetFor } from "../../../modules/target";
+import { PLANS } from "./fixtures";
+
+/**
+ * planLanding's selection and its summary notes, with a stand-in for the terraform binary
+ * (FINOPS_TERRAFORM): real Terraform against the emulator is the integration tests' job
+ * (test/integration/rollout.test.ts); here only which stacks are planned and what the summary says
+ * about the others matter. The stand-in answers init (0), plan (writes the plan file, exit 2 =
+ * changes) and show -json (a recorded plan fixture) and logs every call.
+ */
+
+const LOCAL = loadAccountConfig(path.join(__dirname, "../../../accounts/local.yaml"));
+const member = (id: string, name: string): AccountConfig["members"][number] => ({
+  ...LOCAL.members[0]!,
+  id,
+  name,
+  email: `${name}@example.com`,
+});
+
+describe("planLanding with --changed-only and --stack", () => {
+  const work = mkdtempSync(path.join(os.tmpdir(), "plan-landing-"));
+  const calls = path.join(work, "calls.log");
+  const saved = process.env.FINOPS_TERRAFORM;
+  const localDir = path.join(work, ".local");
+  const baseDir = path.join(work, "base");
+
+  beforeAll(() => {
+    const fake = path.join(work, "terraform");
+    writeFileSync(
+      fake,
+      [
+        "#!/bin/sh",
+        `echo "$(basename "$PWD") $1" >> ${JSON.stringify(calls)}`,
+        'case "$1" in',
+        "  init) exit 0 ;;",
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: shell parameter expansion, not a template
+        '  plan) for a in "$@"; do case "$a" in -out=*) echo fake > "${a#-out=}" ;; esac; done; exit 2 ;;',
+        `  show) cat ${JSON.stringify(path.join(PLANS, "derived/member-dev.json"))} ;;`,
+        "  *) exit 1 ;;",
+        "esac",
+        "",
+      ].join("\n"),
+    );
+    chmodSync(fake, 0o755);
+    process.env.FINOPS_TERRAFORM = fake;
+    synthLanding(LOCAL, baseDir, targetFor(LOCAL, { FINOPS_LOCAL_DIR: localDir }));
+  });
+  afterAll(() => {
+    if (saved === undefined) delete process.env.FINOPS_TERRAFORM;
+    else process.env.FINOPS_TERRAFORM = saved;
+  });
+
+  it("plans only the changed stacks --stack names, and says which changed stacks it left out", async () => {
+    const config = {
+      ...LOCAL,
+      members: [...LOCAL.members, member("666666666601", "new-a"), member("666666666602", "new-b")],
+    };
+    const outDir = path.join(work, "out");
+    mkdirSync(path.join(localDir, "state"), { recursive: true });
+    const run = await planLanding({
+      config,
+      configFile: "accounts/local.yaml",
+      target: targetFor(config, { FINOPS_LOCAL_DIR: localDir }),
+      outDir,
+      env: { ...process.env },
+      changedOnly: { baseSynthDir: baseDir },
+      localStateDir: path.join(localDir, "state"),
+      only: ["member-new-a"],
+    });
+    expect(run.manifest.stacks.map((s) => [s.info.stack, s.status])).toEqual([["member-new-a", "changes"]]);
+    expect(readFileSync(calls, "utf8").trim().split("\n")).toEqual([
+      "member-new-a init",
+      "member-new-a plan",
+      "member-new-a show",
+    ]);
+    expect(run.markdown).toContain(
+      "_Changed-only: 1 stack planned; 5 synthesize exactly as at `" +
+        baseDir +
+        "` and were not planned; 1 changed but left out by --stack: member-new-b._",
+    );
+    expect(readFileSync(path.join(outDir, "summary.md"), "utf8")).toContain(
+      "left out by --stack: member-new-b",
+    );
+  });
+});
