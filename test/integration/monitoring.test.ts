@@ -1,38 +1,68 @@
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
-import { CloudFormationClient } from "@aws-sdk/client-cloudformation";
+import {
+  CloudFormationClient,
+  DescribeStackSetCommand,
+  ListStackInstancesCommand,
+} from "@aws-sdk/client-cloudformation";
 import { CloudWatchClient, ListMetricsCommand } from "@aws-sdk/client-cloudwatch";
 import { CloudWatchLogsClient, FilterLogEventsCommand } from "@aws-sdk/client-cloudwatch-logs";
 import {
   DescribeEventBusCommand,
   DescribeRuleCommand,
   EventBridgeClient,
+  ListRulesCommand,
   ListTargetsByRuleCommand,
   PutEventsCommand,
 } from "@aws-sdk/client-eventbridge";
-import { DescribeOrganizationCommand, OrganizationsClient } from "@aws-sdk/client-organizations";
+import {
+  DescribeOrganizationCommand,
+  ListOrganizationalUnitsForParentCommand,
+  ListRootsCommand,
+  OrganizationsClient,
+} from "@aws-sdk/client-organizations";
 import { parseAccountConfig } from "../../config/load";
 import type { AccountConfig } from "../../config/schema";
 import { stackDir } from "../../deploy/synth";
 import { runTerraform, terraformEnv } from "../../deploy/terraform";
 import { runMonitor } from "../../functions/stackset-monitor/monitor";
+import { MONITOR_ENV, settingsFrom } from "../../functions/stackset-monitor/settings";
 import { BASELINE_RULES } from "../../modules/monitoring/baseline";
+import { resolveStackSetTargeting } from "../../modules/monitoring/targeting";
+import { baselineTemplate } from "../../modules/monitoring/template";
 import { Names } from "../../modules/naming";
-import { asAccount, deployLocal } from "../support/local-org";
+import { asAccount, deployLocal, emulatorEndpoint } from "../support/local-org";
 
 /**
  * The monitoring baseline on the emulated organization, both modes.
- * What this checks: every stack applies and plans clean; the member's rules exist with the central
- * bus as target and the forwarder role, and match real event shapes (TestEventPattern); the central
+ *
+ * direct mode: the admin stack and one member apply and plan clean; the member's rules exist with
+ * the central bus as target and the forwarder role and store the baseline's patterns; the central
  * bus admits the organization (its policy carries the emulated organization's id); an event put on
- * the central bus reaches the KMS-encrypted log group through the central rule; the budget round-trips
- * through the Budgets gap-filler and is destroyed. What it cannot: moto neither delivers events to a
- * target in another account nor evaluates bus policies, so the hop member bus → central bus is
- * checked as configuration (rule + target + role + policy), not as a delivered event; moto's
- * TestEventPattern is a no-op, so pattern matching is covered by the stored patterns only. The
- * stackset mode does not apply on moto yet: moto's Organizations answers OU lookups only for the
- * management account, so the delegated admin's aws_organizations_organizational_unit data source
- * finds nothing (see docs/monitoring.md).
+ * the central bus reaches the KMS-encrypted log group through the central rule; the budget
+ * round-trips through the Budgets gap-filler and is destroyed with the member stack.
+ *
+ * stackset mode: the admin stack (stack set, one instance resource per targeting group and region)
+ * and a member stack apply and plan clean, with only the documented emulator-gap attributes ignored
+ * (modules/emulator-gaps.ts). The stack set and its instances are read back through the
+ * CloudFormation API as the admin account with CallAs DELEGATED_ADMIN (moto accepts and ignores
+ * CallAs). The OU ids come from the delegated admin's own Organizations reads, and the instances
+ * exist for exactly the accounts and regions the targeting decides (OU target minus the excluded
+ * account, plus one account allowed by id); both rest on launcher patches (emulator/moto/launcher.py,
+ * docs/local-emulator-gaps.md): moto answers OU reads only to the management account and creates
+ * no instance for OU targets of a delegated admin's stack set. Each instance's stack is built by
+ * moto's own CloudFormation parser in the target account, so the rules and roles it creates there
+ * are checked as well. Not shown: operation preferences (moto runs every operation at once and
+ * reports SUCCEEDED), auto-deployment to accounts that join an OU later, retain-on-removal.
+ *
+ * The StackSet monitor: the function exists in the emulated admin account in both modes; moto runs
+ * no Lambda code, so its handler runs in-process with the deployed function's own environment and
+ * the admin account's credentials, against the emulator's CloudFormation and CloudWatch.
+ *
+ * Not shown in either mode: moto neither delivers events to a target in another account nor
+ * evaluates bus policies, so the hop member bus → central bus is checked as configuration (rule +
+ * target + role + policy), not as a delivered event; moto's TestEventPattern is a no-op, so pattern
+ * matching is covered by the stored patterns only; moto runs no schedules, so no heartbeat arrives.
  */
 const ROOT = path.join(__dirname, "..", "..");
 
@@ -47,6 +77,51 @@ function localConfig(monitoring: string, members: string[]): AccountConfig {
   );
   const config = parseAccountConfig(text, "local.yaml");
   return { ...config, members: base.members.filter((m) => members.includes(m.name)).map((m) => m) };
+}
+
+/**
+ * Lambda GetFunction as one account of the emulated organization. The repository has no Lambda SDK
+ * client; moto does not verify signatures and maps the signing key to the account, so an unsigned
+ * request carrying the assumed role's key id and session token is enough here.
+ */
+async function getFunction(accountId: string, name: string) {
+  const c = await asAccount(accountId);
+  const res = await fetch(`${emulatorEndpoint()}/2015-03-31/functions/${name}`, {
+    headers: {
+      authorization: `AWS4-HMAC-SHA256 Credential=${c.credentials.accessKeyId}/20260101/${c.region}/lambda/aws4_request, SignedHeaders=host, Signature=0`,
+      "x-amz-security-token": c.credentials.sessionToken ?? "",
+    },
+  });
+  // biome-ignore lint/suspicious/noExplicitAny: the raw Lambda API response
+  return { status: res.status, body: (await res.json()) as any };
+}
+
+/**
+ * Runs the monitor's Lambda entry (functions/stackset-monitor/handler.ts) in-process, as the deployed
+ * function would run: its environment is the function's own (read from the emulator), the SDK's
+ * credentials are the admin account's, its endpoint the emulator. Fresh module, so the handler
+ * reads this environment at import as at a cold start.
+ */
+async function runDeployedMonitor(accountId: string, variables: Record<string, string>) {
+  const c = await asAccount(accountId);
+  const saved = { ...process.env };
+  Object.assign(process.env, variables, {
+    AWS_ENDPOINT_URL: emulatorEndpoint(),
+    AWS_REGION: c.region,
+    AWS_ACCESS_KEY_ID: c.credentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: c.credentials.secretAccessKey,
+    AWS_SESSION_TOKEN: c.credentials.sessionToken ?? "",
+    AWS_MAX_ATTEMPTS: "1",
+  });
+  try {
+    let handler: (() => Promise<{ published: number; missingHeartbeatAccounts: number }>) | undefined;
+    await jest.isolateModulesAsync(async () => {
+      ({ handler } = await import("../../functions/stackset-monitor/handler"));
+    });
+    return await handler!();
+  } finally {
+    process.env = saved;
+  }
 }
 
 describe("monitoring baseline, direct mode, on the local organization", () => {
@@ -154,6 +229,25 @@ describe("monitoring baseline, direct mode, on the local organization", () => {
     expect([...published].sort()).toEqual(["MissingHeartbeatAccounts", "Operations"]);
   });
 
+  it("deploys the StackSet monitor function in the admin account, calling as SELF in direct mode", async () => {
+    const fn = await getFunction(config.admin.id, names.stackSetMonitorFunction);
+    expect(fn.status).toBe(200);
+    expect(fn.body.Configuration).toMatchObject({
+      FunctionName: names.stackSetMonitorFunction,
+      Role: Names.roleArn(config.admin.id, names.stackSetMonitorRole),
+      Runtime: "nodejs22.x",
+    });
+    const vars = fn.body.Configuration.Environment.Variables;
+    expect(MONITOR_ENV.parse(vars).CALL_AS).toBe("SELF");
+  });
+
+  it("runs the deployed monitor's handler in-process with the function's environment", async () => {
+    const fn = await getFunction(config.admin.id, names.stackSetMonitorFunction);
+    const out = await runDeployedMonitor(config.admin.id, fn.body.Configuration.Environment.Variables);
+    // No stack set in direct mode: zero operations per finished status, and the heartbeat count.
+    expect(out).toEqual({ published: 4, missingHeartbeatAccounts: 0 });
+  });
+
   it("destroys the member stack, budget included", async () => {
     const env = terraformEnv(process.env.FINOPS_LOCAL_DIR!);
     const dir = stackDir(outdir, Names.memberStack(member));
@@ -161,5 +255,159 @@ describe("monitoring baseline, direct mode, on the local organization", () => {
     expect(destroy.stderr).toBe("");
     expect(destroy.code).toBe(0);
     expect(destroy.stdout).toMatch(/Destroy complete! Resources: \d+ destroyed/);
+  }, 600_000);
+});
+
+describe("monitoring baseline, stackset mode, on the local organization", () => {
+  const config = localConfig(
+    [
+      "  mode: stackset",
+      "  logRetentionDays: 30",
+      "  stackset:",
+      "    organizationalUnits: [Workloads]",
+      '    excludedAccounts: ["444444444444"]',
+      '    accounts: ["555555555555"]',
+      "",
+    ].join("\n"),
+    ["app-dev", "app-prod", "sandbox-data"],
+  );
+  const names = new Names(config);
+  const admin = config.admin.id;
+  const targeting = resolveStackSetTargeting(config);
+  const member = config.members.find((m) => m.name === "app-dev")!;
+  let outdir = "";
+
+  beforeAll(async () => {
+    const out = await deployLocal(config, ["admin", Names.memberStack(member)]);
+    outdir = out.outdir;
+    for (const o of out.outcomes) {
+      if (o.status === "failed") throw new Error(`${o.info.stack}: ${o.error}`);
+    }
+    // clean = the second plan shows no change (emulator-gap attributes of the gap list ignored).
+    expect(out.outcomes.map((o) => [o.info.stack, o.clean])).toEqual([
+      ["admin", true],
+      [Names.memberStack(member), true],
+    ]);
+  }, 900_000);
+
+  it("creates the service-managed stack set with the generated template, read as the delegated admin", async () => {
+    const cfn = new CloudFormationClient(await asAccount(admin));
+    const { StackSet } = await cfn.send(
+      new DescribeStackSetCommand({ StackSetName: names.baselineStackSet, CallAs: "DELEGATED_ADMIN" }),
+    );
+    expect(StackSet).toMatchObject({
+      StackSetName: names.baselineStackSet,
+      Status: "ACTIVE",
+      PermissionModel: "SERVICE_MANAGED",
+    });
+    expect(JSON.parse(StackSet!.TemplateBody!)).toEqual(baselineTemplate(names, targeting.regions));
+  });
+
+  it("has stack instances for exactly the targeted accounts and regions, each with the OU it came from", async () => {
+    const org = new OrganizationsClient(await asAccount(admin));
+    const root = (await org.send(new ListRootsCommand({}))).Roots![0]!.Id!;
+    const ous = await org.send(new ListOrganizationalUnitsForParentCommand({ ParentId: root }));
+    const ouId = (name: string) => ous.OrganizationalUnits!.find((o) => o.Name === name)!.Id!;
+
+    const cfn = new CloudFormationClient(await asAccount(admin));
+    const { Summaries } = await cfn.send(
+      new ListStackInstancesCommand({ StackSetName: names.baselineStackSet, CallAs: "DELEGATED_ADMIN" }),
+    );
+    const found = (Summaries ?? []).map((i) => [i.Account, i.Region, i.OrganizationalUnitId, i.Status]);
+    // Explicit deny (444444444444, in Workloads) beats the OU allow; 555555555555 is allowed by id.
+    const expected = targeting.accounts
+      .filter((a) => a.deployed)
+      .flatMap((a) => a.regions.map((r) => [a.accountId, r, ouId(a.ou), "CURRENT"]));
+    expect(expected.map((e) => e[0])).not.toContain("444444444444");
+    expect(found.sort()).toEqual(expected.sort());
+  });
+
+  it("builds the baseline in the targeted accounts through the instances' stacks, and nothing in the excluded one", async () => {
+    for (const region of targeting.regions) {
+      const events = new EventBridgeClient(await asAccount(member.id, region));
+      for (const rule of BASELINE_RULES) {
+        const targets = await events.send(
+          new ListTargetsByRuleCommand({ Rule: names.baselineRule(rule.kind) }),
+        );
+        expect(targets.Targets).toEqual([
+          expect.objectContaining({
+            Arn: names.centralBusArn,
+            RoleArn: Names.roleArn(member.id, names.baselineForwarderRole),
+          }),
+        ]);
+      }
+      const denied = new EventBridgeClient(await asAccount("444444444444", region));
+      const rules = await denied.send(new ListRulesCommand({ NamePrefix: names.baselineRule("") }));
+      expect(rules.Rules ?? []).toEqual([]);
+    }
+  });
+
+  it("deploys the monitor calling as DELEGATED_ADMIN; run in-process, it reports the stack set's operations and instances", async () => {
+    const fn = await getFunction(admin, names.stackSetMonitorFunction);
+    expect(fn.status).toBe(200);
+    const vars = fn.body.Configuration.Environment.Variables;
+    const env = MONITOR_ENV.parse(vars);
+    expect(env.CALL_AS).toBe("DELEGATED_ADMIN");
+
+    const out = await runDeployedMonitor(admin, vars);
+    expect(out.missingHeartbeatAccounts).toBe(0);
+
+    // The same computation with the function's settings, to see the values it published.
+    const client = await asAccount(admin);
+    const result = await runMonitor(
+      { cfn: new CloudFormationClient(client), cw: new CloudWatchClient(client), now: new Date() },
+      settingsFrom(env),
+    );
+    const instances = targeting.accounts.filter((a) => a.deployed).length * targeting.regions.length;
+    const creates = targeting.groups.length * targeting.regions.length;
+    expect(result.stackSets).toEqual([
+      expect.objectContaining({
+        stackSetName: names.baselineStackSet,
+        operationsByStatus: { SUCCEEDED: creates },
+        successRatePercent: 100,
+        instancesByStatus: { CURRENT: instances },
+        unhealthyInstances: [],
+      }),
+    ]);
+    const cw = new CloudWatchClient(client);
+    const metrics = await cw.send(
+      new ListMetricsCommand({ Namespace: names.stackSetMetricsNamespace, MetricName: "SuccessRate" }),
+    );
+    // moto 5.2.1 listed the dimensionless metric twice after two runs; CloudWatch lists each once.
+    const distinct = new Set(metrics.Metrics?.map((m) => JSON.stringify(m.Dimensions ?? [])));
+    expect([...distinct].sort()).toEqual(
+      [JSON.stringify([]), JSON.stringify([{ Name: "StackSetName", Value: names.baselineStackSet }])].sort(),
+    );
+  });
+
+  it("destroys the stack set: its OU-targeted instances first, then the set, and the members' baseline with them", async () => {
+    const dir = stackDir(outdir, "admin");
+    const tf = JSON.parse(readFileSync(path.join(dir, "cdk.tf.json"), "utf8"));
+    const [setAddress] = Object.keys(tf.resource.aws_cloudformation_stack_set);
+    const env = terraformEnv(process.env.FINOPS_LOCAL_DIR!);
+    // -target takes the instances (they depend on the set) along; the rest of the admin stack stays.
+    const destroy = await runTerraform(
+      dir,
+      [
+        "destroy",
+        "-auto-approve",
+        "-input=false",
+        "-no-color",
+        `-target=aws_cloudformation_stack_set.${setAddress}`,
+      ],
+      env,
+    );
+    expect(destroy.code).toBe(0);
+    const instanceResources = Object.keys(tf.resource.aws_cloudformation_stack_set_instance).length;
+    expect(destroy.stdout).toContain(`Destroy complete! Resources: ${instanceResources + 1} destroyed`);
+    const cfn = new CloudFormationClient(await asAccount(admin));
+    await expect(
+      cfn.send(
+        new DescribeStackSetCommand({ StackSetName: names.baselineStackSet, CallAs: "DELEGATED_ADMIN" }),
+      ),
+    ).rejects.toThrow(/not found|StackSetNotFound/i);
+    const events = new EventBridgeClient(await asAccount(member.id));
+    const rules = await events.send(new ListRulesCommand({ NamePrefix: names.baselineRule("") }));
+    expect(rules.Rules ?? []).toEqual([]);
   }, 600_000);
 });
