@@ -85,7 +85,7 @@ describe("ingestAndAnnounce", () => {
 
   it("fails the run when the event is not put, saying the period is committed and will be announced on retry", async () => {
     const publisher = new RecordingPublisher(new Error("AccessDeniedException"));
-    const e = await ingestAndAnnounce(async () => ingested, publisher).catch((x: unknown) => x as Error);
+    const e = (await ingestAndAnnounce(async () => ingested, publisher).catch((x: unknown) => x)) as Error;
     expect(e).toBeInstanceOf(Error);
     expect(e.message).toMatch(/billing period 2026-03 version 0123456789abcdef is committed/);
     expect(e.message).toMatch(/AccessDeniedException/);
