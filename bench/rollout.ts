@@ -35,6 +35,16 @@ interface Level {
   readonly peakConcurrency: number;
 }
 
+interface Onboarding {
+  readonly plannedStacks: string[];
+  readonly changedStacks: string[];
+  readonly otherStatesUntouched: boolean;
+  readonly planSeconds: number;
+  readonly applySeconds: number;
+  readonly totalSeconds: number;
+  readonly succeeded: number;
+}
+
 const seconds = (ms: number) => Math.round(ms / 100) / 10;
 
 async function main(argv: string[]): Promise<void> {
@@ -81,6 +91,70 @@ async function main(argv: string[]): Promise<void> {
   const sampler = setInterval(() => load.samples.push(os.loadavg()[0]!), 15_000);
   const started = Date.now();
   const results: Level[] = [];
+
+  /** Writes rollout.json and rollout.md; called after every level, so a cut-short run leaves its levels. */
+  const writeResults = (onboarding?: Onboarding): void => {
+    const base = results.find((r) => r.concurrency === 1) ?? results[0];
+    const samples = load.samples.length ? load.samples : [os.loadavg()[0]!];
+    const envInfo = {
+      node: process.version,
+      cpus: os.cpus().length,
+      cpuModel: os.cpus()[0]?.model ?? "unknown",
+      date: new Date().toISOString().slice(0, 10),
+      members,
+      totalMinutes: round1((Date.now() - started) / 60_000),
+      loadAverage1m: {
+        atStart: load.start,
+        mean: round1(samples.reduce((a, b) => a + b, 0) / samples.length),
+        max: round1(Math.max(...samples)),
+      },
+    };
+    const json = {
+      kind: "finops-landing/bench-rollout",
+      complete: onboarding !== undefined,
+      env: envInfo,
+      levels: results,
+      onboarding: onboarding ?? null,
+    };
+    mkdirSync(outDir, { recursive: true });
+    writeFileSync(path.join(outDir, "rollout.json"), `${JSON.stringify(json, null, 2)}\n`);
+    const ratio = (a: number, b: number) => (b === 0 ? "-" : `${(a / b).toFixed(2)}×`);
+    writeFileSync(
+      path.join(outDir, "rollout.md"),
+      [
+        "# Rollout benchmark (emulator)",
+        "",
+        `${members} member stacks per level on moto (local target), one run: plan every member stack with N plans at once, then apply the saved plans with the StackSet scheduler at max concurrency N. Concurrency 1 is the sequential, Terragrunt-like baseline. ${envInfo.cpus} CPUs (${envInfo.cpuModel}), Node ${envInfo.node}, ${envInfo.date}. Command: \`TF_PROVIDER_MIRROR=<mirror> npx tsx bench/rollout.ts --members ${members}\`.`,
+        "",
+        "| Concurrency | Plan (s) | Speed-up | Rollout (s) | Speed-up | Succeeded | Failed | Peak concurrent |",
+        "|--:|--:|--:|--:|--:|--:|--:|--:|",
+        ...results.map(
+          (r) =>
+            `| ${r.concurrency} | ${r.planSeconds} | ${ratio(base!.planSeconds, r.planSeconds)} | ${r.rolloutSeconds} | ${ratio(base!.rolloutSeconds, r.rolloutSeconds)} | ${r.succeeded} | ${r.failed} | ${r.peakConcurrency} |`,
+        ),
+        "",
+        `Whole run ${envInfo.totalMinutes} min. The machine was shared: 1-minute load average ${envInfo.loadAverage1m.atStart} at the start, mean ${envInfo.loadAverage1m.mean}, max ${envInfo.loadAverage1m.max} (sampled every 15 s; ${envInfo.cpus} CPUs). Load from other processes lengthens every level and compresses the speed-ups.`,
+        "",
+        "Terraform against the emulator is CPU-bound (the AWS provider binary starts about three times per plan), so on 2 CPUs the speed-up flattens past 2-4 at once; in AWS the time is mostly API waiting and grows further with concurrency.",
+        "",
+        "## Onboarding one account",
+        "",
+        ...(onboarding
+          ? [
+              `Config edit (one member added next to ${members} deployed members) → \`--changed-only\` against the previous synth → plan → apply of the saved plan:`,
+              "",
+              `- stacks planned: ${onboarding.plannedStacks.join(", ")} (changed: ${onboarding.changedStacks.join(", ")})`,
+              `- other members' states untouched (same serial before and after): ${onboarding.otherStatesUntouched ? "yes" : "NO"}`,
+              `- plan ${onboarding.planSeconds} s, apply ${onboarding.applySeconds} s, total ${onboarding.totalSeconds} s`,
+            ]
+          : [
+              `**Incomplete run**: written after the last finished level (${results.length} of ${levels.length}); the onboarding step has not run.`,
+            ]),
+        "",
+      ].join("\n"),
+    );
+  };
+
   try {
     for (const level of levels) {
       console.log(`concurrency ${level}: ${members} member stacks`);
@@ -130,6 +204,7 @@ async function main(argv: string[]): Promise<void> {
         failed: run.result.failed,
         peakConcurrency: run.result.peakConcurrency,
       });
+      writeResults();
     }
 
     // Onboarding: one account added to the last level's organization.
@@ -171,7 +246,7 @@ async function main(argv: string[]): Promise<void> {
     );
     const statesAfter = serials(stateDir, memberStacks(before));
     const untouched = memberStacks(before).every((s) => statesBefore[s] === statesAfter[s]);
-    const onboarding = {
+    const onboarding: Onboarding = {
       plannedStacks: plan.manifest.stacks.map((s) => s.info.stack),
       changedStacks: changed,
       otherStatesUntouched: untouched,
@@ -182,53 +257,7 @@ async function main(argv: string[]): Promise<void> {
     };
     console.log(`  ${JSON.stringify(onboarding)}`);
 
-    const base = results.find((r) => r.concurrency === 1) ?? results[0]!;
-    const samples = load.samples.length ? load.samples : [os.loadavg()[0]!];
-    const envInfo = {
-      node: process.version,
-      cpus: os.cpus().length,
-      cpuModel: os.cpus()[0]?.model ?? "unknown",
-      date: new Date().toISOString().slice(0, 10),
-      members,
-      totalMinutes: round1((Date.now() - started) / 60_000),
-      loadAverage1m: {
-        atStart: load.start,
-        mean: round1(samples.reduce((a, b) => a + b, 0) / samples.length),
-        max: round1(Math.max(...samples)),
-      },
-    };
-    const json = { kind: "finops-landing/bench-rollout", env: envInfo, levels: results, onboarding };
-    mkdirSync(outDir, { recursive: true });
-    writeFileSync(path.join(outDir, "rollout.json"), `${JSON.stringify(json, null, 2)}\n`);
-    const ratio = (a: number, b: number) => (b === 0 ? "-" : `${(a / b).toFixed(2)}×`);
-    writeFileSync(
-      path.join(outDir, "rollout.md"),
-      [
-        "# Rollout benchmark (emulator)",
-        "",
-        `${members} member stacks per level on moto (local target), one run: plan every member stack with N plans at once, then apply the saved plans with the StackSet scheduler at max concurrency N. Concurrency 1 is the sequential, Terragrunt-like baseline. ${envInfo.cpus} CPUs (${envInfo.cpuModel}), Node ${envInfo.node}, ${envInfo.date}. Command: \`TF_PROVIDER_MIRROR=<mirror> npx tsx bench/rollout.ts --members ${members}\`.`,
-        "",
-        "| Concurrency | Plan (s) | Speed-up | Rollout (s) | Speed-up | Succeeded | Failed | Peak concurrent |",
-        "|--:|--:|--:|--:|--:|--:|--:|--:|",
-        ...results.map(
-          (r) =>
-            `| ${r.concurrency} | ${r.planSeconds} | ${ratio(base.planSeconds, r.planSeconds)} | ${r.rolloutSeconds} | ${ratio(base.rolloutSeconds, r.rolloutSeconds)} | ${r.succeeded} | ${r.failed} | ${r.peakConcurrency} |`,
-        ),
-        "",
-        `Whole run ${envInfo.totalMinutes} min. The machine was shared: 1-minute load average ${envInfo.loadAverage1m.atStart} at the start, mean ${envInfo.loadAverage1m.mean}, max ${envInfo.loadAverage1m.max} (sampled every 15 s; ${envInfo.cpus} CPUs). Load from other processes lengthens every level and compresses the speed-ups.`,
-        "",
-        "Terraform against the emulator is CPU-bound (the AWS provider binary starts about three times per plan), so on 2 CPUs the speed-up flattens past 2-4 at once; in AWS the time is mostly API waiting and grows further with concurrency.",
-        "",
-        "## Onboarding one account",
-        "",
-        `Config edit (one member added next to ${members} deployed members) → \`--changed-only\` against the previous synth → plan → apply of the saved plan:`,
-        "",
-        `- stacks planned: ${onboarding.plannedStacks.join(", ")} (changed: ${onboarding.changedStacks.join(", ")})`,
-        `- other members' states untouched (same serial before and after): ${onboarding.otherStatesUntouched ? "yes" : "NO"}`,
-        `- plan ${onboarding.planSeconds} s, apply ${onboarding.applySeconds} s, total ${onboarding.totalSeconds} s`,
-        "",
-      ].join("\n"),
-    );
+    writeResults(onboarding);
     console.log(`wrote ${path.join(outDir, "rollout.json")} and rollout.md`);
   } finally {
     clearInterval(sampler);
