@@ -94,13 +94,28 @@ export async function applyStack(info: LandingStackInfo, opts: ApplyOptions): Pr
   });
 }
 
+/** Terminal colour codes (ESC [ ... m), built without a control character in a regex literal. */
+const ANSI_COLOUR = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, "g");
+
 /** The resource lines of a plan's human output: `# <address> will be created|updated in-place|...`. */
 export function pendingChanges(planStdout: string): string[] {
-  const lines = planStdout.replace(/\x1b\[[0-9;]*m/g, "").split("\n");
+  const lines = planStdout.replace(ANSI_COLOUR, "").split("\n");
   return lines
     .map((l) => /^\s*# (\S+) ((?:will|must) be .+)$/.exec(l))
     .filter((m): m is RegExpExecArray => m !== null)
     .map((m) => `${m[1]} ${m[2]}`);
+}
+
+/**
+ * A hint for a second plan that would change only functions in place: the AWS provider does not
+ * plan a vpc_config added to an existing function in the apply that creates its subnets
+ * (hashicorp/terraform-provider-aws#8509), so turning VPC mode on takes two applies.
+ */
+export function pendingHint(pending: readonly string[] | undefined): string | undefined {
+  if (!pending?.length) return undefined;
+  if (!pending.every((p) => /(^|\.)aws_lambda_function\.\S+ will be updated in-place$/.test(p)))
+    return undefined;
+  return "only functions would still change: if vpc.enabled was just turned on, this is the AWS provider's known two-step (hashicorp/terraform-provider-aws#8509); apply once more (docs/security.md, VPC mode)";
 }
 
 /** Fixed-size pool: runs `work` over `items` with at most `limit` at once, results in input order. */

@@ -3,7 +3,7 @@ import * as path from "node:path";
 import type { AccountConfig } from "../config/schema";
 import type { Target } from "../modules/target";
 import type { LandingStackInfo } from "../stacks/landing";
-import { applyStack } from "./apply";
+import { applyStack, pendingHint } from "./apply";
 import { readPlanManifest, stackJsonHash } from "./plan";
 import { checkOrphanStates, listStates, RetirementError, type RetirementIssue } from "./retirement";
 import { stackDir, synthLanding } from "./synth";
@@ -76,7 +76,7 @@ export function liveRunner(outdir: string, env: NodeJS.ProcessEnv): StackRunner 
     if (o.status === "failed") return { ok: false, detail: o.error };
     const verdict =
       o.clean === false
-        ? `; second plan NOT clean: ${(o.pending ?? []).join(", ")}`
+        ? `; second plan NOT clean: ${(o.pending ?? []).join(", ")}${pendingHint(o.pending) ? ` (${pendingHint(o.pending)})` : ""}`
         : o.clean === true && o.status === "applied"
           ? "; clean"
           : "";

@@ -4,6 +4,7 @@
  * npm run local:emulator  only start the emulator (for tests and CI)
  */
 import { ConfigError, configFileFromEnv } from "../config/load";
+import { pendingHint } from "../deploy/apply";
 import { ensureGapFiller, ensureMoto } from "../emulator/moto-server";
 import { gapFillerPort, localDir, motoPort } from "../modules/target";
 import { localDown, localUp, renderSummary } from "./local-org";
@@ -26,7 +27,7 @@ async function main(command: string | undefined): Promise<number> {
         for (const o of failed) console.error(`\n${o.info.stack} ${o.status}:\n${o.error ?? ""}`);
         for (const o of dirty)
           console.error(
-            `\n${o.info.stack}: the second plan is not clean; that is a bug (see docs/local-emulator-gaps.md):\n${(o.pending ?? []).map((p) => `  # ${p}`).join("\n")}`,
+            `\n${o.info.stack}: the second plan is not clean; that is a bug (see docs/local-emulator-gaps.md):\n${(o.pending ?? []).map((p) => `  # ${p}`).join("\n")}${pendingHint(o.pending) ? `\n  (${pendingHint(o.pending)})` : ""}`,
           );
         return 1;
       }

@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { parseAccountConfig } from "../../config/load";
+import { loadAccountConfig, parseAccountConfig } from "../../config/load";
 import type { StackOutcome } from "../../deploy/apply";
 import { stackDir } from "../../deploy/synth";
 import { runTerraform, terraformEnv } from "../../deploy/terraform";
@@ -7,9 +7,15 @@ import { vpcEndpointServices } from "../../modules/network/endpoints";
 import { deployLocal } from "../support/local-org";
 
 /**
- * VPC mode on the emulated organization: the admin stack with vpc.enabled applies, a second plan
- * is clean, and the state shows what AWS would hold: no internet path, a default security group
- * with its rules removed, endpoints with private DNS, and every function in the private subnets.
+ * VPC mode turned on for an existing landing on the emulated organization: the admin stack without
+ * a VPC first, then with vpc.enabled. The AWS provider does not plan a vpc_config added to an
+ * existing function in the same apply that creates the subnets it names (their ids are unknown at
+ * plan time, and the provider suppresses the diff: hashicorp/terraform-provider-aws#8509), so the
+ * first apply creates the VPC and the second plan lists exactly the functions' updates; a second
+ * apply moves them, and then a plan is clean. The state then shows what AWS would hold: no
+ * internet path, a default security group with its rules removed, endpoints with private DNS, and
+ * every function in the private subnets. (A landing created with vpc.enabled from the start gets
+ * the functions in the VPC on the first apply: create sends the VPC config.)
  */
 const config = parseAccountConfig(
   readFileSync("accounts/local.yaml", "utf8").replace(
@@ -25,12 +31,21 @@ interface StateResource {
   readonly values: Record<string, unknown>;
 }
 
+let before: StackOutcome;
+let first: StackOutcome;
 let outcome: StackOutcome;
+let functionAddresses: string[];
 let resources: StateResource[];
 
 beforeAll(async () => {
+  [before] = (await deployLocal(loadAccountConfig("accounts/local.yaml"), ["admin"])).outcomes;
+  [first] = (await deployLocal(config, ["admin"])).outcomes;
   const { outdir, outcomes } = await deployLocal(config, ["admin"]);
   outcome = outcomes[0]!;
+  const synthesized = JSON.parse(readFileSync(`${stackDir(outdir, "admin")}/cdk.tf.json`, "utf8"));
+  functionAddresses = Object.keys(synthesized.resource.aws_lambda_function).map(
+    (name) => `aws_lambda_function.${name}`,
+  );
   const show = await runTerraform(
     stackDir(outdir, "admin"),
     ["show", "-json"],
@@ -43,6 +58,16 @@ beforeAll(async () => {
 const ofType = (type: string) => resources.filter((r) => r.type === type).map((r) => r.values);
 
 describe("VPC mode on the emulator", () => {
+  it("turns on for an existing admin stack in two applies: the VPC, then the functions (provider #8509)", () => {
+    expect(before.error).toBeUndefined();
+    expect(before.clean).toBe(true);
+    expect(first.error).toBeUndefined();
+    expect(first.status).toBe("applied");
+    expect(first.pending?.slice().sort()).toEqual(
+      functionAddresses.map((a) => `${a} will be updated in-place`).sort(),
+    );
+  });
+
   it("applies the admin stack and plans clean a second time", () => {
     expect(outcome.error).toBeUndefined();
     expect(outcome.status).toBe("applied");

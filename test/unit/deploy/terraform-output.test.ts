@@ -1,4 +1,4 @@
-import { pendingChanges } from "../../../deploy/apply";
+import { pendingChanges, pendingHint } from "../../../deploy/apply";
 import { withInitHint } from "../../../deploy/terraform";
 
 describe("pendingChanges (what a non-clean second plan would do)", () => {
@@ -42,5 +42,28 @@ describe("withInitHint (terraform init without a reachable registry)", () => {
     expect(withInitHint(other, {})).toBe(other);
     const ok = { code: 0, stdout: "Terraform has been successfully initialized!", stderr: "" };
     expect(withInitHint(ok, {})).toBe(ok);
+  });
+});
+
+describe("pendingHint (a second plan that would change only functions)", () => {
+  it("points at the provider's two-step when only functions would be updated in place", () => {
+    expect(
+      pendingHint([
+        "aws_lambda_function.app_api-function_FFCFF17D will be updated in-place",
+        "module.m.aws_lambda_function.f will be updated in-place",
+      ]),
+    ).toMatch(/terraform-provider-aws#8509\); apply once more/);
+  });
+
+  it("says nothing for other pending changes or none", () => {
+    expect(
+      pendingHint([
+        "aws_lambda_function.f will be updated in-place",
+        "aws_s3_bucket.b will be updated in-place",
+      ]),
+    ).toBeUndefined();
+    expect(pendingHint(["aws_lambda_function.f must be replaced"])).toBeUndefined();
+    expect(pendingHint([])).toBeUndefined();
+    expect(pendingHint(undefined)).toBeUndefined();
   });
 });
