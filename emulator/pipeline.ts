@@ -1,4 +1,5 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
 import { OrganizationsClient } from "@aws-sdk/client-organizations";
 import { HeadObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
@@ -13,6 +14,8 @@ import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { AccountConfig } from "../config/schema";
 import { ORGANIZATIONS_REGION, organizationsViaPayerRole } from "../functions/account-sync/source";
 import { listOrganizationAccounts, type SyncResult, syncAccounts } from "../functions/account-sync/sync";
+import { ingestAndAnnounce } from "../functions/cur-ingest/announce";
+import { EventBridgePublisher } from "../functions/cur-ingest/eventbridge-publisher";
 import { parseIngestEvent } from "../functions/cur-ingest/events";
 import { type IngestResult, ingestManifest, type ManifestEvent } from "../functions/cur-ingest/ingest";
 import { DuckDbQueryEngine, s3Fetcher } from "../functions/shared/query-engine/duckdb";
@@ -51,6 +54,9 @@ export async function runDataPipeline(o: PipelineOptions): Promise<PipelineResul
   });
   const s3 = new S3Client(admin);
   const sqs = new SQSClient(admin);
+  const events = new EventBridgeClient(admin);
+  // The bus cur-ingest announces committed periods on (CUR_EVENT_BUS_ARN of the deployed function).
+  const curEventBus = `arn:aws:events:${region}:${config.admin.id}:event-bus/default`;
   const tables = { spend: names.dataTable("spend"), runs: names.dataTable("ingestion-runs") };
   try {
     // account-sync, as the function would run it.
@@ -100,21 +106,25 @@ export async function runDataPipeline(o: PipelineOptions): Promise<PipelineResul
     const ingests: IngestResult[] = [];
     try {
       for (const m of manifests) {
-        const r = await ingestManifest(
-          {
-            s3,
-            ddb,
-            engine,
-            tables,
-            export: { s3Prefix: config.cur.s3Prefix, exportName: config.cur.exportName },
-            runRetentionDays: config.dataPlatform.ingestionRunRetentionDays,
-            dataWaitSeconds: 10,
-          },
-          m,
+        const r = await ingestAndAnnounce(
+          () =>
+            ingestManifest(
+              {
+                s3,
+                ddb,
+                engine,
+                tables,
+                export: { s3Prefix: config.cur.s3Prefix, exportName: config.cur.exportName },
+                runRetentionDays: config.dataPlatform.ingestionRunRetentionDays,
+                dataWaitSeconds: 10,
+              },
+              m,
+            ),
+          new EventBridgePublisher(events, curEventBus),
         );
         ingests.push(r);
         log(
-          `pipeline   cur-ingest ${r.billingPeriod}: ${r.status}, ${r.lineItems} line items → ${r.items} spend items (version ${r.version}, ${r.durationMs} ms; Athena emulated by DuckDB)`,
+          `pipeline   cur-ingest ${r.billingPeriod}: ${r.status}, ${r.lineItems} line items → ${r.items} spend items (version ${r.version}, ${r.durationMs} ms; Athena emulated by DuckDB); "CUR billing period committed" put on ${curEventBus}`,
         );
       }
     } finally {
@@ -134,6 +144,7 @@ export async function runDataPipeline(o: PipelineOptions): Promise<PipelineResul
     ddb.destroy();
     s3.destroy();
     sqs.destroy();
+    events.destroy();
   }
 }
 

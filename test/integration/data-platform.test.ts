@@ -602,6 +602,10 @@ describe("the admin stack on the emulator", () => {
       log: (l) => lines.push(l),
     });
     expect(result.ingests.map((i) => i.billingPeriod)).toContain("2026-02");
+    // Each ingest was announced on the admin's default bus (moto accepted the PutEvents entry).
+    expect(lines.filter((l) => l.includes('"CUR billing period committed" put on'))).toHaveLength(
+      result.ingests.length,
+    );
     const total = result.spend.reduce((a, s) => a + s.unblendedCost + s.credit + s.refund + s.tax, 0);
     expect(cents(total)).toBe(cents(month.groundTruth.total));
     expect(result.unallocated.map((a) => a.accountId)).toEqual(
