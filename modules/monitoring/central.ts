@@ -282,8 +282,12 @@ export class CentralMonitoring extends Construct {
         namespace: names.stackSetMetricsNamespace,
         metricName: STACKSET_METRICS.missingHeartbeats,
         statistic: "Maximum",
+        // The monitor runs every 15 minutes; a run that lands just past a period boundary leaves one
+        // period empty. Two breaching periods out of two: a late run does not page, a stopped
+        // monitor (no data, breaching) or a silent member does within 30 minutes.
         period: 900,
-        evaluationPeriods: 1,
+        evaluationPeriods: 2,
+        datapointsToAlarm: 2,
         threshold: 1,
         comparisonOperator: "GreaterThanOrEqualToThreshold",
         treatMissingData: "breaching",

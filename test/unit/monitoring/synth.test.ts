@@ -454,6 +454,9 @@ describe("StackSet monitor function (admin stack, both modes)", () => {
     ] as const) {
       expect(alarm(name)).toMatchObject({ namespace: vars.METRICS_NAMESPACE, metric_name: metric });
       expect(alarm(name).dimensions).toBeUndefined();
+      if (name === "finops-missing-heartbeats")
+        // one late 15-minute run must not page: two empty/breaching periods out of two
+        expect(alarm(name)).toMatchObject({ period: 900, evaluation_periods: 2, datapoints_to_alarm: 2 });
       expect(published.some((d) => d.MetricName === metric && (d.Dimensions ?? []).length === 0)).toBe(true);
     }
   });
