@@ -129,7 +129,11 @@ async function stopPid(localDir: string, name: string): Promise<string> {
     }
     await new Promise((r) => setTimeout(r, 100));
   }
-  process.kill(pid, "SIGKILL");
+  try {
+    process.kill(pid, "SIGKILL");
+  } catch {
+    return `stopped ${name} (pid ${pid})`; // it exited between the last check and the kill
+  }
   return `killed ${name} (pid ${pid})`;
 }
 
