@@ -16,6 +16,7 @@ import { CUR_COMMITTED_DETAIL_TYPE, CUR_COMMITTED_SOURCE } from "../../functions
 import type { DataTable } from "../../functions/shared/data-tables";
 import { BundledFunction } from "../bundled-function";
 import type { DataPlatform } from "../data-platform";
+import { curObjectDecryptStatements } from "../data-platform/cur-object-keys";
 import { type PolicyStatement, policyDocument } from "../iam-policy";
 import { Names } from "../naming";
 import { HttpApi } from "./http-api";
@@ -412,6 +413,7 @@ export class FinOpsApp extends Construct {
           Resource: [results, `${results}/*`],
         },
         dataKey,
+        ...curObjectDecryptStatements(config, region, names.curReplicaBucket),
       ];
     };
     const athenaEnv = {

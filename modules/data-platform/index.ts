@@ -12,6 +12,7 @@ import { BundledFunction } from "../bundled-function";
 import { type PolicyStatement, policyDocument } from "../iam-policy";
 import { Names } from "../naming";
 import { DataPlatformAthena } from "./athena";
+import { curObjectDecryptStatements } from "./cur-object-keys";
 import { GlueCurTables } from "./glue-cur-table";
 import { DataPlatformKeys } from "./kms-keys";
 import { DataPlatformTables } from "./tables";
@@ -285,6 +286,7 @@ export class DataPlatform extends Construct {
           Resource: bucketArn,
           Condition: { StringLike: { "s3:prefix": [`${exportPrefix}/*`, ""] } },
         },
+        ...curObjectDecryptStatements(props.config, region, props.curBucketName),
         {
           Sid: "AthenaQueriesInTheWorkgroup",
           Effect: "Allow",
