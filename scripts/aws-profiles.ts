@@ -13,11 +13,10 @@
  */
 import { ConfigError, configFileFromEnv, loadAccountConfig } from "../config/load";
 import { type ProfileRole, renderAwsConfig } from "../deploy/aws-profiles";
+import { parseCli, UsageError } from "./cli-args";
 
 const USAGE =
   "usage: npm run -s aws-profiles -- --role <plan|apply> [--config <file>] [--read-role <name>] [--state-role <arn>]";
-
-class UsageError extends Error {}
 
 interface Args {
   role: ProfileRole;
@@ -27,22 +26,19 @@ interface Args {
 }
 
 function parseArgs(argv: readonly string[]): Args | "help" {
-  let role: string | undefined;
-  const a: Omit<Args, "role"> = {};
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    const value = (): string => {
-      const v = argv[++i];
-      if (v === undefined || v.startsWith("--")) throw new UsageError(`${arg} needs a value`);
-      return v;
-    };
-    if (arg === "--help" || arg === "-h") return "help";
-    if (arg === "--role") role = value();
-    else if (arg === "--config") a.config = value();
-    else if (arg === "--read-role") a.readRole = value();
-    else if (arg === "--state-role") a.stateRole = value();
-    else throw new UsageError(`unknown option ${arg}`);
-  }
+  const { values } = parseCli(
+    argv,
+    {
+      help: { type: "boolean", short: "h", default: false },
+      role: { type: "string" },
+      config: { type: "string" },
+      "read-role": { type: "string" },
+      "state-role": { type: "string" },
+    },
+    "see npm run -s aws-profiles -- --help",
+  );
+  if (values.help) return "help";
+  const role = values.role;
   if (role === undefined) {
     throw new UsageError("--role is required: plan (read-only roles) or apply (deploy roles)");
   }
@@ -51,7 +47,7 @@ function parseArgs(argv: readonly string[]): Args | "help" {
       `--role "${role}" is not a role; use plan (read-only roles) or apply (deploy roles)`,
     );
   }
-  return { role, ...a };
+  return { role, config: values.config, readRole: values["read-role"], stateRole: values["state-role"] };
 }
 
 export function main(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): number {

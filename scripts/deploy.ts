@@ -18,24 +18,19 @@ import { deployLanding, memberProgress, prepareTarget } from "../deploy/deploy";
 import { RetirementError } from "../deploy/retirement";
 import { formatRolloutEvent, renderRolloutTable } from "../deploy/waves";
 import { localDir } from "../modules/target";
-
-class UsageError extends Error {}
+import { parseCli, UsageError } from "./cli-args";
 
 function parseArgs(argv: readonly string[]): { plans?: string; stacks: string[]; json?: string } {
-  const a: { plans?: string; stacks: string[]; json?: string } = { stacks: [] };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    const value = (): string => {
-      const v = argv[++i];
-      if (v === undefined || v.startsWith("--")) throw new UsageError(`${arg} needs a value`);
-      return v;
-    };
-    if (arg === "--plans") a.plans = value();
-    else if (arg === "--stack") a.stacks.push(value());
-    else if (arg === "--json") a.json = value();
-    else throw new UsageError(`unknown option ${arg}; see the comment at the top of scripts/deploy.ts`);
-  }
-  return a;
+  const { values } = parseCli(
+    argv,
+    {
+      plans: { type: "string" },
+      stack: { type: "string", multiple: true, default: [] },
+      json: { type: "string" },
+    },
+    "see the comment at the top of scripts/deploy.ts",
+  );
+  return { plans: values.plans, stacks: values.stack, json: values.json };
 }
 
 async function main(argv: readonly string[]): Promise<number> {

@@ -12,8 +12,7 @@ import { ConfigError, configFileFromEnv, loadAccountConfig } from "../config/loa
 import { prepareTarget } from "../deploy/deploy";
 import { checkDrift, renderDriftTable } from "../deploy/drift";
 import { localDir } from "../modules/target";
-
-class UsageError extends Error {}
+import { parseCli, positiveInteger, UsageError } from "./cli-args";
 
 function parseArgs(argv: readonly string[]): {
   out?: string;
@@ -21,28 +20,22 @@ function parseArgs(argv: readonly string[]): {
   concurrency: number;
   noLock: boolean;
 } {
-  const a: { out?: string; json?: string; concurrency: number; noLock: boolean } = {
-    concurrency: 4,
-    noLock: false,
+  const { values } = parseCli(
+    argv,
+    {
+      out: { type: "string" },
+      json: { type: "string" },
+      concurrency: { type: "string" },
+      "no-lock": { type: "boolean", default: false },
+    },
+    "see the comment at the top of scripts/drift.ts",
+  );
+  return {
+    out: values.out,
+    json: values.json,
+    concurrency: positiveInteger("--concurrency", values.concurrency, 4),
+    noLock: values["no-lock"],
   };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    const value = (): string => {
-      const v = argv[++i];
-      if (v === undefined || v.startsWith("--")) throw new UsageError(`${arg} needs a value`);
-      return v;
-    };
-    if (arg === "--out") a.out = value();
-    else if (arg === "--json") a.json = value();
-    else if (arg === "--no-lock") a.noLock = true;
-    else if (arg === "--concurrency") {
-      a.concurrency = Number(value());
-      if (!Number.isInteger(a.concurrency) || a.concurrency < 1) {
-        throw new UsageError("--concurrency must be a whole number of at least 1");
-      }
-    } else throw new UsageError(`unknown option ${arg}; see the comment at the top of scripts/drift.ts`);
-  }
-  return a;
 }
 
 async function main(argv: readonly string[]): Promise<number> {

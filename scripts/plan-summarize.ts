@@ -9,6 +9,7 @@ import {
   summarizePlans,
   toSummaryJson,
 } from "../deploy/plan-summary";
+import { parseCli, UsageError } from "./cli-args";
 
 /**
  * Summarizes `terraform show -json` plans for a pull request comment and guards data stores.
@@ -32,8 +33,6 @@ const USAGE = `usage: plan-summarize [--guard] [--json out.json] [--stacks stack
   --stacks <file>    JSON list of stacks ({stack, kind, accountId, accountName, regions, dependsOn}),
                      to show account names, ids and regions; without it: "account unknown"`;
 
-class UsageError extends Error {}
-
 interface CliArgs {
   readonly guard: boolean;
   readonly allow: boolean;
@@ -43,33 +42,27 @@ interface CliArgs {
 }
 
 function parseArgs(argv: readonly string[]): CliArgs | "help" {
-  let guard = false;
-  let allow = false;
-  let jsonOut: string | undefined;
-  let stacksFile: string | undefined;
-  const plans: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    const value = (): string => {
-      const v = argv[++i];
-      if (v === undefined || v.startsWith("--")) throw new UsageError(`${arg} needs a file name`);
-      return v;
-    };
-    if (arg === "--") {
-      plans.push(...argv.slice(i + 1));
-      break;
-    } else if (arg === "--help" || arg === "-h") return "help";
-    else if (arg === "--guard") guard = true;
-    else if (arg === "--allow-data-store-destroy") allow = true;
-    else if (arg === "--json") jsonOut = value();
-    else if (arg.startsWith("--json=")) jsonOut = arg.slice("--json=".length);
-    else if (arg === "--stacks") stacksFile = value();
-    else if (arg.startsWith("--stacks=")) stacksFile = arg.slice("--stacks=".length);
-    else if (arg.startsWith("-")) throw new UsageError(`unknown option ${arg}`);
-    else plans.push(arg);
-  }
-  if (plans.length === 0) throw new UsageError("give at least one plan JSON file");
-  return { guard, allow, jsonOut, stacksFile, plans };
+  const { values, positionals } = parseCli(
+    argv,
+    {
+      help: { type: "boolean", short: "h", default: false },
+      guard: { type: "boolean", default: false },
+      "allow-data-store-destroy": { type: "boolean", default: false },
+      json: { type: "string" },
+      stacks: { type: "string" },
+    },
+    "see --help",
+    true,
+  );
+  if (values.help) return "help";
+  if (positionals.length === 0) throw new UsageError("give at least one plan JSON file");
+  return {
+    guard: values.guard,
+    allow: values["allow-data-store-destroy"],
+    jsonOut: values.json,
+    stacksFile: values.stacks,
+    plans: positionals,
+  };
 }
 
 function readJson(file: string): unknown {

@@ -23,8 +23,7 @@ import { planLanding } from "../deploy/plan";
 import { ALLOW_DATA_STORE_DESTROY_ENV } from "../deploy/plan-guard";
 import { RetirementError } from "../deploy/retirement";
 import { localDir } from "../modules/target";
-
-class UsageError extends Error {}
+import { parseCli, positiveInteger, UsageError } from "./cli-args";
 
 interface Args {
   changedOnly: boolean;
@@ -39,40 +38,35 @@ interface Args {
 }
 
 function parseArgs(argv: readonly string[]): Args {
-  const a: Args = {
-    changedOnly: false,
-    concurrency: 4,
-    stacks: [],
-    guard: false,
-    allow: false,
-    noLock: false,
-  };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    const value = (): string => {
-      const v = argv[++i];
-      if (v === undefined || v.startsWith("--")) throw new UsageError(`${arg} needs a value`);
-      return v;
-    };
-    if (arg === "--changed-only") a.changedOnly = true;
-    else if (arg === "--base") a.base = value();
-    else if (arg === "--base-synth") a.baseSynth = value();
-    else if (arg === "--out") a.out = value();
-    else if (arg === "--stack") a.stacks.push(value());
-    else if (arg === "--guard") a.guard = true;
-    else if (arg === "--no-lock") a.noLock = true;
-    else if (arg === "--allow-data-store-destroy") a.allow = true;
-    else if (arg === "--concurrency") {
-      a.concurrency = Number(value());
-      if (!Number.isInteger(a.concurrency) || a.concurrency < 1) {
-        throw new UsageError("--concurrency must be a whole number of at least 1");
-      }
-    } else throw new UsageError(`unknown option ${arg}; see the comment at the top of scripts/plan.ts`);
-  }
-  if (a.baseSynth && !a.changedOnly) {
+  const { values } = parseCli(
+    argv,
+    {
+      "changed-only": { type: "boolean", default: false },
+      base: { type: "string" },
+      "base-synth": { type: "string" },
+      out: { type: "string" },
+      stack: { type: "string", multiple: true, default: [] },
+      guard: { type: "boolean", default: false },
+      "no-lock": { type: "boolean", default: false },
+      "allow-data-store-destroy": { type: "boolean", default: false },
+      concurrency: { type: "string" },
+    },
+    "see the comment at the top of scripts/plan.ts",
+  );
+  if (values["base-synth"] && !values["changed-only"]) {
     throw new UsageError("--base-synth only makes sense with --changed-only");
   }
-  return a;
+  return {
+    changedOnly: values["changed-only"],
+    base: values.base,
+    baseSynth: values["base-synth"],
+    out: values.out,
+    stacks: values.stack,
+    guard: values.guard,
+    noLock: values["no-lock"],
+    allow: values["allow-data-store-destroy"],
+    concurrency: positiveInteger("--concurrency", values.concurrency, 4),
+  };
 }
 
 function refExists(ref: string): boolean {

@@ -78,7 +78,7 @@ describe("scripts/plan-summarize.ts", () => {
     ],
     [["recorded/noop.json", "nowhere.json"], "nowhere.json: cannot read: ENOENT"],
     [[], "give at least one plan JSON file"],
-    [["--json"], "--json needs a file name"],
+    [["--json"], "--json needs a value"],
     [["--frobnicate", "recorded/noop.json"], "unknown option --frobnicate"],
   ])("exits 2 for %j, saying what is wrong", (args, message) => {
     const { code, stderr, stdout } = cli(["--guard", ...args]);
