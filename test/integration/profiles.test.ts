@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { GetParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
@@ -101,6 +101,7 @@ describe("per-account profiles on the emulator", () => {
     const init = await terraformInit(dir, envWith(files.plan));
     if (init.code !== 0) throw new Error(`init failed: ${lastLines(init.stderr)}`);
   }, 300_000);
+  afterAll(() => rmSync(work, { recursive: true, force: true }));
 
   it("plans through the read profile and applies that saved plan through the deploy profile", async () => {
     const plan = await terraformPlan(dir, envWith(files.plan), planFile);

@@ -1,4 +1,4 @@
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { loadAccountConfig } from "../../../config/load";
@@ -55,6 +55,7 @@ describe("planLanding with --changed-only and --stack", () => {
   afterAll(() => {
     if (saved === undefined) delete process.env.FINOPS_TERRAFORM;
     else process.env.FINOPS_TERRAFORM = saved;
+    rmSync(work, { recursive: true, force: true });
   });
 
   it("plans only the changed stacks --stack names, and says which changed stacks it left out", async () => {
