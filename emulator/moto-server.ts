@@ -1,5 +1,6 @@
 import { spawn } from "node:child_process";
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { connect } from "node:net";
 import * as path from "node:path";
 
 /**
@@ -42,6 +43,20 @@ export async function isMotoUp(endpoint: string): Promise<boolean> {
   }
 }
 
+/** True when something accepts TCP connections on 127.0.0.1:<port>. */
+export function isListening(port: number, timeoutMs = 2000): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: "127.0.0.1", port });
+    const done = (up: boolean) => {
+      socket.destroy();
+      resolve(up);
+    };
+    socket.setTimeout(timeoutMs, () => done(false));
+    socket.once("connect", () => done(true));
+    socket.once("error", () => done(false));
+  });
+}
+
 async function ensureDetached(
   name: string,
   port: number,
@@ -52,9 +67,22 @@ async function ensureDetached(
 ): Promise<LocalService> {
   const endpoint = `http://127.0.0.1:${port}`;
   const pidPath = path.join(localDir, `${name}.pid`);
-  if (await isMotoUp(endpoint)) {
+  const running = (): LocalService => {
     const pid = existsSync(pidPath) ? Number(readFileSync(pidPath, "utf8")) : undefined;
     return { endpoint, port, startedHere: false, pid };
+  };
+  if (await isMotoUp(endpoint)) return running();
+  // Something already listens there but did not answer within the health check's 3 s (a busy
+  // machine): wait for it instead of starting a second server and overwriting the recorded PID.
+  if (await isListening(port)) {
+    const deadline = Date.now() + 60_000;
+    while (Date.now() < deadline) {
+      if (await isMotoUp(endpoint)) return running();
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+    throw new Error(
+      `something listens on ${endpoint} but does not answer as the ${name} within 60 s; stop it, or choose another port (FINOPS_MOTO_PORT / FINOPS_GAPS_PORT)`,
+    );
   }
   mkdirSync(localDir, { recursive: true });
   const logPath = path.join(localDir, `${name}.log`);
