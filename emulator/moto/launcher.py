@@ -256,6 +256,37 @@ def _delete_stack_instances_response(self):
 
 cfn_responses.CloudFormationResponse.delete_stack_instances = _delete_stack_instances_response
 
+# Sixth patch: moto's PutEvents delivers to a matching rule's log group, SQS, archive and event-bus
+# targets, and raises NotImplementedError (HTTP 500 for the whole PutEvents call) for any other,
+# such as the Lambda function the landing's final-spend-cards rule targets. moto runs no Lambda code
+# (the harness runs handlers in-process), so the patch delivers what moto supports and skips Lambda
+# targets, printing one `emulated:` line per skipped invocation to the emulator log, instead of
+# failing the caller's PutEvents as AWS never would.
+from moto.events import models as events_models  # noqa: E402
+from moto.utilities.arns import parse_arn  # noqa: E402
+
+_original_send_to_targets = events_models.Rule.send_to_targets
+
+
+def _send_to_targets(self, original_event, transform_input=True):
+    targets = self.targets
+    lambdas = [t for t in targets if parse_arn(t["Arn"]).service == "lambda"]
+    if not lambdas:
+        return _original_send_to_targets(self, original_event, transform_input)
+    if not self.event_pattern.matches_event(original_event):
+        return None
+    for t in lambdas:
+        print(f"emulated: rule {self.name} matched; Lambda target {t['Arn']} not invoked (moto runs no Lambda code)", flush=True)
+    self.targets = [t for t in targets if t not in lambdas]
+    try:
+        return _original_send_to_targets(self, original_event, transform_input)
+    finally:
+        self.targets = targets
+
+
+events_models.Rule.send_to_targets = _send_to_targets
+
+
 if __name__ == "__main__":
     if len(sys.argv) != 2 or not sys.argv[1].isdigit():
         sys.exit("usage: python3 launcher.py <port>")
