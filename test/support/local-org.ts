@@ -1,10 +1,10 @@
-import { mkdtempSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import type { AccountConfig } from "../../config/schema";
 import { applyStack, type StackOutcome } from "../../deploy/apply";
 import { synthLanding } from "../../deploy/synth";
-import { terraformEnv } from "../../deploy/terraform";
+import { runTerraform, terraformEnv, terraformInit } from "../../deploy/terraform";
 import { clientConfigForAccount } from "../../emulator/aws-clients";
 import { bootstrapOrganization } from "../../emulator/bootstrap-org";
 import { targetFor } from "../../modules/target";
@@ -37,6 +37,34 @@ export async function deployLocal(
   const outcomes: StackOutcome[] = [];
   for (const info of chosen) outcomes.push(await applyStack(info, { outdir, env }));
   return { outdir, outcomes };
+}
+
+/**
+ * Destroys the named stacks where their local state holds resources (stacks another test file
+ * applied into the shared emulated organization), so a file can start from accounts without them:
+ * e.g. stackset mode, whose instances would collide with the direct-mode member stacks' roles.
+ * Returns the stacks it destroyed.
+ */
+export async function destroyLocal(config: AccountConfig, stacks: readonly string[]): Promise<string[]> {
+  const target = targetFor(config);
+  if (target.kind !== "local") throw new Error("destroyLocal is for the local target only");
+  const outdir = mkdtempSync(path.join(os.tmpdir(), "finops-synth-"));
+  const all = synthLanding(config, outdir, target);
+  const env = terraformEnv(process.env.FINOPS_LOCAL_DIR!);
+  const destroyed: string[] = [];
+  for (const stack of stacks) {
+    const state = path.join(target.stateDir, `${stack}.tfstate`);
+    if (!existsSync(state) || !(JSON.parse(readFileSync(state, "utf8")).resources ?? []).length) continue;
+    const info = all.find((s) => s.stack === stack);
+    if (!info) throw new Error(`${stack} is not a stack of ${config.organization.name}`);
+    const dir = path.join(outdir, "stacks", stack);
+    const init = await terraformInit(dir, env);
+    if (init.code !== 0) throw new Error(`${stack}: terraform init: ${init.stderr}`);
+    const out = await runTerraform(dir, ["destroy", "-auto-approve", "-input=false", "-no-color"], env);
+    if (out.code !== 0) throw new Error(`${stack}: terraform destroy: ${out.stderr}`);
+    destroyed.push(stack);
+  }
+  return destroyed;
 }
 
 /** SDK client options for calls made as one account of the emulated organization. */
