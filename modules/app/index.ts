@@ -7,6 +7,7 @@ import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
 import { SchedulerSchedule } from "@cdktf/provider-aws/lib/scheduler-schedule";
 import { SfnStateMachine } from "@cdktf/provider-aws/lib/sfn-state-machine";
+import { SqsQueuePolicy } from "@cdktf/provider-aws/lib/sqs-queue-policy";
 import type { TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
 import type { AccountConfig } from "../../config/schema";
@@ -287,6 +288,7 @@ export class FinOpsApp extends Construct {
         dataKey,
       ],
     });
+    const spendCardsDlq = this.spendCards.deadLetterQueue;
     const schedulerRole = new IamRole(this, "spend-cards-scheduler-role", {
       provider,
       name: names.spendCardsSchedulerRole,
@@ -311,6 +313,24 @@ export class FinOpsApp extends Construct {
           Action: "lambda:InvokeFunction",
           Resource: this.spendCards.functionArn,
         },
+        // A schedule's dead-letter messages are sent with the schedule's role, to a KMS-encrypted queue.
+        ...(spendCardsDlq
+          ? [
+              {
+                Sid: "SendToDeadLetterQueue",
+                Effect: "Allow" as const,
+                Action: "sqs:SendMessage",
+                Resource: spendCardsDlq.arn,
+              },
+              {
+                Sid: "DeadLetterQueueKeyThroughSqs",
+                Effect: "Allow" as const,
+                Action: ["kms:GenerateDataKey", "kms:Decrypt"],
+                Resource: dp.keys.functions.arn,
+                Condition: { StringEquals: { "kms:ViaService": `sqs.${region}.amazonaws.com` } },
+              },
+            ]
+          : []),
       ]),
     });
     new SchedulerSchedule(this, "spend-cards-weekly", {
@@ -351,6 +371,23 @@ export class FinOpsApp extends Construct {
         ? { deadLetterConfig: { arn: this.spendCards.deadLetterQueue.arn } }
         : {}),
     });
+    // EventBridge sends a rule target's dead letters as the service, so the queue must admit it:
+    // only for this rule (the functions key already lets EventBridge use it, modules/security/keys.ts).
+    if (spendCardsDlq)
+      new SqsQueuePolicy(this, "spend-cards-dlq-policy", {
+        provider,
+        queueUrl: spendCardsDlq.url,
+        policy: policyDocument([
+          {
+            Sid: "CurCommittedRuleDeadLetters",
+            Effect: "Allow",
+            Principal: { Service: "events.amazonaws.com" },
+            Action: "sqs:SendMessage",
+            Resource: spendCardsDlq.arn,
+            Condition: { ArnEquals: { "aws:SourceArn": curRule.arn } },
+          },
+        ]),
+      });
     new LambdaPermission(this, "spend-cards-cur-committed-permission", {
       provider,
       statementId: "CurCommittedRule",

@@ -129,6 +129,49 @@ describe("spend cards", () => {
   });
 });
 
+describe("spend cards' dead letters", () => {
+  const dlq = of("aws_sqs_queue").find(([, , q]) => q.name === "finops-spend-cards-dlq");
+  const dlqArn = `\${aws_sqs_queue.${dlq?.[1]}.arn}`;
+
+  it("reach the DLQ from the weekly schedule: its role may send there and use the key only through SQS", () => {
+    expect(dlq).toBeDefined();
+    const schedule = only("aws_scheduler_schedule");
+    expect(schedule.target.dead_letter_config).toEqual({ arn: dlqArn });
+    const statements = policyOfRole("finops-spend-cards-scheduler");
+    expect(statements.find((s) => s.Sid === "SendToDeadLetterQueue")).toEqual({
+      Sid: "SendToDeadLetterQueue",
+      Effect: "Allow",
+      Action: "sqs:SendMessage",
+      Resource: dlqArn,
+    });
+    expect(statements.find((s) => s.Sid === "DeadLetterQueueKeyThroughSqs")).toMatchObject({
+      Action: ["kms:GenerateDataKey", "kms:Decrypt"],
+      Resource: dlq![2].kms_master_key_id,
+      Condition: { StringEquals: { "kms:ViaService": "sqs.us-east-1.amazonaws.com" } },
+    });
+  });
+
+  it("reach the DLQ from the committed-period rule: the queue admits EventBridge for that rule only", () => {
+    const rule = of("aws_cloudwatch_event_rule").find(
+      ([, , r]) => r.name === "finops-spend-cards-cur-committed",
+    )!;
+    const policy = of("aws_sqs_queue_policy").find(
+      ([, , p]) => p.queue_url === `\${aws_sqs_queue.${dlq![1]}.url}`,
+    );
+    expect(policy).toBeDefined();
+    expect(JSON.parse(policy![2].policy).Statement).toEqual([
+      {
+        Sid: "CurCommittedRuleDeadLetters",
+        Effect: "Allow",
+        Principal: { Service: "events.amazonaws.com" },
+        Action: "sqs:SendMessage",
+        Resource: dlqArn,
+        Condition: { ArnEquals: { "aws:SourceArn": `\${aws_cloudwatch_event_rule.${rule[1]}.arn}` } },
+      },
+    ]);
+  });
+});
+
 describe("least privilege of the application's roles", () => {
   const roles = [
     "finops-api",
