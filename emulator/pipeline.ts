@@ -39,6 +39,8 @@ export interface PipelineOptions {
 export interface PipelineResult {
   readonly sync: SyncResult;
   readonly ingests: IngestResult[];
+  /** The billing period whose spend `spend` holds. */
+  readonly period: string;
   readonly spend: SpendItem[];
   readonly unallocated: { accountId: string; name: string; ouName: string }[];
 }
@@ -131,7 +133,12 @@ export async function runDataPipeline(o: PipelineOptions): Promise<PipelineResul
       await engine.close();
     }
 
-    const period = ingests[0]?.billingPeriod ?? o.billingPeriod;
+    // Several notifications may be waiting (other months delivered earlier): report the month asked
+    // for when it was ingested, otherwise the first one ingested.
+    const period =
+      ingests.find((i) => i.billingPeriod === o.billingPeriod)?.billingPeriod ??
+      ingests[0]?.billingPeriod ??
+      o.billingPeriod;
     const spend = await readCurrentSpend(ddb, tables, period);
     const unallocated = await queryAll<{ accountId: string; name: string; ouName: string }>(ddb, {
       TableName: names.dataTable("accounts"),
@@ -139,7 +146,7 @@ export async function runDataPipeline(o: PipelineOptions): Promise<PipelineResul
       KeyConditionExpression: "allocationStatus = :u",
       ExpressionAttributeValues: { ":u": "unallocated" },
     });
-    return { sync, ingests, spend, unallocated };
+    return { sync, ingests, period, spend, unallocated };
   } finally {
     ddb.destroy();
     s3.destroy();
@@ -190,8 +197,7 @@ export function renderPipeline(config: AccountConfig, r: PipelineResult): string
     services.set(s.service, cur);
     byAccount.set(s.accountId, services);
   }
-  const period = r.ingests[0]?.billingPeriod ?? "";
-  const lines = [`Spend ${period} by account and service (USD, unblended; credits and tax apart):`];
+  const lines = [`Spend ${r.period} by account and service (USD, unblended; credits and tax apart):`];
   let total = 0;
   for (const [account, services] of [...byAccount.entries()].sort()) {
     const sum = [...services.values()].reduce((a, b) => a + b.usage + b.credit + b.tax, 0);
