@@ -11,6 +11,7 @@ import { AssetType, dependable, TerraformAsset, type TerraformProvider } from "c
 import { Construct } from "constructs";
 import { buildSync, type Metafile } from "esbuild";
 import { type PolicyStatement, policyDocument } from "./iam-policy";
+import { VPC_ENI_ACTIONS } from "./iam-wildcards";
 import type { Names } from "./naming";
 import { deterministicZip } from "./zip";
 
@@ -91,21 +92,6 @@ export interface FunctionVpcPlacement {
   readonly subnetIds: string[];
   readonly securityGroupIds: string[];
 }
-
-/**
- * What Lambda does with the execution role to place a function in a VPC (the actions of
- * AWSLambdaVPCAccessExecutionRole, kept inline so the policy tests read them). EC2 offers no
- * narrower resource for them that Lambda's ENI management is documented to work with: all on the
- * Resource "*" allowlist (modules/iam-wildcards.ts).
- */
-export const VPC_ENI_ACTIONS = [
-  "ec2:CreateNetworkInterface",
-  "ec2:DescribeNetworkInterfaces",
-  "ec2:DescribeSubnets",
-  "ec2:DeleteNetworkInterface",
-  "ec2:AssignPrivateIpAddresses",
-  "ec2:UnassignPrivateIpAddresses",
-] as const;
 
 export interface BundledFunctionProps {
   /** functions/<name>/handler.ts; also the function's id for Names (function, role, DLQ names). */

@@ -1,4 +1,30 @@
 /**
+ * What Lambda does with the execution role to place a function in a VPC (the actions of
+ * AWSLambdaVPCAccessExecutionRole, kept inline so the policy tests read them). EC2 offers no
+ * narrower resource for them that Lambda's ENI management is documented to work with.
+ */
+export const VPC_ENI_ACTIONS = [
+  "ec2:CreateNetworkInterface",
+  "ec2:DescribeNetworkInterfaces",
+  "ec2:DescribeSubnets",
+  "ec2:DeleteNetworkInterface",
+  "ec2:AssignPrivateIpAddresses",
+  "ec2:UnassignPrivateIpAddresses",
+] as const;
+
+/** CloudWatch Logs vended-log delivery, what Step Functions execution logging needs of its role. */
+export const LOG_DELIVERY_ACTIONS = [
+  "logs:CreateLogDelivery",
+  "logs:GetLogDelivery",
+  "logs:UpdateLogDelivery",
+  "logs:DeleteLogDelivery",
+  "logs:ListLogDeliveries",
+  "logs:PutResourcePolicy",
+  "logs:DescribeResourcePolicies",
+  "logs:DescribeLogGroups",
+] as const;
+
+/**
  * The one allowlist of IAM actions that may use `Resource: "*"`: actions whose service offers no
  * resource-level permission (AWS Service Authorization Reference: "Resource types" column empty).
  * Every entry says why. The policy tests fail on any `Resource: "*"` whose actions are not all here.
@@ -65,16 +91,7 @@ export const RESOURCE_WILDCARD_ALLOWLIST: readonly WildcardAllowance[] = [
     reason:
       "The CUR API defines no resource type for DescribeReportDefinitions (legacy report definitions of the caller)",
   },
-  ...[
-    "logs:CreateLogDelivery",
-    "logs:GetLogDelivery",
-    "logs:UpdateLogDelivery",
-    "logs:DeleteLogDelivery",
-    "logs:ListLogDeliveries",
-    "logs:PutResourcePolicy",
-    "logs:DescribeResourcePolicies",
-    "logs:DescribeLogGroups",
-  ].map((action) => ({
+  ...LOG_DELIVERY_ACTIONS.map((action) => ({
     action,
     reason:
       "CloudWatch Logs vended-log delivery (Step Functions execution logging) supports no resource-level permissions; AWS documents Resource * for these",
@@ -107,14 +124,7 @@ export const RESOURCE_WILDCARD_ALLOWLIST: readonly WildcardAllowance[] = [
     reason:
       "Organizations defines no resource type for ListDelegatedAdministrators; AWS asks StackSets delegated administrators to have it",
   },
-  ...[
-    "ec2:CreateNetworkInterface",
-    "ec2:DescribeNetworkInterfaces",
-    "ec2:DescribeSubnets",
-    "ec2:DeleteNetworkInterface",
-    "ec2:AssignPrivateIpAddresses",
-    "ec2:UnassignPrivateIpAddresses",
-  ].map((action) => ({
+  ...VPC_ENI_ACTIONS.map((action) => ({
     action,
     reason:
       "VPC mode: Lambda manages the function's ENIs with its execution role; AWS grants these on Resource * (AWSLambdaVPCAccessExecutionRole) and the Describe actions have no resource type",

@@ -19,6 +19,7 @@ import { BundledFunction } from "../bundled-function";
 import type { DataPlatform } from "../data-platform";
 import { curObjectDecryptStatements } from "../data-platform/cur-object-keys";
 import { type PolicyStatement, policyDocument } from "../iam-policy";
+import { LOG_DELIVERY_ACTIONS } from "../iam-wildcards";
 import { Names } from "../naming";
 import { HttpApi } from "./http-api";
 import { UserPool } from "./user-pool";
@@ -166,16 +167,7 @@ export class FinOpsApp extends Construct {
         {
           Sid: "ExecutionLogDelivery",
           Effect: "Allow",
-          Action: [
-            "logs:CreateLogDelivery",
-            "logs:GetLogDelivery",
-            "logs:UpdateLogDelivery",
-            "logs:DeleteLogDelivery",
-            "logs:ListLogDeliveries",
-            "logs:PutResourcePolicy",
-            "logs:DescribeResourcePolicies",
-            "logs:DescribeLogGroups",
-          ],
+          Action: [...LOG_DELIVERY_ACTIONS],
           Resource: "*",
         },
         {
