@@ -58,7 +58,7 @@ export async function runDataPipeline(o: PipelineOptions): Promise<PipelineResul
   const sqs = new SQSClient(admin);
   const events = new EventBridgeClient(admin);
   // The bus cur-ingest announces committed periods on (CUR_EVENT_BUS_ARN of the deployed function).
-  const curEventBus = `arn:aws:events:${region}:${config.admin.id}:event-bus/default`;
+  const curEventBus = names.curEventBusArn;
   const tables = { spend: names.dataTable("spend"), runs: names.dataTable("ingestion-runs") };
   try {
     // account-sync, as the function would run it.

@@ -45,6 +45,15 @@ export class Names {
     return `${this.prefix}-cur-replica-${this.config.admin.id}`;
   }
 
+  /**
+   * The admin's default event bus in its first region: cur-ingest announces committed billing
+   * periods there (CUR_EVENT_BUS_ARN) and the final-spend-cards rule listens there.
+   */
+  get curEventBusArn(): string {
+    const { id, regions } = this.config.admin;
+    return `arn:aws:events:${regions[0]}:${id}:event-bus/default`;
+  }
+
   // Monitoring -------------------------------------------------------------------------------
   get adminAccountId(): string {
     return this.config.admin.id;

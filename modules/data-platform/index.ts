@@ -251,7 +251,7 @@ export class DataPlatform extends Construct {
     const workgroupArn = `arn:aws:athena:${region}:${account}:workgroup/${names.athenaWorkgroup}`;
     const glue = (path: string) => `arn:aws:glue:${region}:${account}:${path}`;
     const results = `arn:aws:s3:::${names.athenaResultsBucket}`;
-    this.curEventBus = { name: "default", arn: `arn:aws:events:${region}:${account}:event-bus/default` };
+    this.curEventBus = { name: "default", arn: names.curEventBusArn };
     this.curIngest = new BundledFunction(this, "cur-ingest", {
       ...common,
       name: "cur-ingest",
