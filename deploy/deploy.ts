@@ -74,9 +74,10 @@ export function liveRunner(outdir: string, env: NodeJS.ProcessEnv): StackRunner 
   return async (unit) => {
     const o = await applyStack(unit as LandingStackInfo, { outdir, env });
     if (o.status === "failed") return { ok: false, detail: o.error };
+    const hint = pendingHint(o.pending);
     const verdict =
       o.clean === false
-        ? `; second plan NOT clean: ${(o.pending ?? []).join(", ")}${pendingHint(o.pending) ? ` (${pendingHint(o.pending)})` : ""}`
+        ? `; second plan NOT clean: ${(o.pending ?? []).join(", ")}${hint ? ` (${hint})` : ""}`
         : o.clean === true && o.status === "applied"
           ? "; clean"
           : "";

@@ -25,10 +25,12 @@ async function main(command: string | undefined): Promise<number> {
       );
       if (failed.length || dirty.length) {
         for (const o of failed) console.error(`\n${o.info.stack} ${o.status}:\n${o.error ?? ""}`);
-        for (const o of dirty)
+        for (const o of dirty) {
+          const hint = pendingHint(o.pending);
           console.error(
-            `\n${o.info.stack}: the second plan is not clean; that is a bug (see docs/local-emulator-gaps.md):\n${(o.pending ?? []).map((p) => `  # ${p}`).join("\n")}${pendingHint(o.pending) ? `\n  (${pendingHint(o.pending)})` : ""}`,
+            `\n${o.info.stack}: the second plan is not clean; that is a bug (see docs/local-emulator-gaps.md):\n${(o.pending ?? []).map((p) => `  # ${p}`).join("\n")}${hint ? `\n  (${hint})` : ""}`,
           );
+        }
         return 1;
       }
       return 0;
