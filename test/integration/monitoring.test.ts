@@ -127,6 +127,22 @@ async function runDeployedMonitor(accountId: string, variables: Record<string, s
   }
 }
 
+/**
+ * Applies the admin stack and one member's stack of `config`; fails on a failed apply and expects a
+ * clean second plan for both (emulator-gap attributes of the gap list ignored). Returns the synth dir.
+ */
+async function deployAdminAndMember(config: AccountConfig, member: AccountConfig["members"][number]) {
+  const out = await deployLocal(config, ["admin", Names.memberStack(member)]);
+  for (const o of out.outcomes) {
+    if (o.status === "failed") throw new Error(`${o.info.stack}: ${o.error}`);
+  }
+  expect(out.outcomes.map((o) => [o.info.stack, o.clean])).toEqual([
+    ["admin", true],
+    [Names.memberStack(member), true],
+  ]);
+  return out.outdir;
+}
+
 describe("monitoring baseline, direct mode, on the local organization", () => {
   const config = localConfig("  mode: direct\n  logRetentionDays: 30\n", ["app-dev"]);
   const names = new Names(config);
@@ -134,15 +150,7 @@ describe("monitoring baseline, direct mode, on the local organization", () => {
   let outdir = "";
 
   beforeAll(async () => {
-    const out = await deployLocal(config, ["admin", Names.memberStack(member)]);
-    outdir = out.outdir;
-    for (const o of out.outcomes) {
-      if (o.status === "failed") throw new Error(`${o.info.stack}: ${o.error}`);
-    }
-    expect(out.outcomes.map((o) => [o.info.stack, o.clean])).toEqual([
-      ["admin", true],
-      [Names.memberStack(member), true],
-    ]);
+    outdir = await deployAdminAndMember(config, member);
   }, 900_000);
 
   it("gives every baseline rule the central bus as target through the forwarder role", async () => {
@@ -323,16 +331,7 @@ describe("monitoring baseline, stackset mode, on the local organization", () => 
       direct,
       direct.members.map((m) => Names.memberStack(m)),
     );
-    const out = await deployLocal(config, ["admin", Names.memberStack(member)]);
-    outdir = out.outdir;
-    for (const o of out.outcomes) {
-      if (o.status === "failed") throw new Error(`${o.info.stack}: ${o.error}`);
-    }
-    // clean = the second plan shows no change (emulator-gap attributes of the gap list ignored).
-    expect(out.outcomes.map((o) => [o.info.stack, o.clean])).toEqual([
-      ["admin", true],
-      [Names.memberStack(member), true],
-    ]);
+    outdir = await deployAdminAndMember(config, member);
   }, 900_000);
 
   it("creates the service-managed stack set with the generated template, read as the delegated admin", async () => {
