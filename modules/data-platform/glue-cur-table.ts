@@ -40,19 +40,23 @@ export function cur2ColumnType(name: string): string {
 
 const FOCUS_DOUBLE = new Set([
   "BilledCost",
+  "CommitmentDiscountQuantity",
   "ConsumedQuantity",
   "ContractedCost",
   "ContractedUnitPrice",
   "EffectiveCost",
   "ListCost",
   "ListUnitPrice",
+  "PricingCurrencyContractedUnitPrice",
+  "PricingCurrencyEffectiveCost",
+  "PricingCurrencyListUnitPrice",
   "PricingQuantity",
 ]);
 
 export function focusColumnType(name: string): string {
   if (FOCUS_DOUBLE.has(name)) return "double";
   if (/Period(Start|End)$/.test(name)) return "timestamp";
-  if (["Tags", "x_CostCategories"].includes(name)) return "map<string,string>";
+  if (["SkuPriceDetails", "Tags", "x_CostCategories"].includes(name)) return "map<string,string>";
   if (name === "x_Discounts") return "map<string,double>";
   return "string";
 }
@@ -100,7 +104,7 @@ export class GlueCurTables extends Construct {
     if (props.cur.focus.enabled) {
       this.focus = this.table("focus-table", props, props.names.focusTable, props.names.focusExportName, {
         columns: FOCUS_COLUMNS.map((name) => ({ name: name.toLowerCase(), type: focusColumnType(name) })),
-        description: "FOCUS 1.0 (with AWS columns) export, one partition per billing period",
+        description: "FOCUS 1.2 (with AWS columns) export, one partition per billing period",
         preventDestroy,
       });
     }

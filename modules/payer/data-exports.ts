@@ -13,7 +13,7 @@ export interface DataExportsProps {
   /** Key prefix; each export writes below <s3Prefix>/<export name>/. */
   readonly s3Prefix: string;
   readonly cur: Cur2QueryOptions & { readonly exportName: string };
-  /** FOCUS 1.0 export name. @default no FOCUS export */
+  /** FOCUS 1.2 (FOCUS_1_2_AWS) export name. @default no FOCUS export */
   readonly focusExportName?: string;
   /** Cost Optimization Hub recommendations export name. @default no COH export */
   readonly cohExportName?: string;
@@ -75,7 +75,7 @@ export class DataExports extends Construct {
 
     this.cur = make("cur2", props.cur.exportName, "CUR 2.0 for the FinOps landing", cur2Query(props.cur));
     if (props.focusExportName) {
-      this.focus = make("focus", props.focusExportName, "FOCUS 1.0 for the FinOps landing", focusQuery());
+      this.focus = make("focus", props.focusExportName, "FOCUS 1.2 for the FinOps landing", focusQuery());
     }
     if (props.cohExportName) {
       this.coh = make("coh", props.cohExportName, "Cost Optimization Hub recommendations", cohQuery());

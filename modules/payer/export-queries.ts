@@ -140,14 +140,26 @@ export const CUR2_SPLIT_COST_COLUMNS = [
 /** Present only with INCLUDE_IAM_PRINCIPAL_DATA = TRUE. */
 export const CUR2_IAM_PRINCIPAL_COLUMNS = ["line_item_iam_principal"] as const;
 
+/** Data Exports table of the FOCUS export: FOCUS 1.2 with AWS columns (the version Data Exports offers). */
+export const FOCUS_TABLE = "FOCUS_1_2_AWS";
+
+/**
+ * FOCUS 1.2 with AWS columns, in the table dictionary's (alphabetical) order: every FOCUS 1.2 column
+ * AWS fills plus the AWS extensions x_Discounts, x_Operation and x_ServiceCode (Data Exports user
+ * guide, "FOCUS 1.2 with AWS columns",
+ * https://docs.aws.amazon.com/cur/latest/userguide/table-dictionary-focus-1-2-aws-columns.html).
+ */
 export const FOCUS_COLUMNS = [
   "AvailabilityZone",
   "BilledCost",
   "BillingAccountId",
   "BillingAccountName",
+  "BillingAccountType",
   "BillingCurrency",
   "BillingPeriodEnd",
   "BillingPeriodStart",
+  "CapacityReservationId",
+  "CapacityReservationStatus",
   "ChargeCategory",
   "ChargeClass",
   "ChargeDescription",
@@ -157,17 +169,24 @@ export const FOCUS_COLUMNS = [
   "CommitmentDiscountCategory",
   "CommitmentDiscountId",
   "CommitmentDiscountName",
-  "CommitmentDiscountType",
+  "CommitmentDiscountQuantity",
   "CommitmentDiscountStatus",
+  "CommitmentDiscountType",
+  "CommitmentDiscountUnit",
   "ConsumedQuantity",
   "ConsumedUnit",
   "ContractedCost",
   "ContractedUnitPrice",
   "EffectiveCost",
+  "InvoiceId",
   "InvoiceIssuerName",
   "ListCost",
   "ListUnitPrice",
   "PricingCategory",
+  "PricingCurrency",
+  "PricingCurrencyContractedUnitPrice",
+  "PricingCurrencyEffectiveCost",
+  "PricingCurrencyListUnitPrice",
   "PricingQuantity",
   "PricingUnit",
   "ProviderName",
@@ -179,16 +198,18 @@ export const FOCUS_COLUMNS = [
   "ResourceType",
   "ServiceCategory",
   "ServiceName",
+  "ServiceSubcategory",
   "SkuId",
+  "SkuMeter",
+  "SkuPriceDetails",
   "SkuPriceId",
   "SubAccountId",
   "SubAccountName",
+  "SubAccountType",
   "Tags",
-  "x_CostCategories",
   "x_Discounts",
   "x_Operation",
   "x_ServiceCode",
-  "x_UsageType",
 ] as const;
 
 export const COH_COLUMNS = [
@@ -259,8 +280,8 @@ export function cur2Query(o: Cur2QueryOptions): ExportQuery {
 
 export function focusQuery(): ExportQuery {
   return {
-    table: "FOCUS_1_0_AWS",
-    queryStatement: select(FOCUS_COLUMNS, "FOCUS_1_0_AWS"),
+    table: FOCUS_TABLE,
+    queryStatement: select(FOCUS_COLUMNS, FOCUS_TABLE),
     tableConfigurations: {},
   };
 }

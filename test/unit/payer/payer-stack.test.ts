@@ -359,12 +359,12 @@ describe("payer stack, every option on", () => {
     });
   });
 
-  it("adds the FOCUS 1.0 and Cost Optimization Hub exports beside CUR 2.0, same bucket and prefix", () => {
+  it("adds the FOCUS 1.2 and Cost Optimization Hub exports beside CUR 2.0, same bucket and prefix", () => {
     const focus = resource(s.payer, "aws_bcmdataexports_export", "data-exports/focus").export[0];
     const coh = resource(s.payer, "aws_bcmdataexports_export", "data-exports/coh").export[0];
     expect(focus.name).toBe("finops-cur2-focus");
     expect(focus.data_query[0].query_statement).toMatch(
-      /^SELECT AvailabilityZone, BilledCost, .* FROM FOCUS_1_0_AWS$/,
+      /^SELECT AvailabilityZone, BilledCost, .* FROM FOCUS_1_2_AWS$/,
     );
     expect(coh.name).toBe("finops-cur2-coh");
     expect(coh.data_query[0].table_configurations).toEqual({
