@@ -1,3 +1,8 @@
+import {
+  createDataExportsHandler,
+  DATA_EXPORTS_TARGET_PREFIX,
+} from "../../../emulator/gap-filler/data-exports";
+import type { GapRequest } from "../../../emulator/gap-filler/server";
 import { focusColumnType } from "../../../modules/data-platform/glue-cur-table";
 import { FOCUS_COLUMNS, FOCUS_TABLE, focusQuery } from "../../../modules/payer/export-queries";
 import { localConfig, resource, synth } from "./synth-support";
@@ -112,5 +117,54 @@ describe("FOCUS export (FOCUS_1_2_AWS)", () => {
       SubAccountId: "string",
       InvoiceId: "string",
     });
+  });
+});
+
+describe("the Data Exports emulation (gap-filler) and the FOCUS 1.2 export", () => {
+  const handler = createDataExportsHandler(() => 0);
+  const ctx = { motoEndpoint: "http://unused", accountOf: async () => "111111111111" };
+  const call = (op: string, body: unknown) =>
+    handler.handle(
+      {
+        method: "POST",
+        path: "/",
+        target: `${DATA_EXPORTS_TARGET_PREFIX}${op}`,
+        body: Buffer.from(JSON.stringify(body)),
+      } as unknown as GapRequest,
+      ctx,
+    );
+  const exportOf = (name: string, queryStatement: string) => ({
+    Export: {
+      Name: name,
+      DataQuery: { QueryStatement: queryStatement },
+      DestinationConfigurations: {
+        S3Destination: {
+          S3Bucket: "b",
+          S3Prefix: "cur",
+          S3Region: "us-east-1",
+          S3OutputConfigurations: {
+            OutputType: "CUSTOM",
+            Format: "PARQUET",
+            Compression: "PARQUET",
+            Overwrite: "OVERWRITE_REPORT",
+          },
+        },
+      },
+      RefreshCadence: { Frequency: "SYNCHRONOUS" },
+    },
+  });
+
+  it("accepts the synthesized FOCUS_1_2_AWS query and returns it unchanged from GetExport", async () => {
+    const created = await call("CreateExport", exportOf("finops-cur2-focus", focusQuery().queryStatement));
+    expect(created.status).toBe(200);
+    const { ExportArn } = JSON.parse(created.body);
+    const got = JSON.parse((await call("GetExport", { ExportArn })).body);
+    expect(got.Export.DataQuery.QueryStatement).toBe(focusQuery().queryStatement);
+  });
+
+  it("refuses a table Data Exports does not offer, listing the ones it does", async () => {
+    const r = await call("CreateExport", exportOf("bad", "SELECT BilledCost FROM FOCUS_9_9_AWS"));
+    expect(r.status).toBe(400);
+    expect(JSON.parse(r.body).message).toMatch(/with a table of .*FOCUS_1_2_AWS/);
   });
 });
