@@ -91,7 +91,7 @@ describe("payer stack on the emulated organization (replication delivery, FOCUS 
     const exports = await listExportDefinitions(gapEndpoint(), await asAccount(config.payer.id));
     expect(exports.map((e) => e.Name).sort()).toEqual([config.cur.exportName, names.focusExportName].sort());
     const focus = exports.find((e) => e.Name === names.focusExportName)!;
-    expect(focus.DataQuery.QueryStatement).toMatch(/ FROM FOCUS_1_0_AWS$/);
+    expect(focus.DataQuery.QueryStatement).toMatch(/ FROM FOCUS_1_2_AWS$/);
     expect(focus.DestinationConfigurations.S3Destination).toMatchObject({
       S3Bucket: names.curBucket,
       S3Prefix: config.cur.s3Prefix,
