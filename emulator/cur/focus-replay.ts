@@ -92,6 +92,8 @@ export async function summarizeFocusDelivery(delivery: FocusDeliveryFiles): Prom
   const instance = await DuckDBInstance.create(":memory:", { threads: "1" });
   const connection = await instance.connect();
   try {
+    // Days and periods are UTC: a TIMESTAMP WITH TIME ZONE column would otherwise print in the machine's zone.
+    await connection.run("SET TimeZone = 'UTC'");
     const described = await connection.runAndReadAll(`DESCRIBE SELECT * FROM ${relation}`);
     const fileColumns = new Set(described.getRowObjectsJS().map((r) => String(r.column_name)));
     const declared = delivery.columns ? new Set(delivery.columns.map((c) => c.name)) : fileColumns;

@@ -1,4 +1,5 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { type FocusMonthFiles, focusRowsFromCur, writeFocusMonth } from "../../../emulator/cur/focus";
@@ -169,6 +170,33 @@ describe("summarizeFocusDelivery", () => {
     const keys = focusParquet.rows.map((r) => `${r.subAccountId}|${r.serviceName}|${r.usageDate}`);
     expect(new Set(keys).size).toBe(keys.length);
   });
+
+  it("takes days and periods in UTC when the Parquet timestamps carry a time zone, whatever the machine's zone", async () => {
+    const { DuckDBInstance } = await import("@duckdb/node-api");
+    const tz = path.join(dir, "focus-tz.parquet");
+    const instance = await DuckDBInstance.create(":memory:", { threads: "1" });
+    const c = await instance.connect();
+    const src = `'${parquet.files[0]!.path}'`;
+    await c.run(
+      `COPY (SELECT * REPLACE (CAST(BillingPeriodStart AS TIMESTAMPTZ) AS BillingPeriodStart, CAST(ChargePeriodStart AS TIMESTAMPTZ) AS ChargePeriodStart) FROM read_parquet(${src})) TO '${tz}' (FORMAT parquet)`,
+    );
+    c.closeSync();
+    instance.closeSync();
+    // DuckDB takes the zone when it loads, so the summary runs in a child process started in New York.
+    const script = path.join(dir, "summarize.ts");
+    writeFileSync(
+      script,
+      `import { summarizeFocusDelivery } from ${JSON.stringify(path.resolve("emulator/cur/focus-replay"))};
+summarizeFocusDelivery({ dataFiles: [process.argv[2]] }).then((s) => process.stdout.write(JSON.stringify(s)));\n`,
+    );
+    const run = spawnSync(process.execPath, ["--import", "tsx", script, tz], {
+      env: { ...process.env, TZ: "America/New_York" },
+      encoding: "utf8",
+    });
+    expect(run.stderr).not.toMatch(/Error/);
+    const [summary] = JSON.parse(run.stdout) as FocusPeriodSummary[];
+    expect(summary).toEqual(focusParquet);
+  }, 60_000);
 
   it("names the missing column and the fix when the manifest lacks one the summary reads", async () => {
     const columns = parquet.manifest.columns.filter((c) => c.name !== "EffectiveCost");
