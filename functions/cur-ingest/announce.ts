@@ -10,7 +10,9 @@
  * - again for a re-ingest of the same manifest ("unchanged"): delivery is at least once. A run whose
  *   PutEvents fails after the commit fails its SQS message; the retry finds the delivery unchanged
  *   and announces it then. Consumers are idempotent (spend-cards rewrites a card only when its
- *   source version or final flag changes), so a repeated event changes nothing.
+ *   source version or final flag changes), so a repeated event changes nothing;
+ * - never after a "superseded" run (a create-new delivery older than the period's newest execution):
+ *   it changed nothing, and the newest execution's own run announces the period.
  */
 import type { CurCommittedDetail } from "../shared/cur-committed-event";
 import type { IngestResult } from "./ingest";
@@ -20,8 +22,11 @@ export interface CommittedEventPublisher {
   publish(detail: CurCommittedDetail): Promise<void>;
 }
 
+/** A run that left its delivery committed. */
+export type CommittedIngestResult = IngestResult & { readonly status: "ingested" | "unchanged" };
+
 /** The event detail for a committed run. */
-export function committedDetail(result: IngestResult): CurCommittedDetail {
+export function committedDetail(result: CommittedIngestResult): CurCommittedDetail {
   return {
     billingPeriod: result.billingPeriod,
     version: result.version,
@@ -35,15 +40,16 @@ export function committedDetail(result: IngestResult): CurCommittedDetail {
 
 /**
  * Runs one ingest and, when it committed (or found committed) the delivery, publishes exactly one
- * event. A failed ingest publishes nothing and rethrows its error; a failed publish throws so the
- * message is retried.
+ * event. A failed ingest publishes nothing and rethrows its error; a superseded one publishes
+ * nothing; a failed publish throws so the message is retried.
  */
 export async function ingestAndAnnounce(
   ingest: () => Promise<IngestResult>,
   publisher: CommittedEventPublisher,
 ): Promise<IngestResult> {
   const result = await ingest();
-  const detail = committedDetail(result);
+  if (result.status === "superseded") return result;
+  const detail = committedDetail(result as CommittedIngestResult);
   try {
     await publisher.publish(detail);
   } catch (e) {

@@ -1,5 +1,12 @@
 import { createHash } from "node:crypto";
-import { GetObjectCommand, HeadObjectCommand, NoSuchKey, NotFound, type S3Client } from "@aws-sdk/client-s3";
+import {
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  NoSuchKey,
+  NotFound,
+  type S3Client,
+} from "@aws-sdk/client-s3";
 import {
   type DynamoDBDocumentClient,
   PutCommand,
@@ -9,7 +16,13 @@ import {
 import { z } from "zod";
 import { sleep as realSleep } from "../shared/backoff";
 import { CurDeliveryError } from "../shared/cur-delivery-error";
-import { dataKeysOf, missingColumns, parseManifest, parseManifestKey } from "../shared/cur-manifest";
+import {
+  dataKeysOf,
+  type ManifestLocation,
+  missingColumns,
+  parseManifest,
+  parseManifestKey,
+} from "../shared/cur-manifest";
 import { INVOICE_STATUS, REQUIRED_CUR_COLUMNS, SPEND_BY_ACCOUNT_SERVICE_DAY } from "../shared/cur-queries";
 import { CURRENT_POINTER_SK, spendPartitionKey } from "../shared/data-tables";
 import { type BatchStats, batchWrite } from "../shared/ddb-batch";
@@ -49,8 +62,14 @@ export interface ManifestEvent {
 }
 
 export interface IngestResult {
-  readonly status: "ingested" | "unchanged";
+  /**
+   * "ingested": this run committed the delivery; "unchanged": it was committed already;
+   * "superseded": a create-new delivery of which a newer execution of the same period exists (only
+   * the newest execution counts): nothing was read or changed.
+   */
+  readonly status: "ingested" | "unchanged" | "superseded";
   readonly billingPeriod: string;
+  /** The committed version (for "superseded": the period's current version, "" when none). */
   readonly version: string;
   readonly previousVersion?: string;
   readonly runId: string;
@@ -64,6 +83,8 @@ export interface IngestResult {
    * For "unchanged", what the run that committed the version recorded.
    */
   readonly invoiced: boolean;
+  /** "superseded" only: the manifest key of the newest execution of the period. */
+  readonly supersededBy?: string;
 }
 
 const money = z.number({ error: "must be a number" });
@@ -96,6 +117,10 @@ const RUN_PREFIX = "run#";
  * The same delivery again changes nothing (status "unchanged"). Every run leaves a run record.
  * The result says whether the committed month is invoiced (every line item has bill_invoice_id);
  * the pointer and the run record keep it, so an "unchanged" run reports what was committed.
+ * Create-new deliveries: only the newest execution of a period counts. A manifest whose period has a
+ * newer execution folder holding a manifest (ListObjectsV2 on the period's metadata folder) is
+ * recorded SUPERSEDED and changes nothing (status "superseded"), so a late or replayed notification
+ * of an older execution never replaces the newer month.
  */
 export async function ingestManifest(deps: IngestDeps, event: ManifestEvent): Promise<IngestResult> {
   const now = deps.now ?? (() => new Date());
@@ -127,6 +152,12 @@ export async function ingestManifest(deps: IngestDeps, event: ManifestEvent): Pr
 
   let version: string | undefined;
   try {
+    // 0. Create new: an older execution of the period changes nothing.
+    if (location.layout === "create-new") {
+      const newer = await newerExecutionManifest(deps.s3, event.bucket, location);
+      if (newer) return await superseded(newer);
+    }
+
     // 1. Read and check everything before writing anything.
     const manifestObject = await getText(deps.s3, event.bucket, event.key);
     const manifest = parseManifest(manifestObject.text, location);
@@ -153,7 +184,12 @@ export async function ingestManifest(deps: IngestDeps, event: ManifestEvent): Pr
       return await finish("UNCHANGED", { version, items: previous.items, lineItems: 0, previous });
     }
 
-    const seen = await deps.engine.attach({ billingPeriod: period, bucket: event.bucket, dataKeys });
+    const seen = await deps.engine.attach({
+      billingPeriod: period,
+      bucket: event.bucket,
+      dataKeys,
+      columns: manifest.columns,
+    });
     if (seen) {
       const missingInData = missingColumns(seen, REQUIRED_CUR_COLUMNS);
       if (missingInData.length)
@@ -300,6 +336,31 @@ export async function ingestManifest(deps: IngestDeps, event: ManifestEvent): Pr
     };
   }
 
+  async function superseded(newerKey: string): Promise<IngestResult> {
+    const at = now();
+    const pointer = await currentPointer(deps.ddb, deps.tables.runs, period);
+    await deps.ddb.send(
+      new UpdateCommand(runUpdate("SUPERSEDED", at, { supersededBy: newerKey, version: pointer?.version })),
+    );
+    deps.log?.info("a newer execution of the period exists; this delivery changes nothing", {
+      billingPeriod: period,
+      manifestKey: event.key,
+      supersededBy: newerKey,
+    });
+    return {
+      status: "superseded",
+      billingPeriod: period,
+      version: pointer?.version ?? "",
+      runId,
+      items: pointer?.items ?? 0,
+      lineItems: 0,
+      durationMs: at.getTime() - started.getTime(),
+      manifestKey: event.key,
+      invoiced: pointer?.invoiced === true,
+      supersededBy: newerKey,
+    };
+  }
+
   async function finish(
     status: "UNCHANGED",
     r: { version: string; items: number; lineItems: number; previous: CurrentPointer },
@@ -327,6 +388,48 @@ export async function ingestManifest(deps: IngestDeps, event: ManifestEvent): Pr
       invoiced: r.previous.invoiced === true,
     };
   }
+}
+
+/**
+ * The manifest key of the newest execution of a create-new period when it is newer than `location`'s
+ * (by the folder's timestamp, then its name), else undefined. Lists the period's metadata folder:
+ * every execution's manifest lies one folder below it ("Understanding export delivery",
+ * https://docs.aws.amazon.com/cur/latest/userguide/dataexports-export-delivery.html).
+ */
+export async function newerExecutionManifest(
+  s3: S3Client,
+  bucket: string,
+  location: ManifestLocation,
+): Promise<string | undefined> {
+  const mine = location.execution;
+  if (!mine) return undefined;
+  let newest: { key: string; time: number; folder: string } | undefined;
+  let token: string | undefined;
+  do {
+    const page = await s3.send(
+      new ListObjectsV2Command({
+        Bucket: bucket,
+        Prefix: location.periodMetadataFolder,
+        ContinuationToken: token,
+      }),
+    );
+    for (const o of page.Contents ?? []) {
+      if (!o.Key?.endsWith(`/${location.exportName}-Manifest.json`)) continue;
+      let other: ManifestLocation;
+      try {
+        other = parseManifestKey(o.Key, location.s3Prefix, location.exportName);
+      } catch {
+        continue; // not a manifest of this export's layout: ignore
+      }
+      const e = other.execution;
+      if (!e || other.billingPeriod !== location.billingPeriod) continue;
+      const later = e.time > mine.time || (e.time === mine.time && e.folder > mine.folder);
+      if (later && (!newest || e.time > newest.time || (e.time === newest.time && e.folder > newest.folder)))
+        newest = { key: o.Key, time: e.time, folder: e.folder };
+    }
+    token = page.IsTruncated ? page.NextContinuationToken : undefined;
+  } while (token);
+  return newest?.key;
 }
 
 /** Invoiced = the period has line items and every one carries an invoice id (INVOICE_STATUS). */

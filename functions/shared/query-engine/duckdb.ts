@@ -9,6 +9,9 @@ import { DuckDBInstance } from "@duckdb/node-api";
 import { CurDeliveryError } from "../cur-delivery-error";
 import { withTable } from "../cur-queries";
 import { type CurDelivery, type QueryEngine, QueryFailedError, type QueryRow, type QueryValue } from "./port";
+import { createTypedCurView } from "./typed-view";
+
+export { createTypedCurView, type LocalDataFile, type TypedViewOptions, viewTypeOf } from "./typed-view";
 
 /** Copies one object of the delivery to a local file; throws CurDeliveryError when it is missing. */
 export type ObjectFetcher = (bucket: string, key: string, dest: string) => Promise<void>;
@@ -55,8 +58,10 @@ export interface DuckDbEngineOptions {
 }
 
 /**
- * The local adapter: the delivery's Parquet files are copied to a temp directory (keeping the S3
- * key layout, so BILLING_PERIOD=YYYY-MM is the Hive partition in the path) and queried in process.
+ * The local adapter: the delivery's data files (Parquet or gzip CSV) are copied to a temp directory
+ * (keeping the S3 key layout) and queried in process through one typed view (typed-view.ts) built
+ * from the manifest's column types, with the billing period as a constant `billing_period` column
+ * (Data Exports writes it in the path, not in the files).
  * EMULATION of Athena for the local target and tests; not used in the Lambda bundle.
  */
 export class DuckDbQueryEngine implements QueryEngine {
@@ -90,22 +95,13 @@ export class DuckDbQueryEngine implements QueryEngine {
         );
       files.push(dest);
     }
-    const list = files.map((f) => `'${f.replace(/'/g, "''")}'`).join(", ");
     const c = await this.connection();
     try {
-      await c.run(
-        `CREATE OR REPLACE VIEW cur AS SELECT * FROM read_parquet([${list}], hive_partitioning = true, union_by_name = true)`,
-      );
-      const described = await c.runAndReadAll("DESCRIBE SELECT * FROM cur");
-      return described.getRowObjectsJson().map((r) => String(r.column_name).toLowerCase());
-    } catch (e) {
-      const message = (e as Error).message;
-      const bad =
-        delivery.dataKeys.find((k) => message.includes(k.split("/").pop() ?? k)) ?? delivery.dataKeys[0];
-      throw new CurDeliveryError(
-        `s3://${delivery.bucket}/${bad}`,
-        `is not readable Parquet (${message.split("\n")[0]}); the file is corrupt or not CUR 2.0 Parquet: re-deliver the month`,
-      );
+      return await createTypedCurView(c, {
+        files: files.map((f, i) => ({ path: f, label: `s3://${delivery.bucket}/${delivery.dataKeys[i]}` })),
+        columns: delivery.columns,
+        billingPeriod: delivery.billingPeriod,
+      });
     } finally {
       c.closeSync();
     }

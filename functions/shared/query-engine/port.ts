@@ -10,16 +10,21 @@ export interface CurDelivery {
   readonly billingPeriod: string;
   /** Bucket the data files are read from (where the manifest landed: the replica). */
   readonly bucket: string;
-  /** Object keys of the period's data files. */
+  /** Object keys of the period's data files (Parquet or gzip CSV, by extension). */
   readonly dataKeys: readonly string[];
+  /**
+   * The manifest's columns (name and Data Exports type): the engine reads every format with these
+   * types, so the same SQL sees the same types from Parquet and CSV.
+   */
+  readonly columns: readonly { readonly name: string; readonly type: string }[];
 }
 
 export interface QueryEngine {
   readonly kind: "athena" | "duckdb";
   /**
-   * Makes the delivery queryable as {{cur}}. Returns the columns the engine sees in the data when it
-   * can read them (DuckDB reads the Parquet schema), or undefined when the table's schema is fixed
-   * elsewhere (Athena: the Glue table).
+   * Makes the delivery (and only its files) queryable as {{cur}}. Returns the columns the engine sees
+   * in the data when it can read them (DuckDB reads each file's schema and checks it against the
+   * manifest), or undefined when the table's schema is fixed elsewhere (Athena: the Glue table).
    */
   attach(delivery: CurDelivery): Promise<readonly string[] | undefined>;
   /** Runs one SELECT; `params` bind the positional `?` in order. */

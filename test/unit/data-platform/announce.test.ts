@@ -1,6 +1,7 @@
 import type { EventBridgeClient, PutEventsCommand } from "@aws-sdk/client-eventbridge";
 import {
   type CommittedEventPublisher,
+  type CommittedIngestResult,
   committedDetail,
   ingestAndAnnounce,
 } from "../../../functions/cur-ingest/announce";
@@ -30,7 +31,7 @@ class RecordingPublisher implements CommittedEventPublisher {
   }
 }
 
-const ingested: IngestResult = {
+const ingested: CommittedIngestResult = {
   status: "ingested",
   billingPeriod: "2026-03",
   version: "0123456789abcdef",
@@ -74,13 +75,25 @@ describe("ingestAndAnnounce", () => {
 
   it("announces a re-ingest of the same manifest again (unchanged): delivery is at least once", async () => {
     const publisher = new RecordingPublisher();
-    const unchanged: IngestResult = { ...ingested, status: "unchanged", runId: "run000000002", lineItems: 0 };
+    const unchanged: CommittedIngestResult = {
+      ...ingested,
+      status: "unchanged",
+      runId: "run000000002",
+      lineItems: 0,
+    };
     await ingestAndAnnounce(async () => ingested, publisher);
     await ingestAndAnnounce(async () => unchanged, publisher);
     expect(publisher.published.map((d) => [d.status, d.version, d.runId])).toEqual([
       ["ingested", "0123456789abcdef", "run000000001"],
       ["unchanged", "0123456789abcdef", "run000000002"],
     ]);
+  });
+
+  it("puts none for a superseded create-new execution (the newest execution announces the period)", async () => {
+    const publisher = new RecordingPublisher();
+    const superseded: IngestResult = { ...ingested, status: "superseded", supersededBy: "newer-execution" };
+    await expect(ingestAndAnnounce(async () => superseded, publisher)).resolves.toBe(superseded);
+    expect(publisher.published).toEqual([]);
   });
 
   it("fails the run when the event is not put, saying the period is committed and will be announced on retry", async () => {

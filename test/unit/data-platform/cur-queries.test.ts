@@ -33,7 +33,12 @@ beforeAll(async () => {
   });
   const engine = new DuckDbQueryEngine({ fetch: localFetcher(dir), threads: 1 });
   try {
-    await engine.attach({ billingPeriod: "2026-01", bucket: "local", dataKeys: [month.dataKey] });
+    await engine.attach({
+      billingPeriod: "2026-01",
+      bucket: "local",
+      dataKeys: [month.dataKey],
+      columns: month.manifest.columns,
+    });
     rows = await engine.query(SPEND_BY_ACCOUNT_SERVICE_DAY, ["2026-01"]);
   } finally {
     await engine.close();

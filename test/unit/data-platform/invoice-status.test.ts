@@ -39,7 +39,7 @@ async function setInvoiceIds(expression: string) {
   const db = await DuckDBInstance.create(":memory:", { threads: "1" });
   const c = await db.connect();
   await c.run(
-    `COPY (SELECT * REPLACE (${expression} AS bill_invoice_id) FROM read_parquet('${file}')) TO '${file}.tmp' (FORMAT parquet)`,
+    `COPY (SELECT * REPLACE (${expression} AS bill_invoice_id) FROM read_parquet('${file}', hive_partitioning = false)) TO '${file}.tmp' (FORMAT parquet)`,
   );
   c.closeSync();
   db.closeSync();
@@ -49,7 +49,12 @@ async function setInvoiceIds(expression: string) {
 async function status() {
   const engine = new DuckDbQueryEngine({ fetch: localFetcher(dir), threads: 1 });
   try {
-    await engine.attach({ billingPeriod: "2026-02", bucket: "local", dataKeys: [month.dataKey] });
+    await engine.attach({
+      billingPeriod: "2026-02",
+      bucket: "local",
+      dataKeys: [month.dataKey],
+      columns: month.manifest.columns,
+    });
     const [row] = await engine.query(INVOICE_STATUS, ["2026-02"]);
     return { row, invoiced: await invoiceStatus(engine, "2026-02") };
   } finally {
@@ -89,7 +94,12 @@ describe("the invoice status of a delivery", () => {
   it("is not invoiced for a period without line items", async () => {
     const engine = new DuckDbQueryEngine({ fetch: localFetcher(dir), threads: 1 });
     try {
-      await engine.attach({ billingPeriod: "2026-02", bucket: "local", dataKeys: [month.dataKey] });
+      await engine.attach({
+        billingPeriod: "2026-02",
+        bucket: "local",
+        dataKeys: [month.dataKey],
+        columns: month.manifest.columns,
+      });
       expect(await invoiceStatus(engine, "2026-03")).toBe(false);
     } finally {
       await engine.close();
