@@ -19,7 +19,8 @@ import { CreateBucketCommand, PutObjectCommand, S3Client } from "@aws-sdk/client
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { clientConfigForAccount } from "../emulator/aws-clients";
-import { CUR_COLUMNS } from "../emulator/cur/generator";
+import { emulatedUuid } from "../emulator/cur/delivery";
+import { CUR_COLUMNS, curDeliveryColumns } from "../emulator/cur/generator";
 import { ensureMoto, stopLocalServices } from "../emulator/moto-server";
 import { ingestManifest } from "../functions/cur-ingest/ingest";
 import { newBatchStats } from "../functions/shared/ddb-batch";
@@ -140,13 +141,13 @@ async function main(): Promise<void> {
       const total = await writeMonth(n, file);
       const generateSeconds = (Date.now() - g0) / 1000;
       await s3.send(new PutObjectCommand({ Bucket: bucket, Key: dataKey, Body: readFileSync(file) }));
+      // The manifest as AWS writes it (emulator/cur/delivery.ts cites the Data Exports reference).
       const manifest = {
-        version: "1.0",
-        exportName: EXPORT,
-        executionId: `bench-${n}`,
-        billingPeriod: PERIOD,
+        executionId: emulatedUuid("bench", String(n)),
+        exportArn: `arn:aws:bcm-data-exports:us-east-1:111111111111:export/${EXPORT}-${emulatedUuid("bench-export")}`,
+        columns: curDeliveryColumns().map((c) => ({ name: c.name, type: c.manifestType })),
         dataFiles: [`s3://${bucket}/${dataKey}`],
-        columns: CUR_COLUMNS.map(([name, type]) => ({ name, type })),
+        additionalOutputFiles: [],
       };
       await s3.send(
         new PutObjectCommand({ Bucket: bucket, Key: manifestKey, Body: JSON.stringify(manifest) }),

@@ -37,10 +37,14 @@
  * additionalOutputFiles). Real FOCUS_1_2_AWS deliveries published in public repositories use the
  * same upper-case BILLING_PERIOD= folder as CUR 2.0.
  */
-import { mkdir, rm, writeFile } from "node:fs/promises";
-import { dirname, join } from "node:path";
-import { DuckDBInstance } from "@duckdb/node-api";
 import { FOCUS_COLUMNS } from "../../modules/payer/export-queries";
+import {
+  type DeliveryFiles,
+  type DeliveryManifest,
+  type DeliveryOptions,
+  deliveryKeys,
+  writeDelivery,
+} from "./delivery";
 import type { CurRow } from "./generator";
 
 export type FocusColumn = (typeof FOCUS_COLUMNS)[number];
@@ -295,71 +299,19 @@ export function focusRowsFromCur(rows: readonly CurRow[]): FocusRow[] {
   return out;
 }
 
-export interface FocusMonthOptions {
-  readonly billingPeriod: string;
-  readonly payerId: string;
-  readonly exportName: string;
-  readonly s3Prefix: string;
-  /** Bucket named in the manifest's dataFiles. @default "local-bucket" */
-  readonly bucket?: string;
-  /** @default "parquet" */
-  readonly format?: "parquet" | "csv";
-  /** OVERWRITE_REPORT (one file set per period) or CREATE_NEW_REPORT (an execution folder per delivery). @default "OVERWRITE_REPORT" */
-  readonly overwrite?: "OVERWRITE_REPORT" | "CREATE_NEW_REPORT";
-  /** Execution id in the manifest (and the CREATE_NEW folder). @default "emulated-<period>" */
-  readonly executionId?: string;
-  /** When the execution ran (CREATE_NEW folder name). @default the first day of the next month */
-  readonly executedAt?: Date;
-}
+/** One FOCUS execution: delivery.ts's options (payer, export, format, overwrite, execution). */
+export type FocusMonthOptions = DeliveryOptions;
+export type FocusManifest = DeliveryManifest;
 
-/** The documented manifest fields (Data Exports user guide, "Data Exports manifest file reference"). */
-export interface FocusManifest {
-  readonly executionId: string;
-  readonly exportArn: string;
-  readonly columns: readonly { readonly name: string; readonly type: string }[];
-  readonly dataFiles: readonly string[];
-  readonly additionalOutputFiles: readonly string[];
-}
-
-export interface FocusMonthFiles {
-  readonly files: readonly { readonly key: string; readonly path: string }[];
-  readonly dataKey: string;
-  readonly manifestKey: string;
-  readonly manifest: FocusManifest;
+export interface FocusMonthFiles extends DeliveryFiles {
   readonly rowCount: number;
 }
 
 /** Keys of one FOCUS delivery: the data file and the manifest. */
 export function focusMonthKeys(o: FocusMonthOptions): { dataKey: string; manifestKey: string } {
-  const base = `${o.s3Prefix}/${o.exportName}`;
-  const executionId = o.executionId ?? `emulated-${o.billingPeriod}`;
-  const partition = `BILLING_PERIOD=${o.billingPeriod}`;
-  const folder =
-    (o.overwrite ?? "OVERWRITE_REPORT") === "CREATE_NEW_REPORT"
-      ? `/${executionStamp(o.executedAt ?? nextMonth(o.billingPeriod))}-${executionId}`
-      : "";
-  const ext = (o.format ?? "parquet") === "parquet" ? "snappy.parquet" : "csv.gz";
-  return {
-    dataKey: `${base}/data/${partition}${folder}/${o.exportName}-00001.${ext}`,
-    manifestKey: `${base}/metadata/${partition}${folder}/${o.exportName}-Manifest.json`,
-  };
+  const { dataKey, manifestKey } = deliveryKeys(o);
+  return { dataKey, manifestKey };
 }
-
-function nextMonth(billingPeriod: string): Date {
-  const m = /^(\d{4})-(0[1-9]|1[0-2])$/.exec(billingPeriod);
-  if (!m) throw new Error(`billingPeriod "${billingPeriod}" is not a month; give YYYY-MM, e.g. "2026-01"`);
-  return new Date(Date.UTC(Number(m[1]), Number(m[2]), 1));
-}
-
-/** YYYYMMDDTHHMMSSZ (UTC). */
-function executionStamp(d: Date): string {
-  return d
-    .toISOString()
-    .replace(/\.\d{3}Z$/, "Z")
-    .replace(/[-:]/g, "");
-}
-
-const q = (s: string): string => `'${s.replace(/'/g, "''")}'`;
 
 /**
  * Writes the FOCUS delivery of these CUR 2.0 rows under outDir in the S3 key layout: the data file
@@ -370,57 +322,14 @@ export async function writeFocusMonth(
   options: FocusMonthOptions & { readonly outDir: string },
 ): Promise<FocusMonthFiles> {
   const rows = focusRowsFromCur(curRows);
-  const { dataKey, manifestKey } = focusMonthKeys(options);
-  const dataPath = join(options.outDir, dataKey);
-  const manifestPath = join(options.outDir, manifestKey);
-  await mkdir(dirname(dataPath), { recursive: true });
-  await mkdir(dirname(manifestPath), { recursive: true });
-
-  const ndjson = join(options.outDir, `.${options.exportName}-${options.billingPeriod}-focus.ndjson`);
-  await writeFile(ndjson, `${rows.map((r) => JSON.stringify(r)).join("\n")}\n`);
-  const instance = await DuckDBInstance.create(":memory:", { threads: "1" });
-  const connection = await instance.connect();
-  try {
-    const columns = FOCUS_COLUMNS.map((n) => `${n}: ${q(focusDuckType(n))}`).join(", ");
-    await connection.run(
-      `CREATE TABLE focus AS SELECT * FROM read_json(${q(ndjson)}, format = 'newline_delimited', hive_partitioning = false, columns = {${columns}})`,
-    );
-    if ((options.format ?? "parquet") === "parquet") {
-      await connection.run(`COPY focus TO ${q(dataPath)} (FORMAT parquet, COMPRESSION snappy)`);
-    } else {
-      const select = FOCUS_COLUMNS.map((n) =>
-        focusDuckType(n).startsWith("MAP")
-          ? `CAST(to_json(${n}) AS VARCHAR) AS ${n}`
-          : focusDuckType(n) === "TIMESTAMP"
-            ? `strftime(${n}, '%Y-%m-%dT%H:%M:%SZ') AS ${n}`
-            : n,
-      ).join(", ");
-      await connection.run(
-        `COPY (SELECT ${select} FROM focus) TO ${q(dataPath)} (FORMAT csv, HEADER true, COMPRESSION gzip)`,
-      );
-    }
-  } finally {
-    connection.closeSync();
-    instance.closeSync();
-    await rm(ndjson, { force: true });
-  }
-
-  const manifest: FocusManifest = {
-    executionId: options.executionId ?? `emulated-${options.billingPeriod}`,
-    exportArn: `arn:aws:bcm-data-exports:us-east-1:${options.payerId}:export/${options.exportName}`,
-    columns: FOCUS_COLUMNS.map((name) => ({ name, type: focusManifestType(name) })),
-    dataFiles: [`s3://${options.bucket ?? "local-bucket"}/${dataKey}`],
-    additionalOutputFiles: [],
-  };
-  await writeFile(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
-  return {
-    files: [
-      { key: dataKey, path: dataPath },
-      { key: manifestKey, path: manifestPath },
-    ],
-    dataKey,
-    manifestKey,
-    manifest,
-    rowCount: rows.length,
-  };
+  const delivery = await writeDelivery(
+    rows,
+    FOCUS_COLUMNS.map((name) => ({
+      name,
+      duckType: focusDuckType(name),
+      manifestType: focusManifestType(name),
+    })),
+    options,
+  );
+  return { ...delivery, rowCount: rows.length };
 }

@@ -8,19 +8,20 @@
  * ---
  *   generateCurMonth(options: CurMonthOptions): { rows: CurRow[]; groundTruth: CurGroundTruth }
  *     Pure, in memory.
- *   writeCurMonth(options: CurMonthOptions & { outDir: string }): Promise<CurMonthFiles>
- *     Writes the Parquet file and the manifest under outDir using the S3 key layout below, and
- *     returns { files: [{ key, path }], dataKey, manifestKey, manifest, groundTruth }.
+ *   writeCurMonth(options: CurMonthOptions & DeliveryOptions & { outDir: string }): Promise<CurMonthFiles>
+ *     Writes the month as one Data Exports execution (delivery.ts: Parquet or gzip CSV, overwrite
+ *     or create-new, a manifest of AWS's documented fields only) under outDir in the S3 key layout
+ *     below, and returns { files: [{ key, path }], dataKey, manifestKey, manifest, groundTruth }.
  *   uploadCurMonth(s3: S3Client, bucket: string, files: CurMonthFiles): Promise<string[]>
  *     PutObject of every file (SSE as the bucket default); returns the keys written.
  *   curAccountsFromConfig(config: AccountConfig): CurAccount[]
  *     Payer, admin and every non-retired member, with their regions.
  *
- * S3 layout (AWS Data Exports, "Understanding export delivery"):
- *   <prefix>/<exportName>/data/BILLING_PERIOD=YYYY-MM/<exportName>-00001.snappy.parquet
- *   <prefix>/<exportName>/metadata/BILLING_PERIOD=YYYY-MM/<exportName>-Manifest.json
- * The Parquet file has no billing_period column: like AWS, the period is the Hive partition in
- * the path (`read_parquet(..., hive_partitioning = true)` in DuckDB, a partition key in Glue).
+ * S3 layout (AWS Data Exports, "Understanding export delivery"; delivery.ts):
+ *   <prefix>/<exportName>/data/BILLING_PERIOD=YYYY-MM/[<timestamp>-<executionId>/]<exportName>-00001.snappy.parquet | .csv.gz
+ *   <prefix>/<exportName>/metadata/BILLING_PERIOD=YYYY-MM/[<timestamp>-<executionId>/]<exportName>-Manifest.json
+ * The data file has no billing_period column: like AWS, the period is the partition folder in the
+ * path (a partition key in Glue; the ingest takes it from the manifest's key).
  *
  * Columns: CUR_COLUMNS below, in order (the CUR 2.0 columns the payer's export selects, the
  * same list as modules/payer/cur-query.ts), with DuckDB types: dates are TIMESTAMP (UTC),
@@ -46,11 +47,9 @@
  *   credits / tax: { total, byAccount }; savingsPlan: { coveredUsage, negation, recurringFee };
  *   rowCount.
  */
-import { mkdir, rm, writeFile } from "node:fs/promises";
-import { dirname, join } from "node:path";
 import { PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
-import { DuckDBInstance } from "@duckdb/node-api";
 import type { AccountConfig } from "../../config/schema";
+import { type DeliveryColumn, type DeliveryFiles, type DeliveryOptions, writeDelivery } from "./delivery";
 
 export interface CurAccount {
   readonly id: string;
@@ -223,38 +222,12 @@ export interface CurGroundTruth {
   };
 }
 
-export interface CurManifest {
-  readonly version: string;
-  readonly exportArn: string;
-  readonly exportName: string;
-  readonly executionId: string;
-  readonly billingPeriod: string;
-  readonly dataFiles: readonly string[];
-  readonly columns: readonly { readonly name: string; readonly type: string }[];
-}
-
-export interface CurMonthFiles {
-  readonly files: readonly { readonly key: string; readonly path: string }[];
-  readonly dataKey: string;
-  readonly manifestKey: string;
-  readonly manifest: CurManifest;
+/** One written month: the delivery's files (data first, manifest last) and its ground truth. */
+export interface CurMonthFiles extends DeliveryFiles {
   readonly groundTruth: CurGroundTruth;
 }
 
 // ----------------------------------------------------------------------------------------------
-
-/** Keys of one month of an export, exactly as AWS Data Exports names them. */
-export function curMonthKeys(
-  s3Prefix: string,
-  exportName: string,
-  billingPeriod: string,
-): { dataKey: string; manifestKey: string } {
-  const base = `${s3Prefix}/${exportName}`;
-  return {
-    dataKey: `${base}/data/BILLING_PERIOD=${billingPeriod}/${exportName}-00001.snappy.parquet`,
-    manifestKey: `${base}/metadata/BILLING_PERIOD=${billingPeriod}/${exportName}-Manifest.json`,
-  };
-}
 
 export function curAccountsFromConfig(config: AccountConfig): CurAccount[] {
   const home = config.organization.homeRegion;
@@ -730,56 +703,21 @@ function computeGroundTruth(billingPeriod: string, rows: readonly CurRow[]): Cur
   };
 }
 
-/** Writes the month as Parquet (snappy) plus its manifest under outDir, in the S3 key layout. */
+/**
+ * Writes the month as one Data Exports execution under outDir, in the S3 key layout: Parquet
+ * (default) or gzip CSV, overwrite (default) or create-new (delivery.ts).
+ */
 export async function writeCurMonth(
-  options: CurMonthOptions & { readonly outDir: string },
+  options: CurMonthOptions & Omit<DeliveryOptions, "payerId" | "seed"> & { readonly outDir: string },
 ): Promise<CurMonthFiles> {
   const { rows, groundTruth } = generateCurMonth(options);
-  const { dataKey, manifestKey } = curMonthKeys(options.s3Prefix, options.exportName, options.billingPeriod);
-  const dataPath = join(options.outDir, dataKey);
-  const manifestPath = join(options.outDir, manifestKey);
-  await mkdir(dirname(dataPath), { recursive: true });
-  await mkdir(dirname(manifestPath), { recursive: true });
+  const delivery = await writeDelivery(rows, curDeliveryColumns(), { ...options, payerId: options.payer.id });
+  return { ...delivery, groundTruth };
+}
 
-  // Rows go through NDJSON into a typed table, then COPY to Parquet.
-  const ndjson = join(options.outDir, `.${options.exportName}-${options.billingPeriod}.ndjson`);
-  await writeFile(ndjson, `${rows.map((r) => JSON.stringify(r)).join("\n")}\n`);
-  const instance = await DuckDBInstance.create(":memory:", { threads: "1" });
-  const connection = await instance.connect();
-  try {
-    const q = (s: string): string => `'${s.replace(/'/g, "''")}'`;
-    const columns = CUR_COLUMNS.map(([n, t]) => `${n}: ${q(t)}`).join(", ");
-    await connection.run(
-      `CREATE TABLE cur AS SELECT * FROM read_json(${q(ndjson)}, format = 'newline_delimited', hive_partitioning = false, columns = {${columns}})`,
-    );
-    await connection.run(`COPY cur TO ${q(dataPath)} (FORMAT parquet, COMPRESSION snappy)`);
-  } finally {
-    connection.closeSync();
-    instance.closeSync();
-    await rm(ndjson, { force: true });
-  }
-
-  const bucket = options.bucket ?? "local-bucket";
-  const manifest: CurManifest = {
-    version: "1.0",
-    exportArn: `arn:aws:bcm-data-exports:us-east-1:${options.payer.id}:export/${options.exportName}`,
-    exportName: options.exportName,
-    executionId: `emulated-${options.billingPeriod}-${options.seed ?? 1}`,
-    billingPeriod: options.billingPeriod,
-    dataFiles: [`s3://${bucket}/${dataKey}`],
-    columns: CUR_COLUMNS.map(([name, type]) => ({ name, type: duckToAthena(type) })),
-  };
-  await writeFile(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
-  return {
-    files: [
-      { key: dataKey, path: dataPath },
-      { key: manifestKey, path: manifestPath },
-    ],
-    dataKey,
-    manifestKey,
-    manifest,
-    groundTruth,
-  };
+/** CUR_COLUMNS with the type each has in a manifest's `columns` (string, double, timestamp, map<...>). */
+export function curDeliveryColumns(): DeliveryColumn[] {
+  return CUR_COLUMNS.map(([name, duckType]) => ({ name, duckType, manifestType: duckToAthena(duckType) }));
 }
 
 function duckToAthena(t: string): string {

@@ -230,7 +230,7 @@ describe("summarizeFocusExportRoot", () => {
       executedAt: new Date("2026-02-02T06:00:00Z"),
     });
     expect(newer.dataKey).toBe(
-      "x/finops-cur2-focus/data/BILLING_PERIOD=2026-01/20260202T060000Z-bbbb/finops-cur2-focus-00001.snappy.parquet",
+      "x/finops-cur2-focus/data/BILLING_PERIOD=2026-01/2026-02-02T06:00:00.000Z-bbbb/finops-cur2-focus-00001.snappy.parquet",
     );
     const [summary] = await summarizeFocusExportRoot(path.join(root, "x", "finops-cur2-focus"));
     expect(summary).toEqual(focusParquet);

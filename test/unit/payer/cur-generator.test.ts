@@ -3,13 +3,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { loadAccountConfig } from "../../../config/load";
+import { deliveryKeys } from "../../../emulator/cur/delivery";
 import {
   CUR_COLUMNS,
   curAccountsFromConfig,
-  curMonthKeys,
   generateCurMonth,
   writeCurMonth,
 } from "../../../emulator/cur/generator";
+import { parseManifest, parseManifestKey } from "../../../functions/shared/cur-manifest";
 
 const config = loadAccountConfig("accounts/local.yaml");
 const options = {
@@ -43,11 +44,31 @@ describe("the sample CUR 2.0 generator", () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it("names files exactly as AWS Data Exports lays out a CUR 2.0 month", () => {
-    expect(curMonthKeys("cur", "finops-cur2", "2026-01")).toEqual({
+  // Layout: Data Exports user guide, "Understanding export delivery"
+  // (https://docs.aws.amazon.com/cur/latest/userguide/dataexports-export-delivery.html).
+  it("names files exactly as AWS Data Exports lays out a CUR 2.0 month (overwrite, Parquet)", () => {
+    expect(deliveryKeys({ ...options, payerId: config.payer.id })).toMatchObject({
       dataKey: "cur/finops-cur2/data/BILLING_PERIOD=2026-01/finops-cur2-00001.snappy.parquet",
       manifestKey: "cur/finops-cur2/metadata/BILLING_PERIOD=2026-01/finops-cur2-Manifest.json",
     });
+  });
+
+  it("puts a create-new execution in a <timestamp>-<executionId> folder, CSV as .csv.gz", () => {
+    const keys = deliveryKeys({
+      ...options,
+      payerId: config.payer.id,
+      format: "csv",
+      overwrite: "CREATE_NEW_REPORT",
+      executedAt: new Date("2026-02-01T06:07:08.009Z"),
+    });
+    const folder = `2026-02-01T06:07:08.009Z-${keys.executionId}`;
+    expect(keys.dataKey).toBe(
+      `cur/finops-cur2/data/BILLING_PERIOD=2026-01/${folder}/finops-cur2-00001.csv.gz`,
+    );
+    expect(keys.manifestKey).toBe(
+      `cur/finops-cur2/metadata/BILLING_PERIOD=2026-01/${folder}/finops-cur2-Manifest.json`,
+    );
+    expect(keys.executionId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-a[0-9a-f]{3}-[0-9a-f]{12}$/);
   });
 
   it("is deterministic for a seed and differs for another seed", () => {
@@ -106,12 +127,26 @@ describe("the sample CUR 2.0 generator", () => {
     );
     expect(cols.map((c) => c.column_name)).toEqual(CUR_COLUMNS.map(([n]) => n));
 
-    const manifest = JSON.parse(await readFile(join(dir, month.manifestKey), "utf8"));
-    expect(manifest).toMatchObject({
-      exportName: "finops-cur2",
-      billingPeriod: "2026-01",
-      dataFiles: [`s3://finops-cur-111111111111/${month.dataKey}`],
-    });
+    // The manifest carries AWS's documented top-level fields and nothing else (Data Exports user
+    // guide, "Data Exports manifest file reference",
+    // https://docs.aws.amazon.com/cur/latest/userguide/dataexports-manifest.html), and the ingest's
+    // own parser reads it.
+    const text = await readFile(join(dir, month.manifestKey), "utf8");
+    const manifest = JSON.parse(text);
+    expect(Object.keys(manifest).sort()).toEqual([
+      "additionalOutputFiles",
+      "columns",
+      "dataFiles",
+      "executionId",
+      "exportArn",
+    ]);
+    expect(manifest.dataFiles).toEqual([`s3://finops-cur-111111111111/${month.dataKey}`]);
+    expect(manifest.exportArn).toMatch(
+      new RegExp(`^arn:aws:bcm-data-exports:us-east-1:${config.payer.id}:export/finops-cur2-[0-9a-f-]{36}$`),
+    );
+    const location = parseManifestKey(month.manifestKey, "cur", "finops-cur2");
+    expect(location).toMatchObject({ billingPeriod: "2026-01", layout: "overwrite" });
+    expect(parseManifest(text, location).columns.map((c) => c.name)).toEqual(CUR_COLUMNS.map(([n]) => n));
   });
 
   it("writes the same bytes twice for the same options", async () => {
