@@ -3,7 +3,7 @@
  *
  * - GetCostAndUsage: granularity DAILY or MONTHLY (HOURLY is refused: it needs hourly data opted in
  *   and is billed per request); metrics, group-by dimensions and filter dimensions from fixed
- *   lists; tag keys matching AWS's tag-key rules; at most 2 group-bys (Cost Explorer's limit).
+ *   lists (two lists: AWS documents fewer dimensions for GroupBy than for Filter); tag keys matching AWS's tag-key rules; at most 2 group-bys (Cost Explorer's limit).
  * - GetCostForecast: one metric, DAILY or MONTHLY.
  * - Dates are real calendar dates `YYYY-MM-DD`; `end` is exclusive (as in Cost Explorer) and must be
  *   after `start`. Range limits: DAILY at most 93 days (a quarter: results stay one page),
@@ -24,22 +24,67 @@ export const METRICS = [
   "BlendedCost",
   "UsageQuantity",
 ] as const;
-export const DIMENSIONS = [
+/**
+ * Dimensions a GetCostAndUsage GroupBy of type DIMENSION accepts: exactly the list AWS documents for
+ * the GroupBy parameter ("Valid values for the DIMENSION type are AZ, INSTANCE_TYPE,
+ * LEGAL_ENTITY_NAME, INVOICING_ENTITY, LINKED_ACCOUNT, OPERATION, PLATFORM, PURCHASE_TYPE, SERVICE,
+ * TENANCY, RECORD_TYPE, and USAGE_TYPE"; Cost Explorer API Reference, GetCostAndUsage,
+ * https://docs.aws.amazon.com/aws-cost-management/latest/APIReference/API_GetCostAndUsage.html).
+ */
+export const GROUP_BY_DIMENSIONS = [
   "SERVICE",
   "LINKED_ACCOUNT",
-  "REGION",
   "AZ",
   "USAGE_TYPE",
-  "USAGE_TYPE_GROUP",
   "INSTANCE_TYPE",
-  "INSTANCE_TYPE_FAMILY",
   "RECORD_TYPE",
   "OPERATION",
   "PURCHASE_TYPE",
   "PLATFORM",
+  "TENANCY",
+  "LEGAL_ENTITY_NAME",
+  "INVOICING_ENTITY",
+] as const;
+/**
+ * Dimensions a GetCostAndUsage Filter (Expression.Dimensions) may name: the group-by set plus those
+ * AWS documents for the COST_AND_USAGE context of GetDimensionValues, which the GetCostAndUsage
+ * reference points to for "a complete list of valid dimensions" (Cost Explorer API Reference,
+ * GetDimensionValues, Context,
+ * https://docs.aws.amazon.com/aws-cost-management/latest/APIReference/API_GetDimensionValues.html).
+ * REGION, USAGE_TYPE_GROUP, INSTANCE_TYPE_FAMILY, DATABASE_ENGINE and BILLING_ENTITY filter but do
+ * not group.
+ */
+export const FILTER_DIMENSIONS = [
+  ...GROUP_BY_DIMENSIONS,
+  "REGION",
+  "USAGE_TYPE_GROUP",
+  "INSTANCE_TYPE_FAMILY",
   "DATABASE_ENGINE",
   "BILLING_ENTITY",
+] as const;
+/**
+ * Dimensions a GetCostForecast Filter may name: FILTER_DIMENSIONS less INVOICING_ENTITY, which the
+ * list AWS documents for GetCostForecast's Filter does not include (Cost Explorer API Reference,
+ * GetCostForecast, Filter,
+ * https://docs.aws.amazon.com/aws-cost-management/latest/APIReference/API_GetCostForecast.html).
+ */
+export const FORECAST_FILTER_DIMENSIONS = [
+  "SERVICE",
+  "LINKED_ACCOUNT",
+  "AZ",
+  "USAGE_TYPE",
+  "INSTANCE_TYPE",
+  "RECORD_TYPE",
+  "OPERATION",
+  "PURCHASE_TYPE",
+  "PLATFORM",
+  "TENANCY",
   "LEGAL_ENTITY_NAME",
+  "REGION",
+  "USAGE_TYPE_GROUP",
+  "INSTANCE_TYPE_FAMILY",
+  "DATABASE_ENGINE",
+  "BILLING_ENTITY",
 ] as const;
 export const MAX_GROUP_BYS = 2;
 export const MAX_DAYS = { DAILY: 93, MONTHLY: 366 } as const;
@@ -87,10 +132,18 @@ const metric = z.enum(METRICS, {
   error: (iss) => `${JSON.stringify(iss.input)} is not an allowed metric; use one of ${METRICS.join(", ")}`,
 });
 
-const dimension = z.enum(DIMENSIONS, {
+const groupByDimension = z.enum(GROUP_BY_DIMENSIONS, {
   error: (iss) =>
-    `${JSON.stringify(iss.input)} is not an allowed dimension; use one of ${DIMENSIONS.join(", ")}`,
+    (FILTER_DIMENSIONS as readonly unknown[]).includes(iss.input)
+      ? `${JSON.stringify(iss.input)} can filter but not group: Cost Explorer's GetCostAndUsage groups only by ${GROUP_BY_DIMENSIONS.join(", ")} (or a tag); group by one of those, or filter on ${iss.input}`
+      : `${JSON.stringify(iss.input)} is not an allowed group-by dimension; use one of ${GROUP_BY_DIMENSIONS.join(", ")}`,
 });
+
+const filterDimension = <const T extends readonly [string, ...string[]]>(allowed: T, api: string) =>
+  z.enum(allowed, {
+    error: (iss) =>
+      `${JSON.stringify(iss.input)} is not an allowed filter dimension for ${api}; use one of ${allowed.join(", ")}`,
+  });
 
 /** AWS tag keys: 1-128 characters of letters, digits, spaces and _ . : / = + - @ (not starting with "aws:"). */
 const tagKey = z
@@ -103,7 +156,7 @@ const tagKey = z
 const groupBy = z.discriminatedUnion(
   "type",
   [
-    z.strictObject({ type: z.literal("DIMENSION"), key: dimension }),
+    z.strictObject({ type: z.literal("DIMENSION"), key: groupByDimension }),
     z.strictObject({ type: z.literal("TAG"), key: tagKey }),
   ],
   { error: 'must be { "type": "DIMENSION", "key": "SERVICE" } or { "type": "TAG", "key": "<tag key>" }' },
@@ -119,21 +172,24 @@ const filterValues = z
   .min(1, { error: "must list at least one value" })
   .max(100, { error: "lists more than 100 values; narrow the filter" });
 
-const filter = z.strictObject(
-  {
-    /** Dimension filters; all must match (AND). */
-    dimensions: z
-      .array(z.strictObject({ key: dimension, values: filterValues }))
-      .max(5)
-      .optional(),
-    /** Tag filters; all must match (AND). */
-    tags: z
-      .array(z.strictObject({ key: tagKey, values: filterValues }))
-      .max(5)
-      .optional(),
-  },
-  { error: "must be an object with optional dimensions and tags lists" },
-);
+const filterOf = <D extends z.ZodType<(typeof FILTER_DIMENSIONS)[number]>>(dimension: D) =>
+  z.strictObject(
+    {
+      /** Dimension filters; all must match (AND). */
+      dimensions: z
+        .array(z.strictObject({ key: dimension, values: filterValues }))
+        .max(5)
+        .optional(),
+      /** Tag filters; all must match (AND). */
+      tags: z
+        .array(z.strictObject({ key: tagKey, values: filterValues }))
+        .max(5)
+        .optional(),
+    },
+    { error: "must be an object with optional dimensions and tags lists" },
+  );
+const filter = filterOf(filterDimension(FILTER_DIMENSIONS, "GetCostAndUsage"));
+const forecastFilter = filterOf(filterDimension(FORECAST_FILTER_DIMENSIONS, "GetCostForecast"));
 
 const timeRange = <T extends z.ZodObject>(schema: T) =>
   schema.superRefine((value, ctx) => {
@@ -191,7 +247,7 @@ export const costForecastParamsSchema = timeRange(
       error: (iss) =>
         `${JSON.stringify(iss.input)} is not a forecastable metric; use one of ${FORECAST_METRIC_NAMES.join(", ")}`,
     }),
-    filter: filter.optional(),
+    filter: forecastFilter.optional(),
   }),
 );
 

@@ -3,6 +3,9 @@ import {
   costAndUsageParamsSchema,
   costForecastJsonSchema,
   costForecastParamsSchema,
+  FILTER_DIMENSIONS,
+  FORECAST_FILTER_DIMENSIONS,
+  GROUP_BY_DIMENSIONS,
   toGetCostAndUsageInput,
   toGetCostForecastInput,
 } from "../../../functions/shared/cost-explorer-params";
@@ -114,7 +117,7 @@ describe("toGetCostAndUsageInput", () => {
       {
         groupBy: [
           { type: "DIMENSION", key: "SERVICE" },
-          { type: "DIMENSION", key: "REGION" },
+          { type: "DIMENSION", key: "AZ" },
           { type: "DIMENSION", key: "LINKED_ACCOUNT" },
         ],
       },
@@ -123,7 +126,7 @@ describe("toGetCostAndUsageInput", () => {
     [
       "a group-by dimension off the allowlist",
       { groupBy: [{ type: "DIMENSION", key: "RESOURCE_ID" }] },
-      'groupBy.0.key: "RESOURCE_ID" is not an allowed dimension',
+      'groupBy.0.key: "RESOURCE_ID" is not an allowed group-by dimension; use one of SERVICE, LINKED_ACCOUNT',
     ],
     [
       "a COST_CATEGORY group-by",
@@ -138,7 +141,7 @@ describe("toGetCostAndUsageInput", () => {
     [
       "a filter on a dimension off the allowlist",
       { filter: { dimensions: [{ key: "PAYER_ACCOUNT", values: ["1"] }] } },
-      "filter.dimensions.0.key",
+      'filter.dimensions.0.key: "PAYER_ACCOUNT" is not an allowed filter dimension for GetCostAndUsage; use one of SERVICE',
     ],
     [
       "a filter with no values",
@@ -148,6 +151,28 @@ describe("toGetCostAndUsageInput", () => {
     ["an unknown field", { nextPageToken: "x" }, 'input: Unrecognized key: "nextPageToken"'],
   ])("rejects %s, naming the field", (_label, patch, message) => {
     expect(errorOf({ ...base, ...patch })).toContain(message);
+  });
+
+  it.each(["REGION", "USAGE_TYPE_GROUP", "INSTANCE_TYPE_FAMILY", "DATABASE_ENGINE", "BILLING_ENTITY"])(
+    "refuses to group by %s, which Cost Explorer filters on but does not group by, naming the allowed ones",
+    (key) => {
+      expect(errorOf({ ...base, groupBy: [{ type: "DIMENSION", key }] })).toBe(
+        `groupBy.0.key: "${key}" can filter but not group: Cost Explorer's GetCostAndUsage groups only by ` +
+          "SERVICE, LINKED_ACCOUNT, AZ, USAGE_TYPE, INSTANCE_TYPE, RECORD_TYPE, OPERATION, PURCHASE_TYPE, " +
+          `PLATFORM, TENANCY, LEGAL_ENTITY_NAME, INVOICING_ENTITY (or a tag); group by one of those, or filter on ${key}`,
+      );
+      const filtered = toGetCostAndUsageInput({ ...base, filter: { dimensions: [{ key, values: ["x"] }] } });
+      expect(filtered.ok && filtered.value.Filter).toEqual({
+        Dimensions: { Key: key, Values: ["x"], MatchOptions: ["EQUALS"] },
+      });
+    },
+  );
+
+  it("groups by every documented group-by dimension, TENANCY and INVOICING_ENTITY included", () => {
+    for (const key of ["TENANCY", "INVOICING_ENTITY", "RECORD_TYPE"]) {
+      const result = toGetCostAndUsageInput({ ...base, groupBy: [{ type: "DIMENSION", key }] });
+      expect(result.ok && result.value.GroupBy).toEqual([{ Type: "DIMENSION", Key: key }]);
+    }
   });
 
   it("accepts a DAILY range of exactly 93 days and a MONTHLY range of exactly 366 days", () => {
@@ -190,12 +215,146 @@ describe("toGetCostForecastInput", () => {
     });
   });
 
+  it("refuses an INVOICING_ENTITY filter, which GetCostForecast does not document, and keeps REGION", () => {
+    const refused = toGetCostForecastInput(
+      {
+        ...forecast,
+        filter: { dimensions: [{ key: "INVOICING_ENTITY", values: ["Amazon Web Services, Inc."] }] },
+      },
+      "2026-01-01",
+    );
+    expect(refused.ok === false && refused.error).toContain(
+      'filter.dimensions.0.key: "INVOICING_ENTITY" is not an allowed filter dimension for GetCostForecast; use one of',
+    );
+    const kept = toGetCostForecastInput(
+      { ...forecast, filter: { dimensions: [{ key: "REGION", values: ["eu-west-1"] }] } },
+      "2026-01-01",
+    );
+    expect(kept.ok && kept.value.Filter).toEqual({
+      Dimensions: { Key: "REGION", Values: ["eu-west-1"], MatchOptions: ["EQUALS"] },
+    });
+  });
+
   it("refuses UsageQuantity, which has no cost forecast here", () => {
     const result = toGetCostForecastInput({ ...forecast, metric: "UsageQuantity" }, "2026-01-01");
 
     expect(result.ok === false && result.error).toContain(
       'metric: "UsageQuantity" is not a forecastable metric',
     );
+  });
+});
+
+/*
+ * The allowlists against AWS's own lists (AWS Billing and Cost Management API Reference, Cost Explorer):
+ * - GetCostAndUsage, request parameter GroupBy: "Valid values for the DIMENSION type are AZ,
+ *   INSTANCE_TYPE, LEGAL_ENTITY_NAME, INVOICING_ENTITY, LINKED_ACCOUNT, OPERATION, PLATFORM,
+ *   PURCHASE_TYPE, SERVICE, TENANCY, RECORD_TYPE, and USAGE_TYPE."
+ *   https://docs.aws.amazon.com/aws-cost-management/latest/APIReference/API_GetCostAndUsage.html
+ * - GetCostAndUsage's Filter points to GetDimensionValues "for a complete list of valid dimensions";
+ *   GetDimensionValues, request parameter Context, "If you set the context to COST_AND_USAGE, you can
+ *   use the following dimensions": AZ, BILLING_ENTITY, CACHE_ENGINE, DEPLOYMENT_OPTION,
+ *   DATABASE_ENGINE, INSTANCE_TYPE, INSTANCE_TYPE_FAMILY, INVOICING_ENTITY, LEGAL_ENTITY_NAME,
+ *   LINKED_ACCOUNT, OPERATING_SYSTEM, OPERATION, PLATFORM, PURCHASE_TYPE, RESERVATION_ID,
+ *   SAVINGS_PLAN_ARN, SAVINGS_PLANS_TYPE, SERVICE, TENANCY, USAGE_TYPE, USAGE_TYPE_GROUP, REGION,
+ *   RECORD_TYPE, RESOURCE_ID.
+ *   https://docs.aws.amazon.com/aws-cost-management/latest/APIReference/API_GetDimensionValues.html
+ * - GetCostForecast, request parameter Filter: "supports filtering by the following dimensions": AZ,
+ *   INSTANCE_TYPE, LINKED_ACCOUNT, OPERATION, PURCHASE_TYPE, REGION, SERVICE, USAGE_TYPE,
+ *   USAGE_TYPE_GROUP, RECORD_TYPE, OPERATING_SYSTEM, TENANCY, SCOPE, PLATFORM, SUBSCRIPTION_ID,
+ *   LEGAL_ENTITY_NAME, DEPLOYMENT_OPTION, DATABASE_ENGINE, INSTANCE_TYPE_FAMILY, BILLING_ENTITY,
+ *   RESERVATION_ID, SAVINGS_PLAN_ARN.
+ *   https://docs.aws.amazon.com/aws-cost-management/latest/APIReference/API_GetCostForecast.html
+ * (The same sentences are in the installed @aws-sdk/client-cost-explorer models, generated from the
+ * service model.)
+ */
+const AWS_GROUP_BY_DIMENSIONS = [
+  "AZ",
+  "INSTANCE_TYPE",
+  "LEGAL_ENTITY_NAME",
+  "INVOICING_ENTITY",
+  "LINKED_ACCOUNT",
+  "OPERATION",
+  "PLATFORM",
+  "PURCHASE_TYPE",
+  "SERVICE",
+  "TENANCY",
+  "RECORD_TYPE",
+  "USAGE_TYPE",
+];
+const AWS_COST_AND_USAGE_FILTER_DIMENSIONS = [
+  "AZ",
+  "BILLING_ENTITY",
+  "CACHE_ENGINE",
+  "DEPLOYMENT_OPTION",
+  "DATABASE_ENGINE",
+  "INSTANCE_TYPE",
+  "INSTANCE_TYPE_FAMILY",
+  "INVOICING_ENTITY",
+  "LEGAL_ENTITY_NAME",
+  "LINKED_ACCOUNT",
+  "OPERATING_SYSTEM",
+  "OPERATION",
+  "PLATFORM",
+  "PURCHASE_TYPE",
+  "RESERVATION_ID",
+  "SAVINGS_PLAN_ARN",
+  "SAVINGS_PLANS_TYPE",
+  "SERVICE",
+  "TENANCY",
+  "USAGE_TYPE",
+  "USAGE_TYPE_GROUP",
+  "REGION",
+  "RECORD_TYPE",
+  "RESOURCE_ID",
+];
+const AWS_FORECAST_FILTER_DIMENSIONS = [
+  "AZ",
+  "INSTANCE_TYPE",
+  "LINKED_ACCOUNT",
+  "OPERATION",
+  "PURCHASE_TYPE",
+  "REGION",
+  "SERVICE",
+  "USAGE_TYPE",
+  "USAGE_TYPE_GROUP",
+  "RECORD_TYPE",
+  "OPERATING_SYSTEM",
+  "TENANCY",
+  "SCOPE",
+  "PLATFORM",
+  "SUBSCRIPTION_ID",
+  "LEGAL_ENTITY_NAME",
+  "DEPLOYMENT_OPTION",
+  "DATABASE_ENGINE",
+  "INSTANCE_TYPE_FAMILY",
+  "BILLING_ENTITY",
+  "RESERVATION_ID",
+  "SAVINGS_PLAN_ARN",
+];
+
+describe("the dimension allowlists, against the Cost Explorer API Reference", () => {
+  it("offers exactly the group-by dimensions GetCostAndUsage documents", () => {
+    expect([...GROUP_BY_DIMENSIONS].sort()).toEqual([...AWS_GROUP_BY_DIMENSIONS].sort());
+  });
+
+  it("offers only filter dimensions documented for GetCostAndUsage and for GetCostForecast", () => {
+    expect(AWS_COST_AND_USAGE_FILTER_DIMENSIONS).toEqual(expect.arrayContaining([...FILTER_DIMENSIONS]));
+    expect(AWS_FORECAST_FILTER_DIMENSIONS).toEqual(expect.arrayContaining([...FORECAST_FILTER_DIMENSIONS]));
+    expect(FORECAST_FILTER_DIMENSIONS).not.toContain("INVOICING_ENTITY");
+  });
+
+  it("puts the same lists in the JSON Schemas the tools are registered with", () => {
+    const usage = JSON.stringify(costAndUsageJsonSchema);
+    const groupByEnum = (
+      costAndUsageJsonSchema.properties as Record<
+        string,
+        { items: { oneOf: Array<{ properties: { key: { enum?: string[] } } }> } }
+      >
+    ).groupBy.items.oneOf.find((o) => o.properties.key.enum)?.properties.key.enum;
+
+    expect(groupByEnum).toEqual([...GROUP_BY_DIMENSIONS]);
+    expect(usage).toContain(JSON.stringify([...FILTER_DIMENSIONS]));
+    expect(JSON.stringify(costForecastJsonSchema)).toContain(JSON.stringify([...FORECAST_FILTER_DIMENSIONS]));
   });
 });
 
