@@ -10,10 +10,40 @@
 export const SEPARATED_LINE_ITEM_TYPES = ["Credit", "Tax", "Refund"] as const;
 
 /**
- * Net amortized cost per line, after AWS's documented CUR 2.0 formula: commitment-covered usage at
- * its effective cost, the commitment's own fee lines only for their unused part, negations zero.
- * Where a net column is NULL (no discounts in the account) the gross column stands in.
+ * Net unblended and net amortized cost per line, after the CUR 2.0 user guide's definitions
+ * ("Line item columns", https://docs.aws.amazon.com/cur/latest/userguide/table-dictionary-cur2-line-item.html;
+ * "Reservation columns", https://docs.aws.amazon.com/cur/latest/userguide/table-dictionary-cur2-reservation.html;
+ * "Savings plan columns", https://docs.aws.amazon.com/cur/latest/userguide/table-dictionary-cur2-savings-plan.html;
+ * "Discount columns", https://docs.aws.amazon.com/cur/latest/userguide/table-dictionary-cur2-discount.html;
+ * "Understanding Savings Plans", https://docs.aws.amazon.com/cur/latest/userguide/cur-sp.html;
+ * "Understanding your amortized reservation data", https://docs.aws.amazon.com/cur/latest/userguide/amortized-reservation.html):
+ *
+ * - Usage, Fee without a commitment ARN, and any type AWS adds later: the line's net unblended cost.
+ * - DiscountedUsage (usage an RI covers): its reservation (net) effective cost, the amortized upfront
+ *   plus recurring fee for that usage.
+ * - RIFee: only the unused part of the reservation (unused amortized upfront fee + unused recurring
+ *   fee); the used part is already on the DiscountedUsage lines.
+ * - Fee with a reservation or savings plan ARN (an RI's or plan's upfront payment) and
+ *   SavingsPlanUpfrontFee: 0, the upfront payment is amortized onto the covered usage
+ *   (reservation_effective_cost / savings_plan_savings_plan_effective_cost) and the fee lines' unused part.
+ * - SavingsPlanCoveredUsage: its savings plan (net) effective cost; SavingsPlanNegation: 0 (it only
+ *   cancels the covered line's on-demand unblended cost on the invoice).
+ * - SavingsPlanRecurringFee: the unused commitment, total_commitment_to_date − used_commitment.
+ * - BundledDiscount, EdpDiscount, PrivateRateDiscount: 0 in both net columns. The discount line's
+ *   negative unblended cost is on the invoice (unblended_cost keeps it, so unblended still sums to the
+ *   bill), but the discounted lines' net columns (line_item_net_unblended_cost and the net_ effective/
+ *   unused columns) are already after that discount. Counting the discount line again in a net column
+ *   would subtract the discount twice; with 0 here, Σ net unblended over all lines equals Σ unblended
+ *   over all lines: the after-discount invoice, each discount counted once.
+ * Where a net column is NULL (AWS adds the net_ columns only when the account has a discount in the
+ * period) the gross column stands in.
  */
+const DISCOUNT_LINE_TYPES = `'BundledDiscount', 'EdpDiscount', 'PrivateRateDiscount'`;
+
+const NET_UNBLENDED = `CASE WHEN line_item_line_item_type IN (${DISCOUNT_LINE_TYPES}) THEN 0
+      ELSE COALESCE(line_item_net_unblended_cost, line_item_unblended_cost, 0)
+    END`;
+
 const NET_AMORTIZED = `CASE line_item_line_item_type
       WHEN 'SavingsPlanCoveredUsage' THEN COALESCE(savings_plan_net_savings_plan_effective_cost, savings_plan_savings_plan_effective_cost, 0)
       WHEN 'SavingsPlanRecurringFee' THEN COALESCE(savings_plan_total_commitment_to_date, 0) - COALESCE(savings_plan_used_commitment, 0)
@@ -21,6 +51,11 @@ const NET_AMORTIZED = `CASE line_item_line_item_type
       WHEN 'SavingsPlanUpfrontFee' THEN 0
       WHEN 'DiscountedUsage' THEN COALESCE(reservation_net_effective_cost, reservation_effective_cost, 0)
       WHEN 'RIFee' THEN COALESCE(reservation_net_unused_amortized_upfront_fee_for_billing_period, reservation_unused_amortized_upfront_fee_for_billing_period, 0) + COALESCE(reservation_net_unused_recurring_fee, reservation_unused_recurring_fee, 0)
+      WHEN 'Fee' THEN CASE WHEN COALESCE(reservation_reservation_a_r_n, '') <> '' OR COALESCE(savings_plan_savings_plan_a_r_n, '') <> '' THEN 0
+        ELSE COALESCE(line_item_net_unblended_cost, line_item_unblended_cost, 0) END
+      WHEN 'BundledDiscount' THEN 0
+      WHEN 'EdpDiscount' THEN 0
+      WHEN 'PrivateRateDiscount' THEN 0
       ELSE COALESCE(line_item_net_unblended_cost, line_item_unblended_cost, 0)
     END`;
 
@@ -31,7 +66,7 @@ export const SPEND_BY_ACCOUNT_SERVICE_DAY = `SELECT line_item_usage_account_id A
   COALESCE(NULLIF(product_servicecode, ''), line_item_product_code) AS service,
   CAST(CAST(line_item_usage_start_date AS DATE) AS VARCHAR) AS usage_date,
   ROUND(SUM(CASE WHEN ${USAGE} THEN COALESCE(line_item_unblended_cost, 0) ELSE 0 END), 6) AS unblended_cost,
-  ROUND(SUM(CASE WHEN ${USAGE} THEN COALESCE(line_item_net_unblended_cost, line_item_unblended_cost, 0) ELSE 0 END), 6) AS net_unblended_cost,
+  ROUND(SUM(CASE WHEN ${USAGE} THEN ${NET_UNBLENDED} ELSE 0 END), 6) AS net_unblended_cost,
   ROUND(SUM(CASE WHEN ${USAGE} THEN ${NET_AMORTIZED} ELSE 0 END), 6) AS net_amortized_cost,
   ROUND(SUM(CASE WHEN line_item_line_item_type = 'Credit' THEN COALESCE(line_item_unblended_cost, 0) ELSE 0 END), 6) AS credit,
   ROUND(SUM(CASE WHEN line_item_line_item_type = 'Refund' THEN COALESCE(line_item_unblended_cost, 0) ELSE 0 END), 6) AS refund,
@@ -74,6 +109,8 @@ export const REQUIRED_CUR_COLUMNS = [
   "reservation_net_unused_amortized_upfront_fee_for_billing_period",
   "reservation_unused_recurring_fee",
   "reservation_net_unused_recurring_fee",
+  "reservation_reservation_a_r_n",
+  "savings_plan_savings_plan_a_r_n",
   "bill_billing_period_start_date",
   "bill_invoice_id",
 ] as const;
