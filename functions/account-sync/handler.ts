@@ -51,6 +51,11 @@ export const handler = async (event: unknown): Promise<SyncResult> => {
     const accounts = await listOrganizationAccounts(org);
     const result = await syncAccounts({ ddb, accountsTable: env.ACCOUNTS_TABLE }, accounts);
     logger.info("accounts synced", { ...result });
+    if (result.unknownState.length)
+      logger.warn(
+        "accounts stored with orgStatus UNKNOWN: Organizations returned neither State nor Status for them, or a value it does not document",
+        { accounts: result.unknownState },
+      );
     return result;
   } finally {
     if (org !== directOrg) org.destroy();

@@ -58,7 +58,12 @@ export interface Account {
   readonly accountId: string;
   readonly name?: string;
   readonly email?: string;
-  /** ACTIVE, SUSPENDED, REMOVED (account-sync). */
+  /**
+   * The account's Organizations state as account-sync read it: PENDING_ACTIVATION, ACTIVE, SUSPENDED,
+   * PENDING_CLOSURE or CLOSED; UNKNOWN when Organizations reported none; REMOVED once the
+   * organization no longer lists it. Informational: accounts in every state stay listed and mappable,
+   * and their spend and history count as before.
+   */
   readonly orgStatus?: string;
   /** "allocated" when mapped to a budget, "unallocated" otherwise (GSI byAllocationStatus). */
   readonly allocationStatus: AllocationStatus;
