@@ -22,6 +22,7 @@ import { STSClient } from "@aws-sdk/client-sts";
 import { DynamoDBDocumentClient, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { loadAccountConfig } from "../../config/load";
+import type { DeliveryOptions } from "../../emulator/cur/delivery";
 import { type CurMonthFiles, uploadCurMonth, writeCurMonth } from "../../emulator/cur/generator";
 import { renderPipeline, runDataPipeline } from "../../emulator/pipeline";
 import { organizationsViaPayerRole } from "../../functions/account-sync/source";
@@ -123,8 +124,10 @@ async function generate(
   billingPeriod: string,
   seed = 1,
   sub = `${billingPeriod}-${seed}`,
+  shape: Pick<DeliveryOptions, "format" | "overwrite" | "executedAt"> = {},
 ): Promise<CurMonthFiles> {
   return writeCurMonth({
+    ...shape,
     billingPeriod,
     payer: { id: config.payer.id, name: config.payer.name },
     accounts,
@@ -420,7 +423,7 @@ describe("cur-ingest against the emulator's S3 and DynamoDB (DuckDB for Athena)"
     const db = await DuckDBInstance.create(":memory:");
     const c = await db.connect();
     await c.run(
-      `COPY (SELECT * REPLACE ('EUINXX25-000123' AS bill_invoice_id) FROM read_parquet('${file}')) TO '${file}.tmp' (FORMAT parquet)`,
+      `COPY (SELECT * REPLACE ('EUINXX25-000123' AS bill_invoice_id) FROM read_parquet('${file}', hive_partitioning = false)) TO '${file}.tmp' (FORMAT parquet)`,
     );
     c.closeSync();
     db.closeSync();
@@ -440,6 +443,82 @@ describe("cur-ingest against the emulator's S3 and DynamoDB (DuckDB for Athena)"
       expect.objectContaining({ billingPeriod: invoicedPeriod, invoiced: true, status: "ingested" }),
       expect.objectContaining({ billingPeriod: invoicedPeriod, invoiced: true, status: "unchanged" }),
     ]);
+  }, 120_000);
+});
+
+// Both layouts and both formats AWS Data Exports writes ("Understanding export delivery",
+// https://docs.aws.amazon.com/cur/latest/userguide/dataexports-export-delivery.html): overwrite puts
+// one delivery per period; "create new report" one <timestamp>-<executionId> folder per execution,
+// of which only the newest counts. Parquet carries maps and doubles; gzip CSV carries maps as JSON
+// text and numbers as text. The ingest reads both with the manifest's column types.
+describe("cur-ingest reads every delivery shape AWS writes, to the cent", () => {
+  const shapes = [
+    { name: "Parquet, overwrite", period: "2024-01", format: "parquet", overwrite: "OVERWRITE_REPORT" },
+    { name: "gzip CSV, overwrite", period: "2024-02", format: "csv", overwrite: "OVERWRITE_REPORT" },
+    { name: "Parquet, create new", period: "2024-03", format: "parquet", overwrite: "CREATE_NEW_REPORT" },
+    { name: "gzip CSV, create new", period: "2024-04", format: "csv", overwrite: "CREATE_NEW_REPORT" },
+  ] as const;
+
+  it.each(shapes)(
+    "$name: spend by account, service and day equals the ground truth",
+    async ({ period, format, overwrite }) => {
+      const month = await generate(period, 5, `shape-${period}`, {
+        format,
+        overwrite,
+        executedAt: new Date(`${period}-28T06:00:00.000Z`),
+      });
+      expect(month.dataKey.endsWith(format === "csv" ? ".csv.gz" : ".snappy.parquet")).toBe(true);
+      await uploadCurMonth(s3, bucket, month);
+      const result = await ingest(month.manifestKey);
+      expect(result).toMatchObject({ status: "ingested", lineItems: month.groundTruth.rowCount });
+      const spend = await readCurrentSpend(
+        ddb,
+        { spend: tables.spend, runs: tables["ingestion-runs"] },
+        period,
+      );
+      expect(spend).toHaveLength(month.groundTruth.byAccountServiceDay.length);
+      const got = new Map(spend.map((s) => [`${s.accountId}|${s.service}|${s.usageDate}`, s]));
+      let total = 0;
+      for (const t of month.groundTruth.byAccountServiceDay) {
+        const s = got.get(`${t.accountId}|${t.service}|${t.day}`)!;
+        expect(cents(s.unblendedCost + s.credit + s.refund + s.tax)).toBe(cents(t.unblendedCost));
+        total += s.unblendedCost + s.credit + s.refund + s.tax;
+      }
+      expect(cents(total)).toBe(cents(month.groundTruth.total));
+      expect(await deliveredEvents()).toHaveLength(1);
+    },
+    120_000,
+  );
+
+  it("create new: an older execution arriving after the newest is superseded and changes nothing", async () => {
+    const period = "2024-05";
+    const older = await generate(period, 6, "older", {
+      overwrite: "CREATE_NEW_REPORT",
+      executedAt: new Date("2024-05-20T06:00:00.000Z"),
+    });
+    const newer = await generate(period, 7, "newer", {
+      overwrite: "CREATE_NEW_REPORT",
+      executedAt: new Date("2024-05-21T06:00:00.000Z"),
+    });
+    expect(older.groundTruth.total).not.toBe(newer.groundTruth.total);
+    await uploadCurMonth(s3, bucket, older);
+    await uploadCurMonth(s3, bucket, newer);
+    const first = await ingest(newer.manifestKey);
+    expect(first).toMatchObject({ status: "ingested" });
+    const late = await ingest(older.manifestKey);
+    expect(late).toMatchObject({ status: "superseded", supersededBy: newer.manifestKey });
+    expect(await currentPointer(ddb, tables["ingestion-runs"], period)).toMatchObject({
+      version: first.version,
+    });
+    const spend = await readCurrentSpend(
+      ddb,
+      { spend: tables.spend, runs: tables["ingestion-runs"] },
+      period,
+    );
+    const sum = spend.reduce((a, s) => a + s.unblendedCost + s.credit + s.refund + s.tax, 0);
+    expect(cents(sum)).toBe(cents(newer.groundTruth.total));
+    // Only the newest execution's run announced the period.
+    expect((await deliveredEvents()).map((e) => e.detail.status)).toEqual(["ingested"]);
   }, 120_000);
 });
 
@@ -477,7 +556,7 @@ describe("cur-ingest refuses bad deliveries, names the problem and writes nothin
         const db = await DuckDBInstance.create(":memory:");
         const c = await db.connect();
         await c.run(
-          `COPY (SELECT * EXCLUDE (product_servicecode) FROM read_parquet('${file}')) TO '${file}.tmp' (FORMAT parquet)`,
+          `COPY (SELECT * EXCLUDE (product_servicecode) FROM read_parquet('${file}', hive_partitioning = false)) TO '${file}.tmp' (FORMAT parquet)`,
         );
         c.closeSync();
         db.closeSync();
@@ -485,21 +564,25 @@ describe("cur-ingest refuses bad deliveries, names the problem and writes nothin
         renameSync(`${file}.tmp`, file);
         return { upload: true };
       },
-      field: "columns",
-      message: /data files lack product_servicecode/,
+      field: "data",
+      message: /its columns differ from the manifest's \(missing: product_servicecode\)/,
     },
     {
-      name: "an unknown manifest version",
+      name: "a manifest of another export (exportArn)",
       period: "2025-03",
-      breakIt: (m) => rewriteManifest(m, (j) => ({ ...j, version: "9.0" })),
-      field: "version",
-      message: /"9.0" is not a manifest version this ingest knows/,
+      breakIt: (m) =>
+        rewriteManifest(m, (j) => ({
+          ...j,
+          exportArn: String(j.exportArn).replace(":export/finops-cur2-", ":export/someone-elses-"),
+        })),
+      field: "exportArn",
+      message: /is not export finops-cur2/,
     },
     {
       name: "a legacy CUR 1.0 manifest",
       period: "2025-04",
       breakIt: (m) => rewriteManifest(m, () => ({ assemblyId: "x", reportKeys: ["a.csv.gz"], columns: [] })),
-      field: "version",
+      field: "manifest",
       message: /legacy CUR \(1\.0\) manifest/,
     },
     {
@@ -526,7 +609,7 @@ describe("cur-ingest refuses bad deliveries, names the problem and writes nothin
       name: "a corrupt manifest",
       period: "2025-07",
       breakIt: (m) => {
-        writeFileSync(manifestOf(m), '{"version": "1.0", "dataFiles": [');
+        writeFileSync(manifestOf(m), '{"executionId": "x", "dataFiles": [');
         return { upload: true };
       },
       field: "manifest",
