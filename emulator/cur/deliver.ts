@@ -56,6 +56,13 @@ export async function deliverCurMonth(o: {
       exportName: exp.Name,
       s3Prefix: dest.S3Prefix,
       bucket: dest.S3Bucket,
+      // As the export is configured: its ARN in the manifest, its format and overwrite setting.
+      exportArn: exp.ExportArn,
+      format: dest.S3OutputConfigurations.Format === "TEXT_OR_CSV" ? "csv" : "parquet",
+      overwrite:
+        dest.S3OutputConfigurations.Overwrite === "CREATE_NEW_REPORT"
+          ? "CREATE_NEW_REPORT"
+          : "OVERWRITE_REPORT",
       outDir: work,
     });
     const s3 = new S3Client(await clientConfigForAccount(o.motoEndpoint, owner, dest.S3Region));
