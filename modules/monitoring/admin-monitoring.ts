@@ -2,6 +2,7 @@ import type { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { Construct } from "constructs";
 import type { AccountConfig } from "../../config/schema";
 import type { Names } from "../naming";
+import { BudgetAlertForwarding } from "./budget-alert-forwarding";
 import { CentralMonitoring } from "./central";
 import { BaselineStackSet } from "./stackset";
 import { StackSetMonitor } from "./stackset-monitor";
@@ -23,6 +24,8 @@ export class AdminMonitoring extends Construct {
   readonly stackSet?: BaselineStackSet;
   /** Both modes: it also computes the missing-heartbeats metric the central alarm watches. */
   readonly monitor: StackSetMonitor;
+  /** Both modes: member budget notifications (SNS) onto the central bus. */
+  readonly budgetAlerts: BudgetAlertForwarding;
 
   constructor(scope: Construct, id: string, props: AdminMonitoringProps) {
     super(scope, id);
@@ -52,6 +55,16 @@ export class AdminMonitoring extends Construct {
         organization: this.central.organization,
       });
     }
+    this.budgetAlerts = new BudgetAlertForwarding(this, "budget-alerts", {
+      names,
+      provider,
+      region,
+      accountId: config.admin.id,
+      monitoringKeyArn: this.central.keyArn,
+      functionsKeyArn: props.functionsKeyArn,
+      logRetentionDays: config.monitoring.logRetentionDays,
+      preventDestroy: !config.organization.allowDataStoreDestroy,
+    });
     this.monitor = new StackSetMonitor(this, "stackset-monitor", {
       config,
       names,

@@ -1,6 +1,7 @@
 import type { MemberAccount } from "../../config/schema";
 import type { PolicyDocument, PolicyStatement } from "../iam-policy";
 import { Names } from "../naming";
+import { type BudgetAlertPath, budgetAlertPath } from "./budget-alerts";
 
 /**
  * The member monitoring baseline, defined once. Both renderers read this description:
@@ -51,8 +52,10 @@ export interface BaselineBudget {
     readonly type: "ACTUAL" | "FORECASTED";
     readonly thresholdPercent: number;
   }[];
-  /** Email subscribers of every notification; empty means the budget tracks spend without emails. */
+  /** Email subscribers of every notification (AWS allows up to 10 besides the one SNS topic). */
   readonly subscribers: readonly string[];
+  /** The account's budget-alerts topic: every notification's SNS subscriber. */
+  readonly snsTopicArn: string;
 }
 
 /** What lands in one member account, region by region. */
@@ -67,6 +70,11 @@ export interface Baseline {
   readonly dashboard: BaselineDashboard;
   /** Differs per account, so it stays in the member's Terraform stack in both modes (primary region). */
   readonly budget?: BaselineBudget;
+  /**
+   * With a budget: the topic its notifications go to and the subscription that carries them to the
+   * central queue. Terraform in both modes, next to the budget it serves (primary region).
+   */
+  readonly budgetAlerts?: BudgetAlertPath;
 }
 
 /** How often every member region proves that its forwarding works. */
@@ -86,10 +94,14 @@ export const BASELINE_RULES: readonly BaselineRule[] = [
     eventPattern: { source: ["aws.health"] },
   },
   {
+    // Cost Anomaly Detection publishes "Anomaly Detected" to EventBridge (source aws.ce,
+    // https://docs.aws.amazon.com/eventbridge/latest/ref/events-ref-ce.html). AWS Budgets does not
+    // publish its threshold alerts to EventBridge (only CloudTrail API calls, events-ref-budgets.html):
+    // they reach the central bus through the budget-alerts topic (./budget-alerts.ts).
     kind: "cost-alerts",
     description:
-      "Forwards Cost Anomaly Detection and AWS Budgets events to the central FinOps monitoring bus",
-    eventPattern: { source: ["aws.ce", "aws.budgets"] },
+      "Forwards Cost Anomaly Detection anomalies (aws.ce, Anomaly Detected) to the central FinOps monitoring bus",
+    eventPattern: { source: ["aws.ce"], "detail-type": ["Anomaly Detected"] },
   },
   {
     kind: "heartbeat",
@@ -183,13 +195,15 @@ export function memberBaseline({ names, accountId, regions, member }: BaselineIn
     ]),
     maxSessionSeconds: 3600,
   };
+  const budgetAlerts = member?.budget ? budgetAlertPath(names, accountId, regions[0]!) : undefined;
   return {
     centralBusArn: busArn,
     rules: BASELINE_RULES.map((r) => ({ ...r, name: names.baselineRule(r.kind) })),
     forwarderRole,
     readOnlyRole,
     dashboard: { name: names.memberDashboard, body: dashboardBody(names, regions) },
-    budget: member?.budget ? memberBudget(names, member) : undefined,
+    budget: member?.budget && budgetAlerts ? memberBudget(names, member, budgetAlerts.topicArn) : undefined,
+    budgetAlerts,
   };
 }
 
@@ -246,7 +260,7 @@ export const BUDGET_NOTIFICATIONS = [
   { type: "FORECASTED", thresholdPercent: 100 },
 ] as const;
 
-function memberBudget(names: Names, member: MemberAccount): BaselineBudget {
+function memberBudget(names: Names, member: MemberAccount, snsTopicArn: string): BaselineBudget {
   const budget = member.budget!;
   const ownerEmail = /^[^@\s]+@[^@\s]+$/.test(member.owner) ? [member.owner] : [];
   return {
@@ -254,5 +268,6 @@ function memberBudget(names: Names, member: MemberAccount): BaselineBudget {
     monthlyUsd: budget.monthlyUsd,
     notifications: BUDGET_NOTIFICATIONS,
     subscribers: [...new Set([...budget.notify, ...ownerEmail])],
+    snsTopicArn,
   };
 }

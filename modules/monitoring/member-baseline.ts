@@ -4,8 +4,15 @@ import { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-ru
 import { CloudwatchEventTarget } from "@cdktf/provider-aws/lib/cloudwatch-event-target";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
+import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import type { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
+import { SnsTopicPolicy } from "@cdktf/provider-aws/lib/sns-topic-policy";
+import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
+import { TerraformStack } from "cdktf";
 import { Construct } from "constructs";
+import { policyDocument } from "../iam-policy";
 import type { Baseline, BaselineRole } from "./baseline";
 
 export interface MemberBaselineProps {
@@ -16,9 +23,19 @@ export interface MemberBaselineProps {
   readonly provider: (region: string) => AwsProvider;
   /**
    * all: the whole baseline (direct mode). per-account: only what differs per account, the budget
-   * (stackset mode, where the stack set deploys the rest). @default "all"
+   * and its alerts topic (stackset mode, where the stack set deploys the rest). @default "all"
    */
   readonly scope?: "all" | "per-account";
+  /**
+   * prevent_destroy on the budget alerts key. @default the enclosing stack's protectDataStores
+   * (organization.allowDataStoreDestroy), else true
+   */
+  readonly preventDestroy?: boolean;
+}
+
+function protectByDefault(scope: Construct): boolean {
+  const stack = TerraformStack.of(scope) as TerraformStack & { protectDataStores?: unknown };
+  return typeof stack.protectDataStores === "boolean" ? stack.protectDataStores : true;
 }
 
 /** The baseline as Terraform resources in one member stack (direct mode), region by region. */
@@ -27,6 +44,8 @@ export class MemberBaseline extends Construct {
   readonly readOnlyRole?: IamRole;
   readonly rules: CloudwatchEventRule[] = [];
   readonly budget?: BudgetsBudget;
+  /** The budget's alerts topic (with a budget, both modes). */
+  readonly budgetAlertsTopic?: SnsTopic;
 
   constructor(scope: Construct, id: string, props: MemberBaselineProps) {
     super(scope, id);
@@ -34,8 +53,41 @@ export class MemberBaseline extends Construct {
     const primary = props.regions[0]!;
     const primaryProvider = props.provider(primary);
 
-    if (baseline.budget) {
+    if (baseline.budget && baseline.budgetAlerts) {
       const b = baseline.budget;
+      const alerts = baseline.budgetAlerts;
+      // Budgets publishes to an encrypted topic only with a customer-managed key whose policy lets it.
+      const key = new KmsKey(this, "budget-alerts-key", {
+        provider: primaryProvider,
+        description: alerts.keyDescription,
+        enableKeyRotation: true,
+        deletionWindowInDays: 30,
+        policy: policyDocument(alerts.keyPolicy),
+        lifecycle: { preventDestroy: props.preventDestroy ?? protectByDefault(this) },
+      });
+      new KmsAlias(this, "budget-alerts-key-alias", {
+        provider: primaryProvider,
+        name: alerts.keyAlias,
+        targetKeyId: key.keyId,
+      });
+      const topic = new SnsTopic(this, "budget-alerts-topic", {
+        provider: primaryProvider,
+        name: alerts.topicName,
+        kmsMasterKeyId: key.arn,
+      });
+      this.budgetAlertsTopic = topic;
+      const topicPolicy = new SnsTopicPolicy(this, "budget-alerts-topic-policy", {
+        provider: primaryProvider,
+        arn: topic.arn,
+        policy: policyDocument(alerts.topicPolicy),
+      });
+      // Created by the topic owner: the central forwarder confirms it (docs/monitoring.md).
+      new SnsTopicSubscription(this, "budget-alerts-to-central-queue", {
+        provider: primaryProvider,
+        topicArn: topic.arn,
+        protocol: "sqs",
+        endpoint: alerts.queueArn,
+      });
       this.budget = new BudgetsBudget(this, "budget", {
         provider: primaryProvider,
         name: b.name,
@@ -43,16 +95,18 @@ export class MemberBaseline extends Construct {
         limitAmount: b.monthlyUsd.toFixed(2),
         limitUnit: "USD",
         timeUnit: "MONTHLY",
-        notification:
-          b.subscribers.length === 0
-            ? []
-            : b.notifications.map((n) => ({
-                comparisonOperator: "GREATER_THAN",
-                notificationType: n.type,
-                threshold: n.thresholdPercent,
-                thresholdType: "PERCENTAGE",
-                subscriberEmailAddresses: [...b.subscribers],
-              })),
+        // Every notification goes to the account's topic (and so to the central bus), and by email
+        // to the configured addresses, if any.
+        notification: b.notifications.map((n) => ({
+          comparisonOperator: "GREATER_THAN",
+          notificationType: n.type,
+          threshold: n.thresholdPercent,
+          thresholdType: "PERCENTAGE",
+          subscriberSnsTopicArns: [b.snsTopicArn],
+          ...(b.subscribers.length > 0 ? { subscriberEmailAddresses: [...b.subscribers] } : {}),
+        })),
+        // The topic, its key and its policy exist before Budgets is told to publish there.
+        dependsOn: [topicPolicy, key],
       });
     }
     if ((props.scope ?? "all") === "per-account") return;

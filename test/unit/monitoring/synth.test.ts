@@ -261,9 +261,17 @@ describe("member baseline, stackset mode", () => {
     );
   });
 
-  it("keeps only the budget and the SSM parameter in member stacks", () => {
+  it("keeps only the budget, its alerts topic (key, policy, subscription) and the SSM parameter in member stacks", () => {
     const prod = stackset.stack("member-app-prod");
-    expect(Object.keys(prod.resource).sort()).toEqual(["aws_budgets_budget", "aws_ssm_parameter"]);
+    expect(Object.keys(prod.resource).sort()).toEqual([
+      "aws_budgets_budget",
+      "aws_kms_alias",
+      "aws_kms_key",
+      "aws_sns_topic",
+      "aws_sns_topic_policy",
+      "aws_sns_topic_subscription",
+      "aws_ssm_parameter",
+    ]);
   });
 
   it("produces a template cfn-lint accepts", () => {
