@@ -30,12 +30,27 @@
  *
  * Rows: for every account and each of its regions, per day (DAILY) or hour (HOURLY), Usage lines
  * for EC2 (instances, EBS, data transfer), S3, RDS, Lambda, DynamoDB and CloudWatch with the
- * region's usage-type prefix (none in us-east-1, "EU-" in eu-west-1, ...). EC2 instance hours in
- * accounts with `savingsPlanCovered` share are SavingsPlanCoveredUsage with a matching
- * SavingsPlanNegation (equal and opposite unblended cost); the payer carries one
- * SavingsPlanRecurringFee per day. Once per month and account: a Credit (negative) on some
- * accounts and Tax per account and service. Monthly lines (Credit, Tax) start on the 1st at
- * 00:00 UTC and end on the 1st of the next month, as AWS dates them.
+ * region's usage-type prefix (none in us-east-1, "EU-" in eu-west-1, ...). Every line item type
+ * AWS writes is in the month (values after the CUR 2.0 user guide; the ingest's SQL and its
+ * hand-computed test, test/unit/data-platform/line-item-types.test.ts, follow the guide, not this file):
+ * - Reservation (first account, first region): a Partial Upfront one-year m5.large RI bought on the
+ *   1st: a Fee (bill type Purchase, reservation ARN) for the upfront payment, DiscountedUsage lines
+ *   (unblended 0, reservation_effective_cost = amortized upfront + recurring fee for the usage) for
+ *   the instance hours it covers, and one RIFee for the month (recurring fee, amortized upfront fee
+ *   for the period, unused quantity and unused fees).
+ * - Savings Plan (payer; Partial Upfront, bought on the 1st): EC2 instance hours in accounts with a
+ *   `spCovered` share are SavingsPlanCoveredUsage (on-demand unblended cost, effective cost at the
+ *   plan's rate) with a matching SavingsPlanNegation, capped at the hourly commitment; one
+ *   SavingsPlanUpfrontFee, and a SavingsPlanRecurringFee per day (or hour) with
+ *   total_commitment_to_date and used_commitment (= the covered lines' effective cost in it).
+ * - Negotiated discounts on the remaining Usage lines: a bundled share of EC2 data transfer (some
+ *   accounts), a private rate on S3 and EDP on all: each Usage line's line_item_net_unblended_cost
+ *   is after them, and each is also a negative BundledDiscount / PrivateRateDiscount / EdpDiscount
+ *   line per account × service × day (or hour) with net unblended cost 0 and no blended cost.
+ * - Once per month and account: a Credit (negative) on some accounts, a Refund (negative, bill type
+ *   Refund) on others, and Tax per account and service. Monthly lines (Credit, Refund, Tax, RIFee,
+ *   and the upfront Fee / SavingsPlanUpfrontFee) start on the 1st at 00:00 UTC and end on the 1st
+ *   of the next month.
  *
  * Ground truth (CurGroundTruth): every figure is the sum of `line_item_unblended_cost` over the
  * rows it names, rounded to 6 decimals (costs in rows have at most 6 decimals; compare sums from
@@ -44,7 +59,8 @@
  *   byLineItemType[line_item_line_item_type];
  *   byAccountServiceDay: [{ accountId, service, day: "YYYY-MM-DD", unblendedCost }] where day is
  *     the UTC date of line_item_usage_start_date (the grain of the ingest's DynamoDB table);
- *   credits / tax: { total, byAccount }; savingsPlan: { coveredUsage, negation, recurringFee };
+ *   credits / tax / refunds: { total, byAccount };
+ *   savingsPlan: { coveredUsage, negation, recurringFee, upfrontFee };
  *   rowCount.
  */
 import { PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
@@ -215,10 +231,12 @@ export interface CurGroundTruth {
   }[];
   readonly credits: { readonly total: number; readonly byAccount: Readonly<Record<string, number>> };
   readonly tax: { readonly total: number; readonly byAccount: Readonly<Record<string, number>> };
+  readonly refunds: { readonly total: number; readonly byAccount: Readonly<Record<string, number>> };
   readonly savingsPlan: {
     readonly coveredUsage: number;
     readonly negation: number;
     readonly recurringFee: number;
+    readonly upfrontFee: number;
   };
 }
 
@@ -435,6 +453,28 @@ function periodBounds(billingPeriod: string): { start: number; end: number } {
   return { start: Date.UTC(y, mo, 1), end: Date.UTC(y, mo + 1, 1) };
 }
 
+/** Partial Upfront Compute Savings Plan of the sample month, bought on the 1st at 00:00 UTC. */
+const SAVINGS_PLAN = {
+  /** Commitment, USD per hour: half paid upfront (amortized), half recurring. */
+  commitmentPerHour: 1.25,
+  recurringPerHour: 0.625,
+  upfrontPerHour: 0.625,
+  /** Compute SP rate for m5.large: ~35 % off on demand. */
+  rate: 0.062,
+} as const;
+/** Partial Upfront one-year EC2 RI (one m5.large) of the first account, bought on the 1st at 00:00 UTC. */
+const RESERVATION = { instances: 1, upfrontPerHour: 0.03, recurringPerHour: 0.03 } as const;
+const HOURS_PER_YEAR = 8760;
+/** Negotiated discounts on on-demand Usage lines (written as separate discount line items). */
+const DISCOUNTS = {
+  /** Share of EC2 data transfer out bundled free, in accounts with `bundled`. */
+  bundledDataTransfer: 0.25,
+  /** Private rate on Amazon S3, after the bundled discount. */
+  privateRateS3: 0.1,
+  /** Enterprise Discount Program, on what is left after the other two. */
+  edp: 0.03,
+} as const;
+
 /** Generates one month of CUR 2.0 rows and its ground truth. Pure and deterministic. */
 export function generateCurMonth(options: CurMonthOptions): { rows: CurRow[]; groundTruth: CurGroundTruth } {
   const rand = prng(options.seed ?? 1);
@@ -444,9 +484,13 @@ export function generateCurMonth(options: CurMonthOptions): { rows: CurRow[]; gr
   if (options.accounts.length === 0) throw new Error("accounts: give at least one usage account");
   const step = granularity === "DAILY" ? MS_DAY : MS_HOUR;
   const perStep = granularity === "DAILY" ? 1 : 1 / 24;
+  const hoursPerStep = step / MS_HOUR;
+  const monthHours = (end - start) / MS_HOUR;
   const spArn = `arn:aws:savingsplans::${options.payer.id}:savingsplan/00000000-0000-4000-8000-${options.payer.id}`;
-  const spRate = 0.062; // Compute SP rate for m5.large: ~35 % off on demand.
+  const spRate = SAVINGS_PLAN.rate;
   let seq = 0;
+  const nextId = (): string =>
+    `${options.billingPeriod.replace("-", "")}${(++seq).toString(36).padStart(8, "0")}`;
   const rows: CurRow[] = [];
 
   const base = (accountId: string, accountName: string, from: number, to: number): CurRow => ({
@@ -457,7 +501,7 @@ export function generateCurMonth(options: CurMonthOptions): { rows: CurRow[]; gr
     bill_invoicing_entity: "Amazon Web Services, Inc.",
     bill_payer_account_id: options.payer.id,
     bill_payer_account_name: options.payer.name,
-    identity_line_item_id: `${options.billingPeriod.replace("-", "")}${(++seq).toString(36).padStart(8, "0")}`,
+    identity_line_item_id: nextId(),
     identity_time_interval: `${iso(from)}/${iso(to)}`,
     line_item_currency_code: "USD",
     line_item_legal_entity: "Amazon Web Services, Inc.",
@@ -479,89 +523,176 @@ export function generateCurMonth(options: CurMonthOptions): { rows: CurRow[]; gr
     scale: round(0.5 + rand() * 2.5, 2),
     spCovered: i % 2 === 1 ? round(0.4 + rand() * 0.4, 2) : 0,
     credit: i % 3 === 2,
+    /** A refund and a bundled discount on data transfer. */
+    bundled: i % 3 === 1,
+    /** The first account holds the reservation (in its first region). */
+    reservation: i === 0,
   }));
 
-  for (const { account, scale, spCovered } of profile) {
+  // Savings Plan commitment used per step (covered usage at the plan's rate), capped at the commitment.
+  const spUsed = new Map<number, number>();
+  let riUsedHours = 0;
+  let riRegion: string | undefined;
+  // Discount line items, one per account × service × step × type (AWS aggregates discounts by
+  // member account and SKU), in the order the discounted lines were written.
+  const discounts = new Map<
+    string,
+    { account: CurAccount; service: string; productName: string; t: number; type: string; amount: number }
+  >();
+  const discount = (
+    account: CurAccount,
+    u: UsageSpec,
+    t: number,
+    type: "BundledDiscount" | "EdpDiscount" | "PrivateRateDiscount",
+    amount: number,
+  ): void => {
+    if (amount <= 0) return;
+    const key = `${account.id}|${u.service}|${t}|${type}`;
+    const d = discounts.get(key);
+    if (d) d.amount += amount;
+    else discounts.set(key, { account, service: u.service, productName: u.productName, t, type, amount });
+  };
+
+  for (const { account, scale, spCovered, bundled, reservation } of profile) {
     for (const [ri, region] of account.regions.entries()) {
       const regionScale = ri === 0 ? 1 : 0.35;
       const prefix = REGION_PREFIX[region] ?? `${region.toUpperCase().replace(/-/g, "")}-`;
+      const riArn = `arn:aws:ec2:${region}:${account.id}:reserved-instances/00000000-0000-4000-8000-${account.id}`;
+      const hasRi = reservation && ri === 0;
+      if (hasRi) riRegion = region;
       for (let t = start; t < end; t += step) {
         for (const [ui, u] of USAGE.entries()) {
           const [lo, hi] = u.perDay;
           const amount = round((lo + rand() * (hi - lo)) * scale * regionScale * perStep, 4);
           if (amount <= 0) continue;
           const usageType = `${prefix}${u.usageType}`;
-          const onDemand = r6(amount * u.rate);
-          const row = base(account.id, account.name, t, t + step);
-          Object.assign(row, {
-            line_item_line_item_type: "Usage",
-            line_item_line_item_description: u.description,
-            line_item_operation: u.operation,
-            line_item_product_code: u.service,
-            line_item_usage_type: usageType,
-            line_item_usage_amount: amount,
-            line_item_unblended_rate: String(u.rate),
-            line_item_blended_rate: String(u.rate),
-            line_item_net_unblended_rate: String(u.rate),
-            line_item_availability_zone: u.instanceType ? `${region}a` : undefined,
-            line_item_resource_id:
-              includeResources && u.resource ? u.resource(account.id, region, ui) : undefined,
-            pricing_public_on_demand_cost: onDemand,
-            pricing_public_on_demand_rate: String(u.rate),
-            pricing_term: "OnDemand",
-            pricing_unit: u.unit,
-            product: {
-              product_name: u.productName,
-              region: region,
-              servicename: u.productName,
-              ...(u.instanceType ? { instance_type: u.instanceType } : {}),
-            },
-            product_instance_type: u.instanceType,
-            product_location: REGION_LOCATION[region] ?? region,
-            product_location_type: "AWS Region",
-            product_operation: u.operation,
-            product_product_family: u.productFamily,
-            product_region_code: region,
-            product_servicecode: u.service,
-            product_usagetype: usageType,
-            resource_tags: { user_cost_center: `cc-${account.name}` },
-          } satisfies CurRow);
-          setCost(row, onDemand);
-          if (u.spEligible && spCovered > 0) {
-            // Covered part: SavingsPlanCoveredUsage (on-demand cost) + its negation.
-            const coveredAmount = round(amount * spCovered, 4);
-            const coveredCost = r6(coveredAmount * u.rate);
-            const rest = r6(onDemand - coveredCost);
-            row.line_item_usage_amount = round(amount - coveredAmount, 4);
-            setCost(row, rest);
-            row.pricing_public_on_demand_cost = rest;
-            const covered: CurRow = {
-              ...row,
-              identity_line_item_id: `${options.billingPeriod.replace("-", "")}${(++seq).toString(36).padStart(8, "0")}`,
-              line_item_line_item_type: "SavingsPlanCoveredUsage",
-              line_item_line_item_description: `${spRate} per hour for m5.large covered by Compute Savings Plan`,
-              line_item_usage_amount: coveredAmount,
-              pricing_public_on_demand_cost: coveredCost,
-              savings_plan_savings_plan_a_r_n: spArn,
-              savings_plan_savings_plan_rate: spRate,
-              savings_plan_savings_plan_effective_cost: r6(coveredAmount * spRate),
-              savings_plan_offering_type: "ComputeSavingsPlans",
-              savings_plan_payment_option: "No Upfront",
-              savings_plan_purchase_term: "1yr",
-            };
-            setCost(covered, coveredCost);
-            const negation: CurRow = {
-              ...covered,
-              identity_line_item_id: `${options.billingPeriod.replace("-", "")}${(++seq).toString(36).padStart(8, "0")}`,
-              line_item_line_item_type: "SavingsPlanNegation",
-              line_item_line_item_description: `SavingsPlanNegation used by AccountId : ${account.id} and UsageSku : SAMPLE`,
-              pricing_public_on_demand_cost: undefined,
-              savings_plan_savings_plan_effective_cost: undefined,
-            };
-            setCost(negation, -coveredCost);
-            if (rest > 0) rows.push(row);
-            rows.push(covered, negation);
-          } else {
+          const line = (lineAmount: number): CurRow => {
+            const row = base(account.id, account.name, t, t + step);
+            const cost = r6(lineAmount * u.rate);
+            Object.assign(row, {
+              line_item_line_item_type: "Usage",
+              line_item_line_item_description: u.description,
+              line_item_operation: u.operation,
+              line_item_product_code: u.service,
+              line_item_usage_type: usageType,
+              line_item_usage_amount: lineAmount,
+              line_item_unblended_rate: String(u.rate),
+              line_item_blended_rate: String(u.rate),
+              line_item_net_unblended_rate: String(u.rate),
+              line_item_availability_zone: u.instanceType ? `${region}a` : undefined,
+              line_item_resource_id:
+                includeResources && u.resource ? u.resource(account.id, region, ui) : undefined,
+              pricing_public_on_demand_cost: cost,
+              pricing_public_on_demand_rate: String(u.rate),
+              pricing_term: "OnDemand",
+              pricing_unit: u.unit,
+              product: {
+                product_name: u.productName,
+                region: region,
+                servicename: u.productName,
+                ...(u.instanceType ? { instance_type: u.instanceType } : {}),
+              },
+              product_instance_type: u.instanceType,
+              product_location: REGION_LOCATION[region] ?? region,
+              product_location_type: "AWS Region",
+              product_operation: u.operation,
+              product_product_family: u.productFamily,
+              product_region_code: region,
+              product_servicecode: u.service,
+              product_usagetype: usageType,
+              resource_tags: { user_cost_center: `cc-${account.name}` },
+            } satisfies CurRow);
+            setCost(row, cost);
+            return row;
+          };
+          let onDemand = amount;
+
+          // Instance hours the reservation covers: DiscountedUsage, unblended 0 (the RI's rate), the
+          // amortized upfront and recurring fee for the usage in the reservation columns.
+          if (u.spEligible && hasRi) {
+            const covered = round(Math.min(onDemand, RESERVATION.instances * hoursPerStep), 4);
+            if (covered > 0) {
+              const upfront = r6(covered * RESERVATION.upfrontPerHour);
+              const recurring = r6(covered * RESERVATION.recurringPerHour);
+              const row = line(covered);
+              Object.assign(row, {
+                line_item_line_item_type: "DiscountedUsage",
+                line_item_line_item_description: `USD ${RESERVATION.recurringPerHour} hourly fee per Linux/UNIX (Amazon VPC), m5.large instance`,
+                line_item_unblended_rate: "0",
+                line_item_blended_rate: "0",
+                line_item_net_unblended_rate: "0",
+                pricing_term: "Reserved",
+                pricing_purchase_option: "Partial Upfront",
+                pricing_lease_contract_length: "1yr",
+                pricing_offering_class: "standard",
+                reservation_reservation_a_r_n: riArn,
+                reservation_amortized_upfront_cost_for_usage: upfront,
+                reservation_recurring_fee_for_usage: recurring,
+                reservation_effective_cost: r6(upfront + recurring),
+              } satisfies CurRow);
+              setCost(row, 0);
+              rows.push(row);
+              riUsedHours = round(riUsedHours + covered, 4);
+              onDemand = round(onDemand - covered, 4);
+            }
+          }
+
+          // Instance hours the Savings Plan covers (up to the commitment left in the step):
+          // SavingsPlanCoveredUsage at on-demand cost + its negation.
+          if (u.spEligible && spCovered > 0 && onDemand > 0) {
+            const left = r6(SAVINGS_PLAN.commitmentPerHour * hoursPerStep - (spUsed.get(t) ?? 0));
+            let coveredAmount = Math.min(
+              round(onDemand * spCovered, 4),
+              Math.floor((left / spRate) * 1e4) / 1e4,
+            );
+            while (coveredAmount > 0 && r6(coveredAmount * spRate) > left)
+              coveredAmount = round(coveredAmount - 0.0001, 4);
+            if (coveredAmount > 0) {
+              const effective = r6(coveredAmount * spRate);
+              spUsed.set(t, r6((spUsed.get(t) ?? 0) + effective));
+              const covered: CurRow = {
+                ...line(coveredAmount),
+                line_item_line_item_type: "SavingsPlanCoveredUsage",
+                line_item_line_item_description: `${spRate} per hour for m5.large covered by Compute Savings Plan`,
+                savings_plan_savings_plan_a_r_n: spArn,
+                savings_plan_savings_plan_rate: spRate,
+                savings_plan_savings_plan_effective_cost: effective,
+                savings_plan_offering_type: "ComputeSavingsPlans",
+                savings_plan_payment_option: "Partial Upfront",
+                savings_plan_purchase_term: "1yr",
+              };
+              const negation: CurRow = {
+                ...covered,
+                identity_line_item_id: nextId(),
+                line_item_line_item_type: "SavingsPlanNegation",
+                line_item_line_item_description: `SavingsPlanNegation used by AccountId : ${account.id} and UsageSku : SAMPLE`,
+                pricing_public_on_demand_cost: undefined,
+                savings_plan_savings_plan_effective_cost: undefined,
+              };
+              setCost(negation, -(covered.line_item_unblended_cost as number));
+              rows.push(covered, negation);
+              onDemand = round(onDemand - coveredAmount, 4);
+            }
+          }
+
+          // The rest at on-demand rates, less the negotiated discounts: the Usage line's net
+          // unblended cost is after them, and each discount is also its own (negative) line item.
+          if (onDemand > 0) {
+            const row = line(onDemand);
+            const cost = row.line_item_unblended_cost as number;
+            const bundledOff =
+              bundled && u.usageType === "DataTransfer-Out-Bytes"
+                ? r6(cost * DISCOUNTS.bundledDataTransfer)
+                : 0;
+            const privateOff =
+              u.service === "AmazonS3" ? r6((cost - bundledOff) * DISCOUNTS.privateRateS3) : 0;
+            const edpOff = r6((cost - bundledOff - privateOff) * DISCOUNTS.edp);
+            const net = r6(cost - bundledOff - privateOff - edpOff);
+            row.line_item_net_unblended_cost = net;
+            row.line_item_net_unblended_rate = String(round(net / onDemand, 10));
+            discount(account, u, t, "BundledDiscount", bundledOff);
+            discount(account, u, t, "PrivateRateDiscount", privateOff);
+            discount(account, u, t, "EdpDiscount", edpOff);
             rows.push(row);
           }
         }
@@ -569,38 +700,134 @@ export function generateCurMonth(options: CurMonthOptions): { rows: CurRow[]; gr
     }
   }
 
-  // The Savings Plan's recurring fee: the payer pays the commitment every day (or hour).
+  // Discount line items: negative unblended cost on the invoice; net unblended 0, since the
+  // discounted lines' net cost already carries them; no blended cost for discounts.
+  const DISCOUNT_DESCRIPTION: Record<string, string> = {
+    BundledDiscount: "Bundled discount: data transfer out included with another service",
+    PrivateRateDiscount: "Private rate discount",
+    EdpDiscount: "Enterprise Discount Program discount",
+  };
+  for (const d of discounts.values()) {
+    const row = base(d.account.id, d.account.name, d.t, d.t + step);
+    Object.assign(row, {
+      line_item_line_item_type: d.type,
+      line_item_line_item_description: DISCOUNT_DESCRIPTION[d.type],
+      line_item_product_code: d.service,
+      line_item_usage_type: "",
+      line_item_operation: "",
+      product: { product_name: d.productName, servicename: d.productName },
+      product_servicecode: d.service,
+    } satisfies CurRow);
+    setCost(row, -r6(d.amount));
+    row.line_item_net_unblended_cost = 0;
+    row.line_item_blended_cost = undefined;
+    rows.push(row);
+  }
+
+  // The reservation: its upfront Fee at purchase (the 1st, bill type Purchase) and the month's RIFee
+  // with the amortized upfront fee for the period and what the DiscountedUsage lines left unused.
+  if (riRegion !== undefined) {
+    const holder = profile.find((p) => p.reservation)!.account;
+    const riArn = `arn:aws:ec2:${riRegion}:${holder.id}:reserved-instances/00000000-0000-4000-8000-${holder.id}`;
+    const usageType = `${REGION_PREFIX[riRegion] ?? `${riRegion.toUpperCase().replace(/-/g, "")}-`}HeavyUsage:m5.large`;
+    const common = {
+      line_item_product_code: "AmazonEC2",
+      line_item_usage_type: usageType,
+      line_item_operation: "RunInstances",
+      product_servicecode: "AmazonEC2",
+      product_product_family: "Compute Instance",
+      product_region_code: riRegion,
+      pricing_term: "Reserved",
+      pricing_purchase_option: "Partial Upfront",
+      pricing_lease_contract_length: "1yr",
+      pricing_offering_class: "standard",
+      reservation_reservation_a_r_n: riArn,
+      reservation_start_time: iso(start),
+      reservation_end_time: iso(start + HOURS_PER_YEAR * MS_HOUR),
+      reservation_number_of_reservations: String(RESERVATION.instances),
+      reservation_units_per_reservation: String(monthHours * RESERVATION.instances),
+      reservation_total_reserved_units: String(monthHours * RESERVATION.instances),
+      reservation_upfront_value: r6(RESERVATION.upfrontPerHour * HOURS_PER_YEAR * RESERVATION.instances),
+      reservation_modification_status: "Original",
+    } satisfies CurRow;
+    const fee = base(holder.id, holder.name, start, end);
+    Object.assign(fee, {
+      ...common,
+      bill_bill_type: "Purchase",
+      line_item_line_item_type: "Fee",
+      line_item_line_item_description:
+        "Sign up charge for subscription: m5.large Linux/UNIX, 1 year Partial Upfront",
+      line_item_usage_amount: RESERVATION.instances,
+    } satisfies CurRow);
+    setCost(fee, r6(RESERVATION.upfrontPerHour * HOURS_PER_YEAR * RESERVATION.instances));
+    rows.push(fee);
+    const reservedHours = monthHours * RESERVATION.instances;
+    const unused = round(reservedHours - riUsedHours, 4);
+    const riFee = base(holder.id, holder.name, start, end);
+    Object.assign(riFee, {
+      ...common,
+      line_item_line_item_type: "RIFee",
+      line_item_line_item_description: `USD ${RESERVATION.recurringPerHour} hourly fee per Linux/UNIX (Amazon VPC), m5.large instance`,
+      line_item_usage_amount: reservedHours,
+      reservation_amortized_upfront_fee_for_billing_period: r6(RESERVATION.upfrontPerHour * reservedHours),
+      reservation_unused_quantity: unused,
+      reservation_unused_amortized_upfront_fee_for_billing_period: r6(RESERVATION.upfrontPerHour * unused),
+      reservation_unused_recurring_fee: r6(RESERVATION.recurringPerHour * unused),
+    } satisfies CurRow);
+    setCost(riFee, r6(RESERVATION.recurringPerHour * reservedHours));
+    rows.push(riFee);
+  }
+
+  // The Savings Plan: its upfront fee at purchase (the 1st) and the recurring fee every day (or
+  // hour), with the commitment to date (amortized upfront + recurring) and the part the covered
+  // usage used.
   if (profile.some((p) => p.spCovered > 0)) {
-    const commitmentPerHour = 1.25;
+    const sp = {
+      line_item_product_code: "ComputeSavingsPlans",
+      line_item_operation: "",
+      line_item_resource_id: includeResources ? spArn : undefined,
+      product_servicecode: "ComputeSavingsPlans",
+      product_product_family: "Savings Plans",
+      product_region_code: "",
+      savings_plan_savings_plan_a_r_n: spArn,
+      savings_plan_offering_type: "ComputeSavingsPlans",
+      savings_plan_payment_option: "Partial Upfront",
+      savings_plan_purchase_term: "1yr",
+      savings_plan_start_time: iso(start),
+      savings_plan_end_time: iso(start + HOURS_PER_YEAR * MS_HOUR),
+    } satisfies CurRow;
+    const upfront = base(options.payer.id, options.payer.name, start, end);
+    Object.assign(upfront, {
+      ...sp,
+      bill_bill_type: "Purchase",
+      line_item_line_item_type: "SavingsPlanUpfrontFee",
+      line_item_line_item_description: "1 year Partial Upfront Compute Savings Plan upfront fee",
+      line_item_usage_type: "ComputeSP:1yrPartialUpfront",
+      line_item_usage_amount: 1,
+    } satisfies CurRow);
+    setCost(upfront, r6(SAVINGS_PLAN.upfrontPerHour * HOURS_PER_YEAR));
+    rows.push(upfront);
     for (let t = start; t < end; t += step) {
-      const hours = step / MS_HOUR;
-      const fee = r6(commitmentPerHour * hours);
       const row = base(options.payer.id, options.payer.name, t, t + step);
       Object.assign(row, {
+        ...sp,
         line_item_line_item_type: "SavingsPlanRecurringFee",
-        line_item_line_item_description: "1 year No Upfront Compute Savings Plan recurring fee",
-        line_item_product_code: "ComputeSavingsPlans",
-        line_item_usage_type: "ComputeSP:1yrNoUpfront",
-        line_item_operation: "",
-        line_item_usage_amount: hours,
-        line_item_resource_id: includeResources ? spArn : undefined,
-        product_servicecode: "ComputeSavingsPlans",
-        product_product_family: "Savings Plans",
-        product_region_code: "",
-        savings_plan_savings_plan_a_r_n: spArn,
-        savings_plan_recurring_commitment_for_billing_period: r6(
-          commitmentPerHour * ((end - start) / MS_HOUR),
+        line_item_line_item_description: "1 year Partial Upfront Compute Savings Plan recurring fee",
+        line_item_usage_type: "ComputeSP:1yrPartialUpfront",
+        line_item_usage_amount: hoursPerStep,
+        savings_plan_recurring_commitment_for_billing_period: r6(SAVINGS_PLAN.recurringPerHour * monthHours),
+        savings_plan_amortized_upfront_commitment_for_billing_period: r6(
+          SAVINGS_PLAN.upfrontPerHour * monthHours,
         ),
-        savings_plan_offering_type: "ComputeSavingsPlans",
-        savings_plan_payment_option: "No Upfront",
-        savings_plan_purchase_term: "1yr",
+        savings_plan_total_commitment_to_date: r6(SAVINGS_PLAN.commitmentPerHour * hoursPerStep),
+        savings_plan_used_commitment: r6(spUsed.get(t) ?? 0),
       } satisfies CurRow);
-      setCost(row, fee);
+      setCost(row, r6(SAVINGS_PLAN.recurringPerHour * hoursPerStep));
       rows.push(row);
     }
   }
 
-  // Monthly lines: credits on some accounts, tax per account and service.
+  // Monthly lines: credits on some accounts, a refund on others, tax per account and service.
   const usageByAccountService = new Map<string, number>();
   for (const row of rows) {
     const key = `${row.line_item_usage_account_id}|${row.product_servicecode}`;
@@ -620,6 +847,23 @@ export function generateCurMonth(options: CurMonthOptions): { rows: CurRow[]; gr
       line_item_usage_type: "",
       line_item_operation: "",
       product_servicecode: "AmazonEC2",
+      product_product_family: "",
+    } satisfies CurRow);
+    setCost(row, amount);
+    rows.push(row);
+  }
+  for (const { account, bundled } of profile) {
+    if (!bundled) continue;
+    const amount = r6(-round(5 + rand() * 20, 2));
+    const row = base(account.id, account.name, start, end);
+    Object.assign(row, {
+      bill_bill_type: "Refund",
+      line_item_line_item_type: "Refund",
+      line_item_line_item_description: "Refund for Amazon S3 request charges",
+      line_item_product_code: "AmazonS3",
+      line_item_usage_type: "",
+      line_item_operation: "",
+      product_servicecode: "AmazonS3",
       product_product_family: "",
     } satisfies CurRow);
     setCost(row, amount);
@@ -659,6 +903,7 @@ function computeGroundTruth(billingPeriod: string, rows: readonly CurRow[]): Cur
   const byASD: Record<string, number> = {};
   const credits: Record<string, number> = {};
   const tax: Record<string, number> = {};
+  const refunds: Record<string, number> = {};
   let total = 0;
   for (const row of rows) {
     const cost = row.line_item_unblended_cost as number;
@@ -672,6 +917,7 @@ function computeGroundTruth(billingPeriod: string, rows: readonly CurRow[]): Cur
     add(byASD, `${account}|${service}|${(row.line_item_usage_start_date as string).slice(0, 10)}`, cost);
     if (type === "Credit") add(credits, account, cost);
     if (type === "Tax") add(tax, account, cost);
+    if (type === "Refund") add(refunds, account, cost);
   }
   const sum = (m: Record<string, number>): number => r6(Object.values(m).reduce((a, b) => a + b, 0));
   return {
@@ -695,10 +941,12 @@ function computeGroundTruth(billingPeriod: string, rows: readonly CurRow[]): Cur
       ),
     credits: { total: sum(credits), byAccount: fix(credits) },
     tax: { total: sum(tax), byAccount: fix(tax) },
+    refunds: { total: sum(refunds), byAccount: fix(refunds) },
     savingsPlan: {
       coveredUsage: r6(byType.SavingsPlanCoveredUsage ?? 0),
       negation: r6(byType.SavingsPlanNegation ?? 0),
       recurringFee: r6(byType.SavingsPlanRecurringFee ?? 0),
+      upfrontFee: r6(byType.SavingsPlanUpfrontFee ?? 0),
     },
   };
 }

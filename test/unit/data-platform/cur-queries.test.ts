@@ -63,8 +63,8 @@ describe("spend by account, service and day on DuckDB", () => {
     }
   });
 
-  it("keeps credits and tax apart from usage, per account, equal to the ground truth", () => {
-    const by = (field: "credit" | "tax") => {
+  it("keeps credits, refunds and tax apart from usage, per account, equal to the ground truth", () => {
+    const by = (field: "credit" | "tax" | "refund") => {
       const m: Record<string, number> = {};
       for (const r of rows)
         m[r.account_id as string] = (m[r.account_id as string] ?? 0) + (r[field] as number);
@@ -74,6 +74,9 @@ describe("spend by account, service and day on DuckDB", () => {
       expect(cents(by("credit")[account]!)).toBe(cents(credit));
     for (const [account, tax] of Object.entries(month.groundTruth.tax.byAccount))
       expect(cents(by("tax")[account]!)).toBe(cents(tax));
+    for (const [account, refund] of Object.entries(month.groundTruth.refunds.byAccount))
+      expect(cents(by("refund")[account]!)).toBe(cents(refund));
+    expect(month.groundTruth.refunds.total).toBeLessThan(0);
     expect(month.groundTruth.credits.total).toBeLessThan(0);
     expect(month.groundTruth.tax.total).toBeGreaterThan(0);
   });
@@ -85,6 +88,25 @@ describe("spend by account, service and day on DuckDB", () => {
       const sum = rows.filter((r) => r.account_id === account).reduce((a, r) => a + all(r), 0);
       expect(cents(sum)).toBe(cents(cost));
     }
+  });
+
+  it("counts each discount once: net unblended usage + credit + refund + tax is the invoice too", () => {
+    // The discount lines (negative unblended) are in unblended_cost and 0 in net_unblended_cost,
+    // whose Usage lines are already after them (cur-queries.ts; line-item-types.test.ts by hand).
+    expect(month.groundTruth.byLineItemType.EdpDiscount).toBeLessThan(0);
+    const net = rows.reduce(
+      (a, r) =>
+        a +
+        (r.net_unblended_cost as number) +
+        (r.credit as number) +
+        (r.refund as number) +
+        (r.tax as number),
+      0,
+    );
+    expect(cents(net)).toBe(cents(month.groundTruth.total));
+    const unblended = rows.reduce((a, r) => a + (r.unblended_cost as number), 0);
+    const netUsage = rows.reduce((a, r) => a + (r.net_unblended_cost as number), 0);
+    expect(cents(netUsage)).toBe(cents(unblended));
   });
 
   it("counts every line item exactly once", () => {

@@ -84,17 +84,119 @@ describe("the sample CUR 2.0 generator", () => {
     expect(Object.keys(groundTruth.byAccount).sort()).toEqual(
       [config.payer.id, config.admin.id, ...config.members.map((m) => m.id)].sort(),
     );
+    // Every line item type AWS writes (CUR 2.0 "Line item columns",
+    // https://docs.aws.amazon.com/cur/latest/userguide/table-dictionary-cur2-line-item.html).
     expect(Object.keys(groundTruth.byLineItemType).sort()).toEqual([
+      "BundledDiscount",
       "Credit",
+      "DiscountedUsage",
+      "EdpDiscount",
+      "Fee",
+      "PrivateRateDiscount",
+      "RIFee",
+      "Refund",
       "SavingsPlanCoveredUsage",
       "SavingsPlanNegation",
       "SavingsPlanRecurringFee",
+      "SavingsPlanUpfrontFee",
       "Tax",
       "Usage",
     ]);
     expect(groundTruth.credits.total).toBeLessThan(0);
+    expect(groundTruth.refunds.total).toBeLessThan(0);
     expect(groundTruth.tax.total).toBeGreaterThan(0);
     expect(groundTruth.savingsPlan.negation).toBeCloseTo(-groundTruth.savingsPlan.coveredUsage, 6);
+    expect(groundTruth.savingsPlan.upfrontFee).toBeGreaterThan(0);
+  });
+
+  // The month's values hang together as the CUR 2.0 user guide describes them; what the ingest makes
+  // of each type is tested by hand in test/unit/data-platform/line-item-types.test.ts.
+  describe("consistent values per line item type", () => {
+    const { rows } = generateCurMonth(options);
+    const of = (type: string) => rows.filter((r) => r.line_item_line_item_type === type);
+    const n = (v: unknown) => (typeof v === "number" ? v : 0);
+    const total = (rs: typeof rows, col: keyof (typeof rows)[number]) =>
+      rs.reduce((a, r) => a + n(r[col]), 0);
+
+    it("discount lines are negative with net unblended 0, and equal what the discounted Usage lines' net cost leaves out", () => {
+      const types = ["BundledDiscount", "EdpDiscount", "PrivateRateDiscount"];
+      const lines = rows.filter((r) => types.includes(r.line_item_line_item_type as string));
+      expect(lines.length).toBeGreaterThan(0);
+      for (const r of lines) {
+        expect(r.line_item_unblended_cost as number).toBeLessThan(0);
+        expect(r.line_item_net_unblended_cost).toBe(0);
+        expect(r.line_item_blended_cost).toBeUndefined();
+      }
+      // Per account × service × day: Σ discount lines = −Σ (unblended − net) of the Usage lines.
+      const key = (r: (typeof rows)[number]) =>
+        `${r.line_item_usage_account_id}|${r.product_servicecode}|${r.line_item_usage_start_date}`;
+      const off = new Map<string, number>();
+      for (const r of of("Usage"))
+        off.set(
+          key(r),
+          (off.get(key(r)) ?? 0) + n(r.line_item_unblended_cost) - n(r.line_item_net_unblended_cost),
+        );
+      const lineSum = new Map<string, number>();
+      for (const r of lines) lineSum.set(key(r), (lineSum.get(key(r)) ?? 0) + n(r.line_item_unblended_cost));
+      for (const [k, v] of lineSum) expect(v).toBeCloseTo(-(off.get(k) ?? 0), 5);
+      for (const [k, v] of off) if (v > 1e-6) expect(lineSum.get(k)).toBeDefined();
+    });
+
+    it("the reservation: upfront Fee (Purchase) on the 1st, DiscountedUsage at unblended 0, one RIFee whose unused hours are what the usage left", () => {
+      const [fee] = of("Fee");
+      const [riFee] = of("RIFee");
+      const used = of("DiscountedUsage");
+      expect(of("Fee")).toHaveLength(1);
+      expect(fee).toMatchObject({
+        bill_bill_type: "Purchase",
+        line_item_usage_start_date: "2026-01-01 00:00:00",
+      });
+      expect(fee!.reservation_reservation_a_r_n).toBe(riFee!.reservation_reservation_a_r_n);
+      expect(used.length).toBeGreaterThan(0);
+      for (const r of used) {
+        expect(r.line_item_unblended_cost).toBe(0);
+        expect(r.reservation_reservation_a_r_n).toBe(fee!.reservation_reservation_a_r_n);
+        expect(n(r.reservation_effective_cost)).toBeCloseTo(
+          n(r.reservation_amortized_upfront_cost_for_usage) + n(r.reservation_recurring_fee_for_usage),
+          6,
+        );
+      }
+      const usedHours = total(used, "line_item_usage_amount");
+      expect(n(riFee!.reservation_unused_quantity)).toBeCloseTo(744 - usedHours, 3);
+      expect(n(riFee!.reservation_unused_quantity)).toBeGreaterThan(0);
+      // Reserved cost for the month = used effective cost + unused fees (744 h × (0.03 + 0.03)).
+      const amortized =
+        total(used, "reservation_effective_cost") +
+        n(riFee!.reservation_unused_amortized_upfront_fee_for_billing_period) +
+        n(riFee!.reservation_unused_recurring_fee);
+      expect(amortized).toBeCloseTo(744 * 0.06, 2);
+    });
+
+    it("the Savings Plan: one upfront fee (Purchase), a recurring fee per day whose used commitment is the covered usage's effective cost, never above the commitment", () => {
+      expect(of("SavingsPlanUpfrontFee")).toHaveLength(1);
+      expect(of("SavingsPlanUpfrontFee")[0]).toMatchObject({ bill_bill_type: "Purchase" });
+      const fees = of("SavingsPlanRecurringFee");
+      expect(fees).toHaveLength(31);
+      const covered = of("SavingsPlanCoveredUsage");
+      for (const f of fees) {
+        const day = covered.filter((c) => c.line_item_usage_start_date === f.line_item_usage_start_date);
+        expect(n(f.savings_plan_used_commitment)).toBeCloseTo(
+          total(day, "savings_plan_savings_plan_effective_cost"),
+          5,
+        );
+        expect(n(f.savings_plan_used_commitment)).toBeLessThanOrEqual(
+          n(f.savings_plan_total_commitment_to_date),
+        );
+      }
+    });
+
+    it("a Refund (bill type Refund) on some account, negative", () => {
+      expect(of("Refund").length).toBeGreaterThan(0);
+      for (const r of of("Refund")) {
+        expect(r.bill_bill_type).toBe("Refund");
+        expect(r.line_item_unblended_cost as number).toBeLessThan(0);
+      }
+    });
   });
 
   it("writes real Parquet whose sums match the ground truth, read with the partition from the path", async () => {
