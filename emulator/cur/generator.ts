@@ -24,7 +24,7 @@
  * path (a partition key in Glue; the ingest takes it from the manifest's key).
  *
  * Columns: CUR_COLUMNS below, in order (the CUR 2.0 columns the payer's export selects, the
- * same list as modules/payer/cur-query.ts), with DuckDB types: dates are TIMESTAMP (UTC),
+ * same list as CUR2_COLUMNS in modules/payer/export-queries.ts), with DuckDB types: dates are TIMESTAMP (UTC),
  * money and quantities DOUBLE, `product`/`resource_tags`/`cost_category` MAP(VARCHAR, VARCHAR),
  * `discount` MAP(VARCHAR, DOUBLE). Columns the generator has no value for are NULL.
  *

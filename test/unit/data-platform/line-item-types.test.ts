@@ -5,6 +5,7 @@ import { writeDelivery } from "../../../emulator/cur/delivery";
 import { type CurRow, curDeliveryColumns } from "../../../emulator/cur/generator";
 import { REQUIRED_CUR_COLUMNS, SPEND_BY_ACCOUNT_SERVICE_DAY } from "../../../functions/shared/cur-queries";
 import { DuckDbQueryEngine, localFetcher } from "../../../functions/shared/query-engine/duckdb";
+import { CUR2_COLUMNS } from "../../../modules/payer/export-queries";
 
 /**
  * Every line item type AWS writes into CUR 2.0, hand-computed: small rows built here (not by the
@@ -365,6 +366,8 @@ describe("SPEND_BY_ACCOUNT_SERVICE_DAY per CUR 2.0 line item type, hand-computed
         for (const k of Object.keys(r))
           if (k.startsWith("reservation_reservation") || k.startsWith("savings_plan_savings_plan_a"))
             expect(REQUIRED_CUR_COLUMNS).toContain(k);
+    // and the payer's export selects every column the ingest requires.
+    for (const c of REQUIRED_CUR_COLUMNS) expect(CUR2_COLUMNS).toContain(c);
   });
 
   it.each(cases.map((c, i) => ({ ...c, account: c.rows[0]!.line_item_usage_account_id as string, i })))(
