@@ -1,8 +1,11 @@
 import type { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import type { AccountConfig } from "../../config/schema";
 import type { Names } from "../naming";
+import { KeyRing } from "../security/keys";
 import { BudgetAlertForwarding } from "./budget-alert-forwarding";
+import { snsIntoBudgetAlertQueueKeyStatement } from "./budget-alerts";
 import { CentralMonitoring } from "./central";
 import { BaselineStackSet } from "./stackset";
 import { StackSetMonitor } from "./stackset-monitor";
@@ -60,11 +63,20 @@ export class AdminMonitoring extends Construct {
       provider,
       region,
       accountId: config.admin.id,
-      monitoringKeyArn: this.central.keyArn,
       functionsKeyArn: props.functionsKeyArn,
       logRetentionDays: config.monitoring.logRetentionDays,
       preventDestroy: !config.organization.allowDataStoreDestroy,
     });
+    // SNS encrypts member budget alerts into the queue with the functions key: a key the landing
+    // creates gets the statement; a supplied key's owner adds it (docs/monitoring.md).
+    // (The stack's key ring: the data platform's, which functionsKeyArn comes from.)
+    const ring = TerraformStack.of(this)
+      .node.findAll()
+      .find(
+        (c): c is KeyRing =>
+          c instanceof KeyRing && !c.isSupplied("functions") && c.createdKey("functions") !== undefined,
+      );
+    ring?.addToKeyPolicy("functions", snsIntoBudgetAlertQueueKeyStatement());
     this.monitor = new StackSetMonitor(this, "stackset-monitor", {
       config,
       names,

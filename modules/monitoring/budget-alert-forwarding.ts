@@ -20,9 +20,11 @@ export interface BudgetAlertForwardingProps {
   readonly provider: AwsProvider;
   readonly region: string;
   readonly accountId: string;
-  /** The monitoring key (created or supplied): encrypts the queue; its policy admits SNS. */
-  readonly monitoringKeyArn: string;
-  /** Customer-managed key of the admin's functions (the forwarder's environment and logs). */
+  /**
+   * Customer-managed key of the admin's functions: the forwarder's environment and logs, and the
+   * queue (the functions domain keeps the landing's queues). Its policy must admit SNS
+   * (snsIntoBudgetAlertQueueKeyStatement): AdminMonitoring adds that to a key the landing creates.
+   */
   readonly functionsKeyArn: string;
   readonly logRetentionDays: number;
   readonly preventDestroy: boolean;
@@ -46,7 +48,7 @@ export class BudgetAlertForwarding extends Construct {
     this.queue = new SqsQueue(this, "queue", {
       provider,
       name: n.queueName,
-      kmsMasterKeyId: props.monitoringKeyArn,
+      kmsMasterKeyId: props.functionsKeyArn,
       kmsDataKeyReusePeriodSeconds: 300,
       // Six times the function's timeout (AWS's advice for SQS event sources).
       visibilityTimeoutSeconds: 180,
@@ -73,12 +75,7 @@ export class BudgetAlertForwarding extends Construct {
         Action: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"],
         Resource: n.queueArn,
       },
-      {
-        Sid: "ReadTheEncryptedQueue",
-        Effect: "Allow",
-        Action: "kms:Decrypt",
-        Resource: props.monitoringKeyArn,
-      },
+      // Decrypting the queue's messages: BundledFunction's own-key statement (the functions key).
       {
         Sid: "PutBudgetAlertsOnTheCentralBus",
         Effect: "Allow",

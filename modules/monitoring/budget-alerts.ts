@@ -152,7 +152,7 @@ export function budgetAlertQueuePolicy(names: Names): PolicyStatement[] {
   ];
 }
 
-/** Key policy statement of the monitoring key: SNS encrypts what it delivers into the central queue. */
+/** Key policy statement of the queue's key (functions): SNS encrypts what it delivers into the central queue. */
 export function snsIntoBudgetAlertQueueKeyStatement(): PolicyStatement {
   return {
     Sid: "SnsDeliversIntoTheBudgetAlertQueue",

@@ -20,7 +20,6 @@ import { policyDocument } from "../iam-policy";
 import type { Names } from "../naming";
 import { keyPolicyStatements } from "../security/keys";
 import { BASELINE_RULES, HEARTBEAT_PERIOD_SECONDS } from "./baseline";
-import { snsIntoBudgetAlertQueueKeyStatement } from "./budget-alerts";
 
 /** CloudFormation stack statuses that mean a stack operation failed (rolled back or stuck). */
 export const FAILED_STACK_STATUSES = [
@@ -128,11 +127,9 @@ export class CentralMonitoring extends Construct {
         deletionWindowInDays: 30,
         lifecycle: { preventDestroy: props.preventDestroy ?? true },
         // The central log group only (a supplied key may allow every log group of the account).
-        // Plus SNS: member budget-alerts topics deliver into the encrypted budget-alerts queue.
-        policy: policyDocument([
-          ...keyPolicyStatements("monitoring", accountId, region, { logGroupArns: logGroupArn }),
-          snsIntoBudgetAlertQueueKeyStatement(),
-        ]),
+        policy: policyDocument(
+          keyPolicyStatements("monitoring", accountId, region, { logGroupArns: logGroupArn }),
+        ),
       });
       new KmsAlias(this, "key-alias", {
         provider,

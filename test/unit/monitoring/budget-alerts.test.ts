@@ -173,9 +173,12 @@ describe("central budget alert forwarding (admin stack)", () => {
     const admin = stack("admin");
     const queue = resources(admin, "aws_sqs_queue").find((q) => q.name === n.queueName);
 
-    it("has one KMS-encrypted queue that SNS may deliver to from budget-alerts topics only", () => {
+    it("has one queue, encrypted with the functions key, that SNS may deliver to from budget-alerts topics only", () => {
       expect(queue).toBeDefined();
-      expect(queue.kms_master_key_id).toMatch(/^\$\{aws_kms_key\..*monitoring.*\.arn\}$/);
+      const fn = resources(admin, "aws_lambda_function").find((f) => f.function_name === n.forwarderFunction);
+      // The functions domain keeps the landing's queues (and the forwarder's environment).
+      expect(queue.kms_master_key_id).toBe(fn.kms_key_arn);
+      expect(queue.kms_master_key_id).toMatch(/^\$\{aws_kms_key\..*functions.*\.arn\}$/);
       const policy = resources(admin, "aws_sqs_queue_policy").find((p) =>
         JSON.stringify(p).includes(n.queueArn),
       );
@@ -191,11 +194,14 @@ describe("central budget alert forwarding (admin stack)", () => {
       ]);
     });
 
-    it("lets SNS encrypt into the queue with the monitoring key", () => {
-      const key = resources(admin, "aws_kms_key").find((k) =>
-        String(k.description).includes("central FinOps monitoring"),
+    it("lets SNS encrypt into the queue with the functions key (and only that key)", () => {
+      const withSns = resources(admin, "aws_kms_key").filter((k) =>
+        String(k.policy).includes("SnsDeliversIntoTheBudgetAlertQueue"),
       );
-      expect(JSON.parse(key.policy).Statement).toContainEqual({
+      expect(withSns).toHaveLength(1);
+      const [name] = Object.entries(admin.resource.aws_kms_key).find(([, k]) => k === withSns[0])!;
+      expect(queue.kms_master_key_id).toBe(`\${aws_kms_key.${name}.arn}`);
+      expect(JSON.parse(withSns[0].policy).Statement).toContainEqual({
         Sid: "SnsDeliversIntoTheBudgetAlertQueue",
         Effect: "Allow",
         Principal: { Service: "sns.amazonaws.com" },
@@ -221,7 +227,7 @@ describe("central budget alert forwarding (admin stack)", () => {
       });
     });
 
-    it("gives the forwarder only the queue, its key, PutEvents of its own source on the central bus and ListAccounts", () => {
+    it("gives the forwarder only the queue (its key: the functions key of every function), PutEvents of its own source on the central bus and ListAccounts", () => {
       const policy = resources(admin, "aws_iam_role_policy").find(
         (p) => p.role?.includes("budget-alerts_function_role") && p.name === "least-privilege",
       );
@@ -234,12 +240,6 @@ describe("central budget alert forwarding (admin stack)", () => {
           Effect: "Allow",
           Action: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"],
           Resource: n.queueArn,
-        },
-        {
-          Sid: "ReadTheEncryptedQueue",
-          Effect: "Allow",
-          Action: "kms:Decrypt",
-          Resource: expect.stringMatching(/^\$\{aws_kms_key\..*monitoring.*\.arn\}$/),
         },
         {
           Sid: "PutBudgetAlertsOnTheCentralBus",
