@@ -13,7 +13,12 @@ import { STSClient } from "@aws-sdk/client-sts";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { AccountConfig } from "../config/schema";
 import { ORGANIZATIONS_REGION, organizationsViaPayerRole } from "../functions/account-sync/source";
-import { listOrganizationAccounts, type SyncResult, syncAccounts } from "../functions/account-sync/sync";
+import {
+  listOrganizationAccounts,
+  type OrgAccount,
+  type SyncResult,
+  syncAccounts,
+} from "../functions/account-sync/sync";
 import { ingestAndAnnounce } from "../functions/cur-ingest/announce";
 import { EventBridgePublisher } from "../functions/cur-ingest/eventbridge-publisher";
 import { parseIngestEvent } from "../functions/cur-ingest/events";
@@ -33,6 +38,14 @@ export interface PipelineOptions {
   readonly motoEndpoint: string;
   /** The month to ingest when no manifest notification is waiting in the queue. */
   readonly billingPeriod: string;
+  /** The manifests to ingest when no notification is waiting. @default the overwrite manifest of billingPeriod */
+  readonly manifestKeys?: readonly string[];
+  /**
+   * EMULATION for `npm run cur:replay`: accounts a replayed export bills that the emulated
+   * organization does not hold (on AWS, Organizations lists them). Synced with the organization's
+   * own accounts, so they are stored (unallocated when new) under the names the export gives them.
+   */
+  readonly extraAccounts?: readonly OrgAccount[];
   readonly log?: (line: string) => void;
 }
 
@@ -87,7 +100,16 @@ export async function runDataPipeline(o: PipelineOptions): Promise<PipelineResul
       accounts = await listOrganizationAccounts(payerOrg);
       payerOrg.destroy();
     }
-    const sync = await syncAccounts({ ddb, accountsTable: names.dataTable("accounts") }, accounts);
+    const known = new Set(accounts.map((a) => a.accountId));
+    const extra = (o.extraAccounts ?? []).filter((a) => !known.has(a.accountId));
+    if (extra.length)
+      log(
+        `emulated:  ${extra.length} account(s) the replayed export bills are not in the emulated organization; synced with their names from the export (state unknown): ${extra.map((a) => a.accountId).join(", ")}`,
+      );
+    const sync = await syncAccounts({ ddb, accountsTable: names.dataTable("accounts") }, [
+      ...accounts,
+      ...extra,
+    ]);
     log(
       `pipeline   account-sync (in-process, ${mode}): ${sync.seen} accounts in the organization, ${sync.added.length} new, ${sync.removed.length} marked removed`,
     );
@@ -99,10 +121,14 @@ export async function runDataPipeline(o: PipelineOptions): Promise<PipelineResul
         `pipeline   cur-ingest: ${manifests.length} manifest notification(s) from queue ${names.curManifestQueue}`,
       );
     } else {
-      const key = `${config.cur.s3Prefix}/${config.cur.exportName}/metadata/BILLING_PERIOD=${o.billingPeriod}/${config.cur.exportName}-Manifest.json`;
-      await s3.send(new HeadObjectCommand({ Bucket: names.curReplicaBucket, Key: key }));
-      manifests.push({ bucket: names.curReplicaBucket, key });
-      log(`pipeline   cur-ingest: no notification waiting in ${names.curManifestQueue}; ingesting ${key}`);
+      const keys = o.manifestKeys ?? [
+        `${config.cur.s3Prefix}/${config.cur.exportName}/metadata/BILLING_PERIOD=${o.billingPeriod}/${config.cur.exportName}-Manifest.json`,
+      ];
+      for (const key of keys) {
+        await s3.send(new HeadObjectCommand({ Bucket: names.curReplicaBucket, Key: key }));
+        manifests.push({ bucket: names.curReplicaBucket, key });
+        log(`pipeline   cur-ingest: no notification waiting in ${names.curManifestQueue}; ingesting ${key}`);
+      }
     }
     const engine = new DuckDbQueryEngine({ fetch: s3Fetcher(s3) });
     const ingests: IngestResult[] = [];
@@ -185,6 +211,7 @@ export function renderPipeline(config: AccountConfig, r: PipelineResult): string
     [config.payer.id, config.payer.name],
     [config.admin.id, config.admin.name],
     ...config.members.map((m) => [m.id, m.name] as [string, string]),
+    ...r.unallocated.filter((a) => a.name).map((a) => [a.accountId, a.name] as [string, string]),
   ]);
   const usd = (n: number) => n.toFixed(2);
   const byAccount = new Map<string, Map<string, { usage: number; credit: number; tax: number }>>();

@@ -1,5 +1,6 @@
 import { rmSync } from "node:fs";
 import * as path from "node:path";
+import { DescribeTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { loadAccountConfig } from "../config/load";
 import type { AccountConfig } from "../config/schema";
 import { applyStack, type StackOutcome } from "../deploy/apply";
@@ -7,11 +8,23 @@ import { policyFromConfig } from "../deploy/deploy";
 import { synthLanding } from "../deploy/synth";
 import { terraformEnv } from "../deploy/terraform";
 import { runRollout } from "../deploy/waves";
+import { clientConfigForAccount } from "../emulator/aws-clients";
 import { type BootstrapResult, bootstrapOrganization } from "../emulator/bootstrap-org";
-import { emulateCurPipeline } from "../emulator/cur/local-delivery";
+import { emulateCurPipeline, emulateReplayPipeline } from "../emulator/cur/local-delivery";
+import {
+  accountsInExport,
+  committedFigures,
+  type ExportRoot,
+  ExportRootError,
+  type ReplayPeriodFigures,
+  readExportRoot,
+} from "../emulator/cur/replay";
+import { listExportDefinitions } from "../emulator/data-exports-client";
 import { createDemoUsers, demoUsersReport } from "../emulator/demo-users";
 import { ensureGapFiller, ensureMoto, type LocalService, stopLocalServices } from "../emulator/moto-server";
 import { renderPipeline, runDataPipeline } from "../emulator/pipeline";
+import type { OrgAccount } from "../functions/account-sync/sync";
+import { Names } from "../modules/naming";
 import { gapFillerPort, localDir, motoPort, targetFor } from "../modules/target";
 
 /**
@@ -24,6 +37,8 @@ export interface LocalOptions {
   /** Where synthesized stacks go. @default <localDir>/cdktf.out */
   readonly outdir?: string;
   readonly log?: (line: string) => void;
+  /** A synced Data Exports export root to deliver instead of the sample month (`npm run local -- --cur <dir>`). */
+  readonly cur?: string;
 }
 
 export interface LocalLanding {
@@ -32,6 +47,10 @@ export interface LocalLanding {
   readonly gapFiller: LocalService;
   readonly organization: BootstrapResult;
   readonly outcomes: StackOutcome[];
+  /** The billing periods delivered and ingested (the sample month, or the replayed export's periods). */
+  readonly periods: readonly string[];
+  /** The replayed export, with `cur`. */
+  readonly replay?: ExportRoot;
 }
 
 export function loadLocalConfig(file: string): AccountConfig {
@@ -48,6 +67,9 @@ export async function localUp(opts: LocalOptions): Promise<LocalLanding> {
   const env = opts.env ?? process.env;
   const log = opts.log ?? (() => {});
   const config = loadLocalConfig(opts.configFile);
+  // A replayed export is read (and refused, when the ingest would refuse it) before anything is deployed.
+  const replay = opts.cur ? await readExportRoot(opts.cur) : undefined;
+  if (replay?.kind === "focus") throw new ExportRootError(focusReplayHint(replay.root));
   const dir = localDir(env);
   const outdir = opts.outdir ?? path.join(dir, "cdktf.out");
 
@@ -120,33 +142,153 @@ export async function localUp(opts: LocalOptions): Promise<LocalLanding> {
       });
     }
   }
-  // What AWS would deliver after the payer stack: a CUR month and its replication (emulation, named so).
+  // What AWS would deliver after the payer stack: a CUR month (the sample, or the team's own export)
+  // and its replication (emulation, named so); then the delegated admin's data platform on it.
+  let periods: string[] = [];
   if (outcomes.some((o) => o.info.kind === "payer" && (o.status === "applied" || o.status === "unchanged"))) {
-    const { delivery } = await emulateCurPipeline({
-      config,
-      motoEndpoint: emulator.endpoint,
-      dataExportsEndpoint: gapFiller.endpoint,
-      log,
-    });
-    // The delegated admin's data platform on that month: account-sync and cur-ingest in-process (emulator/pipeline.ts).
-    if (
-      outcomes.some((o) => o.info.kind === "admin" && (o.status === "applied" || o.status === "unchanged"))
-    ) {
-      const result = await runDataPipeline({
-        config,
-        motoEndpoint: emulator.endpoint,
-        billingPeriod: delivery.groundTruth.billingPeriod,
-        log,
-      });
-      for (const line of renderPipeline(config, result).split("\n")) log(line);
-    }
+    const adminUp = outcomes.some(
+      (o) => o.info.kind === "admin" && (o.status === "applied" || o.status === "unchanged"),
+    );
+    periods = await deliverAndIngest({ config, emulator, gapFiller, replay, runPipeline: adminUp, log });
   }
   // One demo user per FinOps group in the admin's user pool, and example API calls (emulator/demo-users.ts).
   if (outcomes.some((o) => o.info.kind === "admin" && (o.status === "applied" || o.status === "unchanged"))) {
     const demo = await createDemoUsers(config, emulator.endpoint);
     for (const line of demoUsersReport(demo)) log(line);
   }
-  return { config, emulator, gapFiller, organization, outcomes };
+  return { config, emulator, gapFiller, organization, outcomes, periods, replay };
+}
+
+function focusReplayHint(root: string): string {
+  return `${root}: a FOCUS export; the landing ingests CUR 2.0, so replay a CUR 2.0 export (the FOCUS summarizer, emulator/cur/focus-replay.ts, reads FOCUS exports)`;
+}
+
+/**
+ * Delivers the sample month (or the replayed export's periods) where the payer's export points,
+ * replicates it as configured, and (runPipeline) runs account-sync and cur-ingest on it in process.
+ * Returns the billing periods delivered.
+ */
+async function deliverAndIngest(o: {
+  readonly config: AccountConfig;
+  readonly emulator: LocalService;
+  readonly gapFiller: LocalService;
+  readonly replay?: ExportRoot;
+  readonly runPipeline: boolean;
+  readonly log: (line: string) => void;
+}): Promise<string[]> {
+  const { config, log } = o;
+  const common = {
+    config,
+    motoEndpoint: o.emulator.endpoint,
+    dataExportsEndpoint: o.gapFiller.endpoint,
+    log,
+  };
+  let periods: string[];
+  let manifestKeys: string[] | undefined;
+  let extraAccounts: OrgAccount[] = [];
+  if (o.replay) {
+    const { replay } = await emulateReplayPipeline({ ...common, root: o.replay });
+    periods = replay.periods.map((p) => p.billingPeriod);
+    manifestKeys = replay.periods.map((p) => p.manifestKey);
+    extraAccounts = (await accountsInExport(o.replay)).map((a) => ({
+      accountId: a.accountId,
+      name: a.name,
+      email: "",
+      orgStatus: "UNKNOWN",
+      stateSource: "none",
+      parentId: "",
+      ouName: "(from the replayed export)",
+    }));
+  } else {
+    const { delivery } = await emulateCurPipeline(common);
+    periods = [delivery.groundTruth.billingPeriod];
+  }
+  if (!o.runPipeline) return periods;
+  const result = await runDataPipeline({
+    config,
+    motoEndpoint: o.emulator.endpoint,
+    billingPeriod: periods[periods.length - 1]!,
+    manifestKeys,
+    extraAccounts,
+    log,
+  });
+  for (const line of renderPipeline(config, result).split("\n")) log(line);
+  return periods;
+}
+
+/**
+ * `npm run cur:replay -- <export-root>`: replays a team's own export on the local organization. When
+ * the landing is not up (no emulator, or no payer export / spend table in it), brings it up with the
+ * export in place of the sample month (localUp); otherwise delivers and ingests it on the running one.
+ * Returns the committed figures of every replayed period, read back as the API reads them.
+ */
+export async function replayCur(opts: LocalOptions & { readonly cur: string }): Promise<{
+  readonly config: AccountConfig;
+  readonly figures: ReplayPeriodFigures[];
+  readonly accountNames: Map<string, string>;
+}> {
+  const env = opts.env ?? process.env;
+  const log = opts.log ?? (() => {});
+  const config = loadLocalConfig(opts.configFile);
+  const root = await readExportRoot(opts.cur);
+  if (root.kind === "focus") throw new ExportRootError(focusReplayHint(root.root));
+  log(
+    `replay     ${root.root}: export ${root.exportName}, CUR 2.0, ${root.deliveries.length} billing period(s): ${root.deliveries.map((d) => `${d.billingPeriod} (${d.location.layout}, ${d.dataFiles.length} file(s))`).join(", ")}`,
+  );
+  const dir = localDir(env);
+  const emulator = await ensureMoto(motoPort(env), dir);
+  const gapFiller = await ensureGapFiller(gapFillerPort(env), emulator.endpoint, dir);
+  let periods: readonly string[];
+  if (emulator.startedHere || !(await landingIsUp(config, emulator.endpoint, gapFiller.endpoint))) {
+    log(
+      "replay     the local organization is not up: running npm run local with your export in place of the sample month",
+    );
+    const landing = await localUp({ ...opts, cur: opts.cur });
+    const failed = landing.outcomes.filter((o) => o.status === "failed" || o.status === "skipped");
+    if (failed.length)
+      throw new Error(
+        `the local organization did not come up (${failed.map((f) => `${f.info.stack}: ${f.status}`).join(", ")}); run npm run local to see why`,
+      );
+    periods = landing.periods;
+  } else {
+    log(
+      `replay     the local organization is up at ${emulator.endpoint}: delivering and ingesting your export`,
+    );
+    periods = await deliverAndIngest({ config, emulator, gapFiller, replay: root, runPipeline: true, log });
+  }
+  const figures = await committedFigures({ config, motoEndpoint: emulator.endpoint, periods });
+  const accountNames = new Map<string, string>([
+    ...(await accountsInExport(root)).map((a) => [a.accountId, a.name] as [string, string]),
+    [config.payer.id, config.payer.name],
+    [config.admin.id, config.admin.name],
+    ...config.members.map((m) => [m.id, m.name] as [string, string]),
+  ]);
+  return { config, figures, accountNames };
+}
+
+/** Whether the landing is deployed in the running emulator: the payer's export and the admin's spend table exist. */
+async function landingIsUp(
+  config: AccountConfig,
+  motoEndpoint: string,
+  dataExportsEndpoint: string,
+): Promise<boolean> {
+  const names = new Names(config);
+  try {
+    const payer = await clientConfigForAccount(motoEndpoint, config.payer.id, config.cur.homeRegion);
+    const exports = await listExportDefinitions(dataExportsEndpoint, payer);
+    if (!exports.some((e) => e.Name === config.cur.exportName)) return false;
+    const ddb = new DynamoDBClient(
+      await clientConfigForAccount(motoEndpoint, config.admin.id, config.admin.regions[0]!),
+    );
+    try {
+      await ddb.send(new DescribeTableCommand({ TableName: names.dataTable("spend") }));
+      return true;
+    } finally {
+      ddb.destroy();
+    }
+  } catch {
+    return false;
+  }
 }
 
 export function renderSummary(landing: LocalLanding): string {

@@ -7,13 +7,23 @@ import { ConfigError, configFileFromEnv } from "../config/load";
 import { pendingHint } from "../deploy/apply";
 import { ensureGapFiller, ensureMoto } from "../emulator/moto-server";
 import { gapFillerPort, localDir, motoPort } from "../modules/target";
+import { parseCli, UsageError } from "./cli-args";
 import { localDown, localUp, renderSummary } from "./local-org";
 
-async function main(command: string | undefined): Promise<number> {
+async function main(command: string | undefined, argv: readonly string[]): Promise<number> {
   switch (command) {
     case "up": {
+      const { values } = parseCli(
+        argv,
+        { cur: { type: "string" } },
+        'usage: npm run local [-- --cur <export-root>] (README, "Try it on your own bill")',
+      );
       const started = Date.now();
-      const landing = await localUp({ configFile: configFileFromEnv(), log: (l) => console.log(l) });
+      const landing = await localUp({
+        configFile: configFileFromEnv(),
+        cur: values.cur,
+        log: (l) => console.log(l),
+      });
       console.log(
         `\nLocal organization (${landing.config.organization.name}), emulated by moto at ${landing.emulator.endpoint}:\n`,
       );
@@ -55,9 +65,13 @@ async function main(command: string | undefined): Promise<number> {
   }
 }
 
-main(process.argv[2]).then(
+main(process.argv[2], process.argv.slice(3)).then(
   (code) => process.exit(code),
   (e) => {
+    if (e instanceof UsageError) {
+      console.error(e.message);
+      process.exit(2);
+    }
     console.error(e instanceof ConfigError ? e.message : `error: ${(e as Error).message}`);
     process.exit(1);
   },
