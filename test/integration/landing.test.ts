@@ -1,8 +1,15 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { DynamoDBClient, GetItemCommand } from "@aws-sdk/client-dynamodb";
 import { ListAccountsCommand, OrganizationsClient } from "@aws-sdk/client-organizations";
 import { ListBucketsCommand, S3Client } from "@aws-sdk/client-s3";
 import { GetParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { loadAccountConfig } from "../../config/load";
 import type { StackOutcome } from "../../deploy/apply";
+import { type CurGroundTruth, curAccountsFromConfig, writeCurMonth } from "../../emulator/cur/generator";
+import type { ReplayPeriodFigures } from "../../emulator/cur/replay";
 import { Names } from "../../modules/naming";
 import { asAccount, deployLocal } from "../support/local-org";
 
@@ -61,5 +68,110 @@ describe("the landing deployed to the local organization", () => {
         expect(p.Parameter?.Value).toBe(names.centralBusArn);
       }
     }
+  });
+
+  // README "Try it on your own bill", run as a user runs it: `npm run -s cur:replay -- <dir> --json`
+  // against the landing applied above. The export root is a team's own export in AWS's layout (the
+  // emulator's Data Exports writer, manifests of AWS's documented fields only), under another export
+  // name and prefix than the landing's, create-new and gzip CSV, billing an account the config does
+  // not know. The figures are compared with the generator's ground truth, computed from its rows in
+  // memory, independently of the ingest's SQL.
+  describe("replaying a team's own CUR 2.0 export (npm run -s cur:replay -- <dir> --json)", () => {
+    const stranger = { id: "987654321098", name: "bought-company-prod", regions: ["eu-west-1"] };
+    const months: { period: string; truth: CurGroundTruth }[] = [];
+    let src: string;
+    let figures: ReplayPeriodFigures[];
+    let stderr: string;
+
+    beforeAll(async () => {
+      src = mkdtempSync(path.join(os.tmpdir(), "finops-replay-it-"));
+      for (const [period, seed] of [
+        ["2023-05", 11],
+        ["2023-06", 12],
+      ] as const) {
+        const m = await writeCurMonth({
+          billingPeriod: period,
+          payer: { id: config.payer.id, name: config.payer.name },
+          accounts: [...curAccountsFromConfig(config), stranger],
+          seed,
+          exportName: "team-cur",
+          s3Prefix: "billing/exports",
+          bucket: "team-billing",
+          format: "csv",
+          overwrite: "CREATE_NEW_REPORT",
+          executedAt: new Date(`${period}-20T04:05:06.007Z`),
+          outDir: src,
+        });
+        months.push({ period, truth: m.groundTruth });
+      }
+      const out = spawnSync(
+        "npm",
+        ["run", "-s", "cur:replay", "--", path.join(src, "billing/exports/team-cur"), "--json"],
+        { encoding: "utf8", env: process.env, maxBuffer: 256 * 1024 * 1024 },
+      );
+      stderr = out.stderr;
+      if (out.status !== 0) throw new Error(`cur:replay exited ${out.status}:\n${out.stderr}`);
+      figures = JSON.parse(out.stdout) as ReplayPeriodFigures[];
+    }, 900_000);
+
+    afterAll(() => rmSync(src, { recursive: true, force: true }));
+
+    it("prints only JSON on stdout, one object per billing period, money as decimal strings", () => {
+      expect(figures.map((f) => f.billingPeriod)).toEqual(["2023-05", "2023-06"]);
+      for (const f of figures) {
+        for (const v of Object.values(f.totals)) expect(v).toMatch(/^-?\d+\.\d{6}$/);
+        expect(Object.keys(f.rows[0]!).sort()).toEqual(
+          [
+            "accountId",
+            "credit",
+            "lineItems",
+            "netAmortizedCost",
+            "refund",
+            "service",
+            "tax",
+            "unblendedCost",
+            "usageDate",
+          ].sort(),
+        );
+      }
+      expect(stderr).toMatch(/emulated: Data Exports delivered team-cur 2023-05/);
+    });
+
+    it("commits every period to the cent of the ground truth, row by row and in total", () => {
+      const cents = (x: string | number) => Math.round(Number(x) * 100);
+      for (const { period, truth } of months) {
+        const f = figures.find((x) => x.billingPeriod === period)!;
+        expect(f.lineItems).toBe(truth.rowCount);
+        const t = f.totals;
+        expect(cents(Number(t.unblendedCost) + Number(t.credit) + Number(t.tax) + Number(t.refund))).toBe(
+          cents(truth.total),
+        );
+        expect(cents(t.credit)).toBe(cents(truth.byLineItemType.Credit ?? 0));
+        expect(cents(t.tax)).toBe(cents(truth.byLineItemType.Tax ?? 0));
+        expect(cents(t.refund)).toBe(cents(truth.byLineItemType.Refund ?? 0));
+        const rows = new Map(f.rows.map((r) => [`${r.accountId}|${r.service}|${r.usageDate}`, r]));
+        expect(rows.size).toBe(truth.byAccountServiceDay.length);
+        for (const d of truth.byAccountServiceDay) {
+          const r = rows.get(`${d.accountId}|${d.service}|${d.day}`)!;
+          expect(cents(Number(r.unblendedCost) + Number(r.credit) + Number(r.tax) + Number(r.refund))).toBe(
+            cents(d.unblendedCost),
+          );
+        }
+      }
+    });
+
+    it("shows an account the config does not know as unallocated, under the name the export gives it", async () => {
+      const ddb = new DynamoDBClient(await asAccount(config.admin.id));
+      const got = await ddb.send(
+        new GetItemCommand({
+          TableName: names.dataTable("accounts"),
+          Key: { accountId: { S: stranger.id } },
+        }),
+      );
+      ddb.destroy();
+      expect(got.Item?.name?.S).toBe(stranger.name);
+      expect(got.Item?.allocationStatus?.S).toBe("unallocated");
+      expect(figures[0]!.rows.some((r) => r.accountId === stranger.id)).toBe(true);
+    });
   });
 });
