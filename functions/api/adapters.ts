@@ -11,6 +11,11 @@ import { SendTaskSuccessCommand, type SFNClient, StartExecutionCommand } from "@
 import { type DirectoryUser, GROUPS, type Group } from "./domain";
 import type { ApprovalWorkflow, UserDirectory } from "./repository";
 
+/**
+ * The user pool as the directory of GET /users. `Username` is Cognito's generated username (an
+ * opaque UUID: the pool signs in by email), so the `sub`, `email` and `email_verified` attributes
+ * are read alongside it; only a verified email is matched against budget owners and managers.
+ */
 export class CognitoDirectory implements UserDirectory {
   constructor(
     private readonly cognito: CognitoIdentityProviderClient,
@@ -34,10 +39,14 @@ export class CognitoDirectory implements UserDirectory {
     for await (const page of paginateListUsers({ client: this.cognito }, { UserPoolId: this.userPoolId })) {
       for (const u of page.Users ?? []) {
         if (!u.Username) continue;
-        const email = u.Attributes?.find((a) => a.Name === "email")?.Value;
+        const attr = (name: string) => u.Attributes?.find((a) => a.Name === name)?.Value;
+        const sub = attr("sub");
+        const email = attr("email");
         users.push({
           username: u.Username,
+          ...(sub ? { sub } : {}),
           ...(email ? { email } : {}),
+          emailVerified: attr("email_verified") === "true",
           enabled: u.Enabled ?? true,
           ...(u.UserStatus ? { status: u.UserStatus } : {}),
           groups: groupsOf.get(u.Username) ?? [],

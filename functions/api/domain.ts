@@ -21,15 +21,40 @@ export const SCOPED_GROUPS: readonly Group[] = [
   "ProductManagers",
 ];
 
-/** The authenticated caller, from the JWT the HTTP API's Cognito authorizer verified. */
+/**
+ * The authenticated caller, from the Cognito ID token the HTTP API's JWT authorizer verified
+ * (router.ts `callerFromClaims`; access tokens are refused there, see docs/api.md "Tokens and identity").
+ *
+ * The pool signs users in by email (`username_attributes = ["email"]`), so Cognito generates an
+ * opaque, immutable `cognito:username` (a UUID), NOT the email: the username is never an identity
+ * here. The identity is `sub`; the email is used (display, budget owner/manager matching) only
+ * when the token says `email_verified`.
+ */
 export interface Caller {
-  /** Cognito `sub`. */
+  /** Cognito `sub`: unique in the pool and never reassigned; what audit fields store. */
   readonly sub: string;
-  /** Cognito username (admin-created users: their email). */
-  readonly username: string;
+  /** The ID token's `email`, only when `email_verified` is true; absent otherwise. */
   readonly email?: string;
+  /**
+   * `cognito:username` (opaque). Not an identity: kept only so that records written before audit
+   * fields stored `sub` (they stored the username) are still recognized as the caller's own.
+   */
+  readonly username?: string;
   readonly groups: readonly Group[];
 }
+
+/** What an audit field records about who acted: the `sub`, and the verified email for display. */
+export interface Actor {
+  readonly by: string;
+  readonly byEmail?: string;
+}
+
+export function actor(c: Caller): Actor {
+  return { by: c.sub, ...(c.email ? { byEmail: c.email } : {}) };
+}
+
+/** How messages name the caller: the verified email, else the `sub`. */
+export const displayName = (c: Caller): string => c.email ?? c.sub;
 
 export const SCOPE_LEVELS = ["businessUnit", "department", "portfolio", "product"] as const;
 export type ScopeLevel = (typeof SCOPE_LEVELS)[number];
@@ -41,16 +66,19 @@ export interface Budget {
   readonly name: string;
   /** Amount for the calendar year, USD. */
   readonly amountUsd: number;
-  /** Username of the accountable owner. */
+  /** Email of the accountable owner (matched against callers' verified email). */
   readonly owner: string;
-  /** Further usernames that manage the budget (see its cards and accounts). */
+  /** Emails of further people who manage the budget (see its cards and accounts). */
   readonly managers: readonly string[];
   /** What the budget covers in the organization's hierarchy. */
   readonly scope: { readonly level: ScopeLevel; readonly name: string };
   /** Optimistic-locking counter, incremented by every write. */
   readonly version: number;
   readonly updatedAt: string;
+  /** `sub` of the last writer (an API caller, or the FinancialAdmin whose approval applied it). */
   readonly updatedBy: string;
+  /** That writer's verified email when known, for display. */
+  readonly updatedByEmail?: string;
 }
 
 /** An account of the organization (accounts table, written by account-sync). */
@@ -79,7 +107,10 @@ export interface Allocation {
   readonly validFrom: string;
   /** Absent on an unmapping entry (so the byBudget index stays sparse). */
   readonly budgetId?: string;
+  /** `sub` of the caller who changed the mapping. */
   readonly changedBy: string;
+  /** Their verified email when known, for display. */
+  readonly changedByEmail?: string;
   readonly reason?: string;
 }
 
@@ -93,8 +124,8 @@ export interface CardMover {
   readonly deltaUsd: number;
 }
 
-export interface CardComment {
-  readonly by: string;
+/** `by` is the commenter's `sub`, `byEmail` their verified email when known. */
+export interface CardComment extends Actor {
   readonly at: string;
   readonly text: string;
 }
@@ -117,7 +148,8 @@ export interface SpendCard {
   /** Ingestion version of the month the card was computed from. */
   readonly sourceVersion: string;
   readonly generatedAt: string;
-  readonly approval?: { readonly by: string; readonly at: string; readonly note?: string };
+  /** `by` is the approver's `sub`, `byEmail` their verified email when known. */
+  readonly approval?: Actor & { readonly at: string; readonly note?: string };
   readonly comments?: readonly CardComment[];
 }
 
@@ -132,14 +164,18 @@ export interface BudgetChange {
   readonly baseVersion: number;
   readonly previousAmountUsd: number;
   readonly changes: BudgetPatch;
+  /** `sub` of the FinancialAdmin/Admin who submitted it (and their verified email, for display). */
   readonly submittedBy: string;
+  readonly submittedByEmail?: string;
   readonly submittedAt: string;
   readonly reason: string;
   readonly status: ChangeStatus;
   readonly executionArn?: string;
   /** Task token of the waiting workflow step (never returned by the API). */
   readonly taskToken?: string;
+  /** `sub` of the FinancialAdmin who decided it (and their verified email, for display). */
   readonly decidedBy?: string;
+  readonly decidedByEmail?: string;
   readonly decidedAt?: string;
   readonly decisionNote?: string;
   readonly appliedAt?: string;
@@ -170,9 +206,15 @@ export interface SpendRow {
   readonly unblendedCost: number;
 }
 
+/** A user of the pool as GET /users shows it. */
 export interface DirectoryUser {
+  /** Cognito's generated username (opaque UUID in this pool), the key of admin API calls. */
   readonly username: string;
+  /** The `sub` attribute: what audit fields store. */
+  readonly sub?: string;
   readonly email?: string;
+  /** Only a verified email matches budget owners/managers. */
+  readonly emailVerified: boolean;
   readonly enabled: boolean;
   readonly status?: string;
   readonly groups: readonly Group[];
@@ -193,6 +235,7 @@ export class ApiError extends Error {
 function statusCode(status: number): string {
   const codes: Record<number, string> = {
     400: "BadRequest",
+    401: "Unauthorized",
     403: "Forbidden",
     404: "NotFound",
     409: "Conflict",
@@ -215,15 +258,14 @@ export const isScopedManager = (c: Caller): boolean => c.groups.some((g) => SCOP
 /** Whether the caller belongs to any FinOps group at all. */
 export const isMember = (c: Caller): boolean => c.groups.length > 0;
 
-/** The names a budget may use for a caller: its username and, when different, its email. */
-function identities(c: Caller): string[] {
-  return [c.username, c.email].filter((x): x is string => !!x).map((x) => x.toLowerCase());
-}
-
-/** Whether the caller owns or manages the budget (a scoped manager's scope). */
+/**
+ * Whether the caller owns or manages the budget (a scoped manager's scope): the budget's owner or
+ * one of its managers is the caller's verified email (case-insensitive). Without a verified email
+ * a caller manages nothing.
+ */
 export function managesBudget(c: Caller, b: Pick<Budget, "owner" | "managers">): boolean {
-  const me = identities(c);
-  return [b.owner, ...b.managers].some((u) => me.includes(u.toLowerCase()));
+  const me = c.email?.toLowerCase();
+  return me !== undefined && [b.owner, ...b.managers].some((u) => u.toLowerCase() === me);
 }
 
 /** Whether the caller may read the budget: finance sees all, managers only their own. */
@@ -234,7 +276,7 @@ export function canReadBudget(c: Caller, b: Pick<Budget, "owner" | "managers">):
 export function requireMember(c: Caller): void {
   if (!isMember(c))
     throw forbidden(
-      `user ${c.username} is in no FinOps group; an Admin must add them to one (${GROUPS.join(", ")})`,
+      `user ${displayName(c)} is in no FinOps group; an Admin must add them to one (${GROUPS.join(", ")})`,
     );
 }
 

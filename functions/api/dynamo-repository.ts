@@ -305,7 +305,7 @@ export class DynamoRepository implements FinOpsRepository {
 
   async decideBudgetChange(
     changeId: string,
-    outcome: Pick<BudgetChange, "status" | "decidedBy" | "decidedAt" | "decisionNote">,
+    outcome: Pick<BudgetChange, "status" | "decidedBy" | "decidedByEmail" | "decidedAt" | "decisionNote">,
   ): Promise<void> {
     const sets = Object.entries(outcome).filter(([, v]) => v !== undefined);
     await conditional(

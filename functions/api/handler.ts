@@ -68,7 +68,7 @@ export const handler = async (
     logger.info("request", {
       routeKey: event.routeKey,
       status: res.status,
-      user: caller.username,
+      sub: caller.sub,
       requestId,
     });
     return respond(res.status, res.body);

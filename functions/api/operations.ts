@@ -12,7 +12,9 @@ import type { z } from "zod";
 import { periodsOfMonth } from "../shared/period-calendar";
 import {
   type Account,
+  type Actor,
   ApiError,
+  actor,
   type Budget,
   type BudgetChange,
   type BudgetPatch,
@@ -68,6 +70,12 @@ async function visibleBudgetIds(deps: ApiDeps, caller: Caller): Promise<Set<stri
 const visible = (scope: Set<string> | "all", budgetId: string | undefined): boolean =>
   scope === "all" || (budgetId !== undefined && scope.has(budgetId));
 
+/** The audit fields of an allocation entry: the caller's `sub` and verified email. */
+function changedBy(caller: Caller): { changedBy: string; changedByEmail?: string } {
+  const a = actor(caller);
+  return { changedBy: a.by, ...(a.byEmail ? { changedByEmail: a.byEmail } : {}) };
+}
+
 // Accounts ------------------------------------------------------------------------------------------
 
 export async function listAccounts(
@@ -114,7 +122,7 @@ export async function mapAccount(
     accountId,
     validFrom: deps.now().toISOString(),
     budgetId: body.budgetId,
-    changedBy: caller.username,
+    ...changedBy(caller),
     ...(body.reason ? { reason: body.reason } : {}),
   };
   await deps.repo.recordAllocation(entry);
@@ -139,7 +147,7 @@ export async function unmapAccount(
   await deps.repo.recordAllocation({
     accountId,
     validFrom: deps.now().toISOString(),
-    changedBy: caller.username,
+    ...changedBy(caller),
     ...(body.reason ? { reason: body.reason } : {}),
   });
   return ok({ accountId, changed: true, previousBudgetId: account.budgetId });
@@ -194,7 +202,8 @@ export async function createBudget(
     ...body,
     version: 1,
     updatedAt: deps.now().toISOString(),
-    updatedBy: caller.username,
+    updatedBy: caller.sub,
+    ...(caller.email ? { updatedByEmail: caller.email } : {}),
   };
   try {
     await deps.repo.createBudget(budget);
@@ -208,9 +217,20 @@ export async function createBudget(
   return { status: 201, body: { budget } };
 }
 
-export function applyPatch(budget: Budget, patch: BudgetPatch, by: string, at: string): Budget {
+/**
+ * The budget after a change: version bumped, `updatedBy` the writer's `sub` and `updatedByEmail`
+ * their email when given (a previous writer's email is never left next to a new `sub`).
+ */
+export function applyPatch(
+  budget: Budget,
+  patch: BudgetPatch,
+  by: string,
+  at: string,
+  byEmail?: string,
+): Budget {
+  const { updatedByEmail: _previous, ...rest } = budget;
   return {
-    ...budget,
+    ...rest,
     ...(patch.name !== undefined ? { name: patch.name } : {}),
     ...(patch.amountUsd !== undefined ? { amountUsd: patch.amountUsd } : {}),
     ...(patch.owner !== undefined ? { owner: patch.owner } : {}),
@@ -219,6 +239,7 @@ export function applyPatch(budget: Budget, patch: BudgetPatch, by: string, at: s
     version: budget.version + 1,
     updatedAt: at,
     updatedBy: by,
+    ...(byEmail ? { updatedByEmail: byEmail } : {}),
   };
 }
 
@@ -252,7 +273,8 @@ export async function updateBudget(
       baseVersion: budget.version,
       previousAmountUsd: budget.amountUsd,
       changes: patch,
-      submittedBy: caller.username,
+      submittedBy: caller.sub,
+      ...(caller.email ? { submittedByEmail: caller.email } : {}),
       submittedAt: now,
       reason,
       status: "pending",
@@ -268,7 +290,7 @@ export async function updateBudget(
       },
     };
   }
-  const updated = applyPatch(budget, patch, caller.username, now);
+  const updated = applyPatch(budget, patch, caller.sub, now, caller.email);
   try {
     await deps.repo.updateBudget(updated, budget.version);
   } catch (e) {
@@ -298,6 +320,17 @@ export async function listBudgetChanges(
   return ok({ changes: changes.map(publicChange) });
 }
 
+/**
+ * Whether the caller submitted the change: by `sub`, and, for changes stored before audit fields
+ * held the `sub`, by the username or the verified email they held then.
+ */
+function isSubmitter(caller: Caller, change: BudgetChange): boolean {
+  const by = change.submittedBy;
+  if (by === caller.sub) return true;
+  const same = (x: string | undefined) => x !== undefined && x.toLowerCase() === by.toLowerCase();
+  return same(caller.username) || same(caller.email);
+}
+
 export async function decideBudgetChange(
   deps: ApiDeps,
   caller: Caller,
@@ -309,7 +342,7 @@ export async function decideBudgetChange(
     throw forbidden("only FinancialAdmins may approve or reject budget changes");
   const change = await deps.repo.getBudgetChange(changeId);
   if (!change) throw notFound(`no budget change ${changeId}`);
-  if (change.submittedBy.toLowerCase() === caller.username.toLowerCase())
+  if (isSubmitter(caller, change))
     throw forbidden("you submitted this change; another FinancialAdmin must decide it");
   if (change.status !== "pending") throw conflict(`change ${changeId} is already ${change.status}`);
   if (!change.taskToken)
@@ -319,7 +352,8 @@ export async function decideBudgetChange(
     );
   const outcome = {
     status: body.decision === "approve" ? ("approved" as const) : ("rejected" as const),
-    decidedBy: caller.username,
+    decidedBy: caller.sub,
+    ...(caller.email ? { decidedByEmail: caller.email } : {}),
     decidedAt: deps.now().toISOString(),
     ...(body.note ? { decisionNote: body.note } : {}),
   };
@@ -331,7 +365,7 @@ export async function decideBudgetChange(
   }
   await deps.approvals.complete(change.taskToken, {
     decision: body.decision,
-    by: caller.username,
+    by: caller.sub,
     ...(body.note ? { note: body.note } : {}),
   });
   return ok({ change: publicChange({ ...change, ...outcome }) });
@@ -446,6 +480,8 @@ async function cardForReview(
   return card;
 }
 
+const shownActor = (a: Actor): string => a.byEmail ?? a.by;
+
 export async function approveCard(
   deps: ApiDeps,
   caller: Caller,
@@ -455,9 +491,11 @@ export async function approveCard(
 ): Promise<Result> {
   const card = await cardForReview(deps, caller, budgetId, periodId);
   if (card.approval)
-    throw conflict(`card ${budgetId} ${periodId} was approved by ${card.approval.by} at ${card.approval.at}`);
+    throw conflict(
+      `card ${budgetId} ${periodId} was approved by ${shownActor(card.approval)} at ${card.approval.at}`,
+    );
   const approval = {
-    by: caller.username,
+    ...actor(caller),
     at: deps.now().toISOString(),
     ...(body.note ? { note: body.note } : {}),
   };
@@ -478,7 +516,7 @@ export async function commentCard(
   body: z.output<typeof commentCardBody>,
 ): Promise<Result> {
   const card = await cardForReview(deps, caller, budgetId, periodId);
-  const comment = { by: caller.username, at: deps.now().toISOString(), text: body.text };
+  const comment = { ...actor(caller), at: deps.now().toISOString(), text: body.text };
   await deps.repo.addCardComment(budgetId, periodId, comment);
   return { status: 201, body: { card: { ...card, comments: [...(card.comments ?? []), comment] } } };
 }
@@ -495,6 +533,10 @@ export async function ingestionStatus(deps: ApiDeps, caller: Caller): Promise<Re
   return ok({ lastProcessed: latest ?? null, periods });
 }
 
+/**
+ * The pool's users with their groups and budget scope. A user's scope is computed as for a caller:
+ * budgets whose owner or managers are the user's email, only if that email is verified.
+ */
 export async function listUsers(deps: ApiDeps, caller: Caller): Promise<Result> {
   requireMember(caller);
   if (!caller.groups.includes("Admins")) throw forbidden("only Admins may list users and their scope");
@@ -502,9 +544,8 @@ export async function listUsers(deps: ApiDeps, caller: Caller): Promise<Result> 
   return ok({
     users: users.map((u) => {
       const asCaller: Caller = {
-        sub: "",
-        username: u.username,
-        ...(u.email ? { email: u.email } : {}),
+        sub: u.sub ?? "",
+        ...(u.email && u.emailVerified ? { email: u.email } : {}),
         groups: u.groups,
       };
       const scope = budgets
@@ -512,9 +553,7 @@ export async function listUsers(deps: ApiDeps, caller: Caller): Promise<Result> 
         .map((b) => ({
           budgetId: b.budgetId,
           year: b.year,
-          role: [u.username, u.email].some((x) => x && x.toLowerCase() === b.owner.toLowerCase())
-            ? "owner"
-            : "manager",
+          role: asCaller.email?.toLowerCase() === b.owner.toLowerCase() ? "owner" : "manager",
         }));
       return { ...u, seesAllBudgets: isFinance(asCaller), budgets: scope };
     }),

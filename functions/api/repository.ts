@@ -56,7 +56,7 @@ export interface FinOpsRepository {
   /** Sets a pending change's outcome; ConflictError if it is no longer pending. */
   decideBudgetChange(
     changeId: string,
-    outcome: Pick<BudgetChange, "status" | "decidedBy" | "decidedAt" | "decisionNote">,
+    outcome: Pick<BudgetChange, "status" | "decidedBy" | "decidedByEmail" | "decidedAt" | "decisionNote">,
   ): Promise<void>;
 }
 
@@ -69,7 +69,7 @@ export interface UserDirectory {
 export interface ApprovalWorkflow {
   /** Starts the workflow for a stored change; returns the execution ARN. */
   start(change: { changeId: string }): Promise<string>;
-  /** Completes the waiting "await decision" step with the FinancialAdmin's decision. */
+  /** Completes the waiting "await decision" step with the FinancialAdmin's decision (`by`: their `sub`). */
   complete(
     taskToken: string,
     decision: { decision: "approve" | "reject"; by: string; note?: string },

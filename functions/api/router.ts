@@ -209,14 +209,38 @@ export async function route(deps: ApiDeps, req: ApiRequest): Promise<ApiResponse
   }
 }
 
+/** Claim values as API Gateway passes them: HTTP API gives JWT claims to the integration as strings. */
+const isTrue = (v: unknown): boolean => v === true || v === "true";
+
 /**
- * The caller from verified JWT claims. HTTP API passes array claims as "[a b]" strings; both that
- * and real arrays are accepted. Unknown group names are ignored (they grant nothing).
+ * The caller from the claims the JWT authorizer verified (issuer = the user pool, `aud` or
+ * `client_id` = the web client). The authorizer lets both Cognito tokens through, so this decides:
+ *
+ * - Only the **ID token** (`token_use: "id"`) is accepted. It is the token that carries the user's
+ *   `email` and `email_verified`, which scope a budget manager (owners and managers are emails).
+ *   The access token carries neither (`sub`, `cognito:groups`, `username`, `client_id`, `scope`,
+ *   `token_use: "access"`), so it is refused with 401 rather than authorized differently or at
+ *   the cost of a user-pool lookup per request (docs/api.md, "Tokens and identity").
+ * - The identity is `sub`. `cognito:username` is opaque in this pool (a generated UUID, since
+ *   users sign in by email) and is never taken for the email.
+ * - `email` is kept only when `email_verified` is true (a boolean, or "true" as HTTP API passes it).
+ * - Groups: HTTP API passes array claims as "[a b]" strings; both that and real arrays are
+ *   accepted. Unknown group names are ignored (they grant nothing).
  */
 export function callerFromClaims(claims: Readonly<Record<string, unknown>>): Caller {
-  const sub = typeof claims.sub === "string" ? claims.sub : "";
-  const username = String(claims["cognito:username"] ?? claims.username ?? "");
-  if (!sub || !username) throw new ApiError(401, "the token has no sub or username claim");
+  const tokenUse = claims.token_use;
+  if (tokenUse === "access")
+    throw new ApiError(
+      401,
+      "this API takes the Cognito ID token, not the access token: send the id_token from sign-in as 'Authorization: Bearer <id_token>'",
+    );
+  if (tokenUse !== "id")
+    throw new ApiError(
+      401,
+      `the token is not a Cognito ID token (token_use ${typeof tokenUse === "string" ? `"${tokenUse}"` : "missing"}); send the id_token from sign-in`,
+    );
+  const sub = typeof claims.sub === "string" ? claims.sub.trim() : "";
+  if (!sub) throw new ApiError(401, "the ID token has no sub claim");
   const raw = claims["cognito:groups"];
   const list = Array.isArray(raw)
     ? raw.map(String)
@@ -227,6 +251,10 @@ export function callerFromClaims(claims: Readonly<Record<string, unknown>>): Cal
           .filter(Boolean)
       : [];
   const groups = list.filter((g): g is Group => (GROUPS as readonly string[]).includes(g));
-  const email = typeof claims.email === "string" ? claims.email : undefined;
-  return { sub, username, ...(email ? { email } : {}), groups };
+  const email =
+    isTrue(claims.email_verified) && typeof claims.email === "string" && claims.email.trim()
+      ? claims.email.trim()
+      : undefined;
+  const username = typeof claims["cognito:username"] === "string" ? claims["cognito:username"] : "";
+  return { sub, ...(email ? { email } : {}), ...(username ? { username } : {}), groups };
 }

@@ -28,11 +28,18 @@ const amountUsd = z
     error: "must have at most 2 decimals",
   });
 
-const username = z
-  .string({ error: "must be a username or email" })
+/**
+ * A budget owner or manager: an email address, matched (case-insensitively) against the caller's
+ * verified email. Not a Cognito username: in this pool that is an opaque generated UUID.
+ */
+const personEmail = z
+  .string({ error: "must be an email address" })
   .trim()
   .min(1, { error: "must not be empty" })
-  .max(128, { error: "must be at most 128 characters" });
+  .max(254, { error: "must be at most 254 characters" })
+  .regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, {
+    error: "must be an email address (the person's verified email in the user pool)",
+  });
 
 const scope = z.strictObject({
   level: z.enum(SCOPE_LEVELS, { error: `must be one of ${SCOPE_LEVELS.join(", ")}` }),
@@ -57,8 +64,8 @@ export const createBudgetBody = z.strictObject({
     .min(1, { error: "must not be empty" })
     .max(100, { error: "must be at most 100 characters" }),
   amountUsd,
-  owner: username,
-  managers: z.array(username, { error: "must be a list of usernames" }).max(20).default([]),
+  owner: personEmail,
+  managers: z.array(personEmail, { error: "must be a list of email addresses" }).max(20).default([]),
   scope,
 });
 
@@ -66,8 +73,8 @@ export const updateBudgetBody = z
   .strictObject({
     name: createBudgetBody.shape.name.optional(),
     amountUsd: amountUsd.optional(),
-    owner: username.optional(),
-    managers: z.array(username, { error: "must be a list of usernames" }).max(20).optional(),
+    owner: personEmail.optional(),
+    managers: z.array(personEmail, { error: "must be a list of email addresses" }).max(20).optional(),
     scope: scope.optional(),
     reason: z
       .string({ error: "must say why the budget changes" })

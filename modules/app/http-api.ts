@@ -32,7 +32,14 @@ export interface HttpApiProps {
   readonly provider?: TerraformProvider;
 }
 
-/** Fields of the access-log line (JSON): who called which route, the outcome and the latency. */
+/**
+ * Fields of the access-log line (JSON): who called which route, the outcome and the latency.
+ * "Who" is the token's `sub` ($context.authorizer.claims.sub, "Customize HTTP API access logs":
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-logging-variables.html):
+ * the one identity claim both Cognito tokens carry. `username` is only in access tokens and
+ * `cognito:username` only in ID tokens, and in this pool either is an opaque generated UUID; the
+ * email would put personal data in the logs. `tokenUse` shows access tokens the API refuses (401).
+ */
 export const ACCESS_LOG_FORMAT = JSON.stringify({
   requestId: "$context.requestId",
   ip: "$context.identity.sourceIp",
@@ -44,7 +51,8 @@ export const ACCESS_LOG_FORMAT = JSON.stringify({
   latencyMs: "$context.responseLatency",
   integrationError: "$context.integrationErrorMessage",
   authorizerError: "$context.authorizer.error",
-  user: "$context.authorizer.claims.username",
+  sub: "$context.authorizer.claims.sub",
+  tokenUse: "$context.authorizer.claims.token_use",
 });
 
 /**
@@ -80,6 +88,9 @@ export class HttpApi extends Construct {
       name: "cognito",
       authorizerType: "JWT",
       identitySources: ["$request.header.Authorization"],
+      // The audience is checked against `aud` (ID tokens) or, without `aud`, `client_id` (access
+      // tokens): both tokens of the web client pass. The function accepts only the ID token
+      // (functions/api/router.ts callerFromClaims, docs/api.md "Tokens and identity").
       jwtConfiguration: {
         audience: [props.webClientId],
         issuer: `https://cognito-idp.${props.region}.amazonaws.com/${props.userPoolId}`,

@@ -18,6 +18,7 @@ import { runCards } from "../../functions/spend-cards/run";
 import { Names } from "../../modules/naming";
 import { asAccount, deployLocal, emulatorEndpoint } from "../support/local-org";
 import { emptyTables } from "../support/tables";
+import { accessTokenClaims, idTokenClaims, subOf } from "../unit/api/cognito-tokens";
 
 /**
  * The admin stack applied with Terraform to the emulated organization (tables, user pool, HTTP
@@ -25,6 +26,8 @@ import { emptyTables } from "../support/tables";
  * API handler run in-process with the real SDK against moto's DynamoDB, Cognito and Step Functions.
  * Not covered here: API Gateway invoking the function and the JWT authorizer (moto runs no Lambda
  * code and does not verify tokens), so the verified claims are given to the handler as API Gateway would.
+ * The claims are shaped as AWS documents Cognito's tokens (test/unit/api/cognito-tokens.ts cites the
+ * pages), not as moto happens to name users: `sub` and `cognito:username` are UUIDs, not the email.
  */
 describe("the FinOps API against the emulated admin account", () => {
   const config = loadAccountConfig("accounts/local.yaml");
@@ -126,12 +129,8 @@ describe("the FinOps API against the emulated admin account", () => {
       );
   }, 1_800_000);
 
-  const claims = (username: string, ...groups: string[]) => ({
-    sub: `sub-${username}`,
-    "cognito:username": username,
-    email: username,
-    "cognito:groups": `[${groups.join(" ")}]`,
-  });
+  /** The claims of a verified ID token (the token the API accepts) of the user with this email. */
+  const claims = (email: string, ...groups: string[]) => idTokenClaims(email, groups);
   const call = async (
     who: Record<string, string>,
     routeKey: string,
@@ -157,6 +156,16 @@ describe("the FinOps API against the emulated admin account", () => {
       undefined,
     ]);
     expect(outcome.clean).toBe(true);
+  });
+
+  it("refuses an access token with 401 and accepts the ID token of the same user", async () => {
+    const access = await call(accessTokenClaims("fin@example.com", ["FinancialAdmins"]), "GET /budgets");
+    expect(access.status).toBe(401);
+    expect(access.body).toMatchObject({
+      error: "Unauthorized",
+      message: expect.stringContaining("ID token"),
+    });
+    expect((await call(fin, "GET /budgets")).status).toBe(200);
   });
 
   it("creates a budget, maps an account with history, and scopes what a BU manager sees", async () => {
@@ -186,7 +195,11 @@ describe("the FinOps API against the emulated admin account", () => {
       path: { accountId: "333333333333" },
     });
     expect(history.body.history).toEqual([
-      expect.objectContaining({ budgetId: "retail", changedBy: "fin@example.com" }),
+      expect.objectContaining({
+        budgetId: "retail",
+        changedBy: subOf("fin@example.com"),
+        changedByEmail: "fin@example.com",
+      }),
     ]);
     expect(
       (await call(bu, "GET /accounts/{accountId}/allocations", { path: { accountId: "444444444444" } }))
@@ -204,7 +217,7 @@ describe("the FinOps API against the emulated admin account", () => {
           accountId: "333333333333",
           validFrom: "2026-01-01T00:00:00.000Z",
           budgetId: "retail",
-          changedBy: "fin@example.com",
+          changedBy: subOf("fin@example.com"),
         },
       }),
     );
@@ -247,7 +260,7 @@ describe("the FinOps API against the emulated admin account", () => {
       expect.objectContaining({
         final: true,
         spendUsd: 1500,
-        approval: expect.objectContaining({ by: "bu@example.com" }),
+        approval: expect.objectContaining({ by: subOf("bu@example.com"), byEmail: "bu@example.com" }),
         comments: [expect.objectContaining({ text: "EC2" })],
       }),
     ]);
@@ -290,7 +303,7 @@ describe("the FinOps API against the emulated admin account", () => {
     expect(budget.body.budget).toMatchObject({
       amountUsd: 500000,
       version: 2,
-      updatedBy: "fin2@example.com",
+      updatedBy: subOf("fin2@example.com"),
     });
   });
 
@@ -301,7 +314,10 @@ describe("the FinOps API against the emulated admin account", () => {
       new AdminCreateUserCommand({
         UserPoolId: pool,
         Username: "bu@example.com",
-        UserAttributes: [{ Name: "email", Value: "bu@example.com" }],
+        UserAttributes: [
+          { Name: "email", Value: "bu@example.com" },
+          { Name: "email_verified", Value: "true" },
+        ],
         MessageAction: "SUPPRESS",
       }),
     );
@@ -316,6 +332,8 @@ describe("the FinOps API against the emulated admin account", () => {
     expect(res.status).toBe(200);
     expect(res.body.users).toEqual([
       expect.objectContaining({
+        email: "bu@example.com",
+        emailVerified: true,
         groups: ["BUManagers"],
         budgets: [{ budgetId: "retail", year: 2026, role: "owner" }],
       }),

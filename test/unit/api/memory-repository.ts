@@ -23,6 +23,7 @@ import {
   type FinOpsRepository,
   type UserDirectory,
 } from "../../../functions/api/repository";
+import { subOf, usernameOf } from "./cognito-tokens";
 
 export class MemoryRepository implements FinOpsRepository {
   accounts = new Map<string, Account>();
@@ -115,7 +116,7 @@ export class MemoryRepository implements FinOpsRepository {
   }
   async decideBudgetChange(
     id: string,
-    outcome: Pick<BudgetChange, "status" | "decidedBy" | "decidedAt" | "decisionNote">,
+    outcome: Pick<BudgetChange, "status" | "decidedBy" | "decidedByEmail" | "decidedAt" | "decisionNote">,
   ) {
     const c = this.changes.get(id);
     if (c?.status !== "pending") throw new ConflictError("decided");
@@ -143,8 +144,25 @@ export class RecordingWorkflow implements ApprovalWorkflow {
   }
 }
 
-export function caller(username: string, ...groups: Group[]): Caller {
-  return { sub: `sub-${username}`, username, email: username, groups };
+/**
+ * A caller as `callerFromClaims` makes it from an ID token with a verified email: `sub` and the
+ * generated username are UUIDs unrelated to the email (see ./cognito-tokens.ts).
+ */
+export function caller(email: string, ...groups: Group[]): Caller {
+  return { sub: subOf(email), email, username: usernameOf(email), groups };
+}
+
+/** A pool user as ListUsers shows it: generated username, `sub`, email and email_verified. */
+export function directoryUser(email: string, groups: Group[], emailVerified = true): DirectoryUser {
+  return {
+    username: usernameOf(email),
+    sub: subOf(email),
+    email,
+    emailVerified,
+    enabled: true,
+    status: "CONFIRMED",
+    groups,
+  };
 }
 
 export const NOW = new Date("2026-03-10T12:00:00.000Z");
@@ -163,7 +181,8 @@ export function fixture(): { deps: ApiDeps; repo: MemoryRepository; workflow: Re
     scope: { level: "businessUnit", name: budgetId },
     version: 1,
     updatedAt: "2026-01-01T00:00:00.000Z",
-    updatedBy: "fin@example.com",
+    updatedBy: subOf("fin@example.com"),
+    updatedByEmail: "fin@example.com",
   });
   repo.budgets.set("retail#2026", budget("retail", "bu-retail@example.com", ["dept-web@example.com"]));
   repo.budgets.set("logistics#2026", budget("logistics", "bu-logistics@example.com"));
@@ -183,13 +202,13 @@ export function fixture(): { deps: ApiDeps; repo: MemoryRepository; workflow: Re
       accountId: "111111111111",
       validFrom: "2026-01-01T00:00:00.000Z",
       budgetId: "retail",
-      changedBy: "fin",
+      changedBy: subOf("fin@example.com"),
     },
     {
       accountId: "222222222222",
       validFrom: "2026-01-01T00:00:00.000Z",
       budgetId: "logistics",
-      changedBy: "fin",
+      changedBy: subOf("fin@example.com"),
     },
   );
   repo.spend.set("2026-03", [
@@ -233,13 +252,10 @@ export function fixture(): { deps: ApiDeps; repo: MemoryRepository; workflow: Re
   const deps: ApiDeps = {
     repo,
     users: new MemoryDirectory([
-      { username: "admin@example.com", email: "admin@example.com", enabled: true, groups: ["Admins"] },
-      {
-        username: "bu-retail@example.com",
-        email: "bu-retail@example.com",
-        enabled: true,
-        groups: ["BUManagers"],
-      },
+      directoryUser("admin@example.com", ["Admins"]),
+      directoryUser("bu-retail@example.com", ["BUManagers"]),
+      // Owns "logistics" by email, but the email is not verified: no scope.
+      directoryUser("bu-logistics@example.com", ["BUManagers"], false),
     ]),
     approvals: workflow,
     approvalThresholdUsd: 10_000,
