@@ -18,6 +18,32 @@ export interface CurDelivery {
 }
 
 /**
+ * The payer's CUR 2.0 export as the (emulated) Data Exports API returns it, where it delivers, and
+ * the account whose credentials write there (the bucket owner, as the service's delivery leaves it).
+ */
+export async function payerCurExport(o: {
+  readonly motoEndpoint: string;
+  readonly dataExportsEndpoint: string;
+  readonly config: AccountConfig;
+}): Promise<{
+  exp: DataExportDefinition;
+  dest: DataExportDefinition["DestinationConfigurations"]["S3Destination"];
+  owner: string;
+}> {
+  const { config } = o;
+  const payerClient = await clientConfigForAccount(o.motoEndpoint, config.payer.id, config.cur.homeRegion);
+  const exports = await listExportDefinitions(o.dataExportsEndpoint, payerClient);
+  const exp = exports.find((e) => e.Name === config.cur.exportName);
+  if (!exp)
+    throw new Error(
+      `the payer has no Data Export named ${config.cur.exportName} (it has: ${exports.map((e) => e.Name).join(", ") || "none"}); deploy the payer stack first (npm run local)`,
+    );
+  const dest = exp.DestinationConfigurations.S3Destination;
+  const owner = dest.S3Bucket === new Names(config).curReplicaBucket ? config.admin.id : config.payer.id;
+  return { exp, dest, owner };
+}
+
+/**
  * EMULATION of a Data Exports delivery: reads the payer's CUR 2.0 export definition back from the
  * (emulated) Data Exports API, generates the month with the sample generator and writes it where
  * that export points (bucket, prefix, name), owned by the bucket's account.
@@ -30,16 +56,7 @@ export async function deliverCurMonth(o: {
   readonly seed?: number;
 }): Promise<CurDelivery> {
   const { config } = o;
-  const names = new Names(config);
-  const payerClient = await clientConfigForAccount(o.motoEndpoint, config.payer.id, config.cur.homeRegion);
-  const exports = await listExportDefinitions(o.dataExportsEndpoint, payerClient);
-  const exp = exports.find((e) => e.Name === config.cur.exportName);
-  if (!exp)
-    throw new Error(
-      `the payer has no Data Export named ${config.cur.exportName} (it has: ${exports.map((e) => e.Name).join(", ") || "none"}); deploy the payer stack first`,
-    );
-  const dest = exp.DestinationConfigurations.S3Destination;
-  const owner = dest.S3Bucket === names.curReplicaBucket ? config.admin.id : config.payer.id;
+  const { exp, dest, owner } = await payerCurExport(o);
   const work = await mkdtemp(join(tmpdir(), "finops-cur-month-"));
   try {
     const month = await writeCurMonth({

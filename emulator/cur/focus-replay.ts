@@ -152,11 +152,12 @@ export async function summarizeFocusDelivery(delivery: FocusDeliveryFiles): Prom
   }
 }
 
-async function walk(dir: string): Promise<string[]> {
+/** Every file below a folder (depth first). */
+export async function walkFiles(dir: string): Promise<string[]> {
   const out: string[] = [];
   for (const e of await readdir(dir, { withFileTypes: true })) {
     const p = join(dir, e.name);
-    if (e.isDirectory()) out.push(...(await walk(p)));
+    if (e.isDirectory()) out.push(...(await walkFiles(p)));
     else if (e.isFile()) out.push(p);
   }
   return out;
@@ -174,7 +175,7 @@ export async function summarizeFocusExportRoot(root: string): Promise<FocusPerio
     throw new Error(
       `${root}: no metadata/ folder; give the export's folder (the one holding data/ and metadata/)`,
     );
-  const manifests = (await walk(metadata)).filter((p) => p.endsWith("-Manifest.json")).sort();
+  const manifests = (await walkFiles(metadata)).filter((p) => p.endsWith("-Manifest.json")).sort();
   const newest = new Map<string, string>();
   for (const m of manifests) {
     const rel = relative(metadata, m).split(sep);

@@ -18,7 +18,7 @@
  * columns, additionalOutputFiles, fields AWS may add) is kept. Of a create-new period only the
  * newest execution is delivered: the ingest would supersede the older ones anyway.
  */
-import { copyFile, readdir, readFile, stat } from "node:fs/promises";
+import { copyFile, readFile, stat } from "node:fs/promises";
 import { basename, join, relative, sep } from "node:path";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
@@ -37,7 +37,8 @@ import { DuckDbQueryEngine } from "../../functions/shared/query-engine/duckdb";
 import { readCurrentSpend } from "../../functions/shared/spend-store";
 import { Names } from "../../modules/naming";
 import { clientConfigForAccount } from "../aws-clients";
-import { listExportDefinitions } from "../data-exports-client";
+import { payerCurExport } from "./deliver";
+import { walkFiles as walk } from "./focus-replay";
 
 /** Which Data Exports table a delivery holds, from its manifest's columns. */
 export type ExportKind = "cur2" | "focus";
@@ -63,16 +64,6 @@ export interface ExportRoot {
   readonly kind: ExportKind;
   /** One per billing period, oldest first. */
   readonly deliveries: readonly RootDelivery[];
-}
-
-async function walk(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  for (const e of await readdir(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) out.push(...(await walk(p)));
-    else if (e.isFile()) out.push(p);
-  }
-  return out;
 }
 
 /** Where an export root is wrong, named with the path and the fix. */
@@ -234,21 +225,12 @@ export async function deliverExportRoot(o: {
   readonly dataExportsEndpoint: string;
   readonly root: ExportRoot;
 }): Promise<ReplayDelivery> {
-  const { config, root } = o;
+  const { root } = o;
   if (root.kind !== "cur2")
     throw new ExportRootError(
       `${root.root}: a FOCUS export; the landing ingests CUR 2.0 — replay a CUR 2.0 export (FOCUS exports are summarized, not ingested)`,
     );
-  const names = new Names(config);
-  const payerClient = await clientConfigForAccount(o.motoEndpoint, config.payer.id, config.cur.homeRegion);
-  const exports = await listExportDefinitions(o.dataExportsEndpoint, payerClient);
-  const exp = exports.find((e) => e.Name === config.cur.exportName);
-  if (!exp)
-    throw new Error(
-      `the payer has no Data Export named ${config.cur.exportName} (it has: ${exports.map((e) => e.Name).join(", ") || "none"}); deploy the payer stack first (npm run local)`,
-    );
-  const dest = exp.DestinationConfigurations.S3Destination;
-  const owner = dest.S3Bucket === names.curReplicaBucket ? config.admin.id : config.payer.id;
+  const { exp, dest, owner } = await payerCurExport(o);
   const target = { s3Prefix: dest.S3Prefix, exportName: exp.Name };
   const s3 = new S3Client(await clientConfigForAccount(o.motoEndpoint, owner, dest.S3Region));
   const periods: ReplayedPeriod[] = [];
