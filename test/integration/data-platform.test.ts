@@ -23,7 +23,12 @@ import { DynamoDBDocumentClient, PutCommand, UpdateCommand } from "@aws-sdk/lib-
 import { DuckDBInstance } from "@duckdb/node-api";
 import { loadAccountConfig } from "../../config/load";
 import type { DeliveryOptions } from "../../emulator/cur/delivery";
-import { type CurMonthFiles, uploadCurMonth, writeCurMonth } from "../../emulator/cur/generator";
+import {
+  type CurGroundTruth,
+  type CurMonthFiles,
+  uploadCurMonth,
+  writeCurMonth,
+} from "../../emulator/cur/generator";
 import { renderPipeline, runDataPipeline } from "../../emulator/pipeline";
 import { organizationsViaPayerRole } from "../../functions/account-sync/source";
 import { listOrganizationAccounts, syncAccounts } from "../../functions/account-sync/sync";
@@ -137,6 +142,24 @@ async function generate(
     bucket: new Names(config).curBucket, // the manifest names the payer bucket, as a replicated one does
     outDir: path.join(work, sub),
   });
+}
+
+/**
+ * The committed spend of a period equals the generator's ground truth to the cent: every account ×
+ * service × day (usage plus credit, refund and tax) and the month's total. Returns the spend items.
+ */
+async function expectSpendEqualsTruth(period: string, truth: CurGroundTruth) {
+  const spend = await readCurrentSpend(ddb, { spend: tables.spend, runs: tables["ingestion-runs"] }, period);
+  expect(spend).toHaveLength(truth.byAccountServiceDay.length);
+  const got = new Map(spend.map((s) => [`${s.accountId}|${s.service}|${s.usageDate}`, s]));
+  let total = 0;
+  for (const t of truth.byAccountServiceDay) {
+    const s = got.get(`${t.accountId}|${t.service}|${t.day}`)!;
+    expect(cents(s.unblendedCost + s.credit + s.refund + s.tax)).toBe(cents(t.unblendedCost));
+    total += s.unblendedCost + s.credit + s.refund + s.tax;
+  }
+  expect(cents(total)).toBe(cents(truth.total));
+  return spend;
 }
 
 /** One ingest as the function runs it: the ingest, then its announcement on the test's bus. */
@@ -314,17 +337,7 @@ describe("cur-ingest against the emulator's S3 and DynamoDB (DuckDB for Athena)"
       billingPeriod: period,
       lineItems: month.groundTruth.rowCount,
     });
-    const spend = await readCurrentSpend(
-      ddb,
-      { spend: tables.spend, runs: tables["ingestion-runs"] },
-      period,
-    );
-    expect(spend).toHaveLength(month.groundTruth.byAccountServiceDay.length);
-    const got = new Map(spend.map((s) => [`${s.accountId}|${s.service}|${s.usageDate}`, s]));
-    for (const t of month.groundTruth.byAccountServiceDay) {
-      const s = got.get(`${t.accountId}|${t.service}|${t.day}`)!;
-      expect(cents(s.unblendedCost + s.credit + s.refund + s.tax)).toBe(cents(t.unblendedCost));
-    }
+    const spend = await expectSpendEqualsTruth(period, month.groundTruth);
     const runs = await runRecords(period);
     expect(runs).toHaveLength(1);
     expect(runs[0]).toMatchObject({
@@ -471,20 +484,7 @@ describe("cur-ingest reads every delivery shape AWS writes, to the cent", () => 
       await uploadCurMonth(s3, bucket, month);
       const result = await ingest(month.manifestKey);
       expect(result).toMatchObject({ status: "ingested", lineItems: month.groundTruth.rowCount });
-      const spend = await readCurrentSpend(
-        ddb,
-        { spend: tables.spend, runs: tables["ingestion-runs"] },
-        period,
-      );
-      expect(spend).toHaveLength(month.groundTruth.byAccountServiceDay.length);
-      const got = new Map(spend.map((s) => [`${s.accountId}|${s.service}|${s.usageDate}`, s]));
-      let total = 0;
-      for (const t of month.groundTruth.byAccountServiceDay) {
-        const s = got.get(`${t.accountId}|${t.service}|${t.day}`)!;
-        expect(cents(s.unblendedCost + s.credit + s.refund + s.tax)).toBe(cents(t.unblendedCost));
-        total += s.unblendedCost + s.credit + s.refund + s.tax;
-      }
-      expect(cents(total)).toBe(cents(month.groundTruth.total));
+      await expectSpendEqualsTruth(period, month.groundTruth);
       expect(await deliveredEvents()).toHaveLength(1);
     },
     120_000,
