@@ -26,6 +26,11 @@ import { replayCur } from "./local-org";
 
 const USAGE = 'usage: npm run -s cur:replay -- <export-root> [--json] (README, "Try it on your own bill")';
 
+/** Writes to stdout and resolves once it is flushed (process.exit would cut a large write to a pipe short). */
+function print(text: string): Promise<void> {
+  return new Promise((resolve, reject) => process.stdout.write(text, (e) => (e ? reject(e) : resolve())));
+}
+
 async function main(argv: readonly string[]): Promise<number> {
   const { values, positionals } = parseCli(argv, { json: { type: "boolean" } }, USAGE, true);
   if (positionals.length !== 1)
@@ -45,7 +50,7 @@ async function main(argv: readonly string[]): Promise<number> {
       `replay     ${root.root}: a FOCUS export (${root.deliveries.length} billing period(s)); the landing ingests CUR 2.0, so it is summarized from its files, not ingested`,
     );
     const summary = await summarizeFocusExportRoot(root.root);
-    process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+    await print(`${JSON.stringify(summary, null, 2)}\n`);
     return 0;
   }
   const { figures, accountNames } = await replayCur({
@@ -53,12 +58,11 @@ async function main(argv: readonly string[]): Promise<number> {
     cur: positionals[0]!,
     log: progress,
   });
-  if (json) process.stdout.write(`${JSON.stringify(figures, null, 2)}\n`);
+  if (json) await print(`${JSON.stringify(figures, null, 2)}\n`);
   else {
-    process.stdout.write(
-      `\nCommitted spend of your export (as the API serves it):\n${renderFigures(figures, accountNames)}\n`,
+    await print(
+      `\nCommitted spend of your export (as the API serves it):\n${renderFigures(figures, accountNames)}\n\nTear down with: npm run local:down\n`,
     );
-    process.stdout.write("\nTear down with: npm run local:down\n");
   }
   return 0;
 }
