@@ -17,17 +17,30 @@ import {
 } from "@aws-sdk/client-eventbridge";
 import {
   DescribeOrganizationCommand,
+  ListAccountsCommand,
   ListOrganizationalUnitsForParentCommand,
   ListRootsCommand,
   OrganizationsClient,
 } from "@aws-sdk/client-organizations";
+import {
+  GetQueueUrlCommand,
+  ReceiveMessageCommand,
+  SendMessageCommand,
+  SQSClient,
+} from "@aws-sdk/client-sqs";
 import { loadAccountConfig, parseAccountConfig } from "../../config/load";
 import type { AccountConfig } from "../../config/schema";
 import { stackDir } from "../../deploy/synth";
 import { runTerraform, terraformEnv } from "../../deploy/terraform";
+import { processBatch } from "../../functions/budget-alert-forwarder/forward";
+import {
+  FORWARDER_ENV,
+  settingsFrom as forwarderSettings,
+} from "../../functions/budget-alert-forwarder/settings";
 import { runMonitor } from "../../functions/stackset-monitor/monitor";
 import { MONITOR_ENV, settingsFrom } from "../../functions/stackset-monitor/settings";
 import { BASELINE_RULES } from "../../modules/monitoring/baseline";
+import { BudgetAlertNames } from "../../modules/monitoring/budget-alerts";
 import { resolveStackSetTargeting } from "../../modules/monitoring/targeting";
 import { baselineTemplate } from "../../modules/monitoring/template";
 import { Names } from "../../modules/naming";
@@ -58,6 +71,13 @@ import { asAccount, deployLocal, destroyLocal, emulatorEndpoint } from "../suppo
  * The StackSet monitor: the function exists in the emulated admin account in both modes; moto runs
  * no Lambda code, so its handler runs in-process with the deployed function's own environment and
  * the admin account's credentials, against the emulator's CloudFormation and CloudWatch.
+ *
+ * Budget alerts (direct mode): the member's budget-alerts topic carries its KMS key, the Budgets-only
+ * policy and the central queue as its subscriber (read through the SNS API). moto 5.2.1 does not
+ * deliver SNS to a queue of another account (it looks the queue up in the subscribing account;
+ * Publish on the member topic answers NonExistentQueue), so the SNS envelope of a budget notification
+ * is put on the central queue as SNS would, and the forwarder's batch processing runs in-process
+ * against the emulator: the event reaches the central log group with the member's account.
  *
  * Direct mode delivers: an event put on a member's default bus reaches the central log group
  * through the member's rule, the central bus and the central rule (moto delivers event-bus targets
@@ -98,6 +118,44 @@ async function getFunction(accountId: string, name: string) {
   // biome-ignore lint/suspicious/noExplicitAny: the raw Lambda API response
   return { status: res.status, body: (await res.json()) as any };
 }
+
+/**
+ * One SNS Query API call as an account of the emulated organization (the repository has no SNS SDK
+ * client; moto maps the unsigned request's key id to the account, as for getFunction). Returns XML.
+ */
+async function snsQuery(accountId: string, params: Record<string, string>): Promise<string> {
+  const c = await asAccount(accountId);
+  const res = await fetch(`${emulatorEndpoint()}/`, {
+    method: "POST",
+    headers: {
+      "content-type": "application/x-www-form-urlencoded",
+      authorization: `AWS4-HMAC-SHA256 Credential=${c.credentials.accessKeyId}/20260101/${c.region}/sns/aws4_request, SignedHeaders=host, Signature=0`,
+      "x-amz-security-token": c.credentials.sessionToken ?? "",
+    },
+    body: new URLSearchParams({ Version: "2010-03-31", ...params }).toString(),
+  });
+  const text = await res.text();
+  if (res.status !== 200) throw new Error(`SNS ${params.Action}: ${res.status} ${text}`);
+  return text;
+}
+
+const unescapeXml = (v: string): string =>
+  v
+    .replace(/&quot;/g, '"')
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&amp;/g, "&");
+
+const xmlValues = (xml: string, tag: string): string[] =>
+  [...xml.matchAll(new RegExp(`<${tag}>([\\s\\S]*?)</${tag}>`, "g"))].map((m) => unescapeXml(m[1]!));
+
+/** An SNS attribute map (<entry><key>k</key><value>v</value> or <value/></entry>) as an object. */
+const xmlAttributes = (xml: string): Record<string, string> =>
+  Object.fromEntries(
+    [...xml.matchAll(/<entry><key>([^<]*)<\/key>(?:<value>([\s\S]*?)<\/value>|<value\/>)<\/entry>/g)].map(
+      (m) => [m[1]!, unescapeXml(m[2] ?? "")],
+    ),
+  );
 
 /**
  * Runs the monitor's Lambda entry (functions/stackset-monitor/handler.ts) in-process, as the deployed
@@ -291,6 +349,120 @@ describe("monitoring baseline, direct mode, on the local organization", () => {
     const out = await runDeployedMonitor(config.admin.id, fn.body.Configuration.Environment.Variables);
     // No stack set in direct mode: zero operations per finished status, and the heartbeat count.
     expect(out).toEqual({ published: 4, missingHeartbeatAccounts: 0 });
+  });
+
+  it("gives the member budget-alerts topic its key, a policy for Budgets of the account only, and the central queue as subscriber", async () => {
+    const alerts = new BudgetAlertNames(names);
+    const topicArn = alerts.topicArn(member.id, member.regions[0]!);
+    const attrs = await snsQuery(member.id, { Action: "GetTopicAttributes", TopicArn: topicArn });
+    const attributes = xmlAttributes(attrs);
+    const attr = (k: string) => attributes[k];
+    expect(attr("KmsMasterKeyId")).toMatch(new RegExp(`^arn:aws:kms:${member.regions[0]}:${member.id}:key/`));
+    expect(JSON.parse(attr("Policy")!).Statement).toEqual([
+      expect.objectContaining({
+        Principal: { Service: "budgets.amazonaws.com" },
+        Action: "SNS:Publish",
+        Condition: {
+          StringEquals: { "aws:SourceAccount": member.id },
+          ArnLike: { "aws:SourceArn": `arn:aws:budgets::${member.id}:*` },
+        },
+      }),
+    ]);
+    const subs = await snsQuery(member.id, { Action: "ListSubscriptionsByTopic", TopicArn: topicArn });
+    expect(xmlValues(subs, "Protocol")).toEqual(["sqs"]);
+    expect(xmlValues(subs, "Endpoint")).toEqual([alerts.queueArn]);
+  });
+
+  it("forwards a budget notification from the central queue onto the central bus and into the central log group", async () => {
+    // moto 5.2.1 does not deliver SNS to a queue of another account (it looks the queue up in the
+    // subscribing account: sns/models.py Subscription.publish), so the member topic's delivery is
+    // stood in for: the SNS envelope of a budget notification (sns-sqs-as-subscriber.html) is put
+    // on the central queue as SNS would. moto runs no event source mapping and no Lambda code, so
+    // the forwarder's batch processing (the handler's own code path, functions/budget-alert-
+    // forwarder/forward.ts) runs in-process with the deployed function's settings and the admin's
+    // EventBridge; the organization's accounts are read as the management account, because
+    // moto answers ListAccounts only there (in AWS the delegated admin reads them itself).
+    const alerts = new BudgetAlertNames(names);
+    const topicArn = alerts.topicArn(member.id, member.regions[0]!);
+    const admin = await asAccount(config.admin.id);
+    const sqs = new SQSClient(admin);
+    const queueUrl = (await sqs.send(new GetQueueUrlCommand({ QueueName: alerts.queueName }))).QueueUrl!;
+    const marker = `it-budget-${Date.now()}`;
+    const budgetText = [
+      "AWS Budget Notification",
+      `AWS Account ${member.id}`,
+      "",
+      `Budget Name: finops-${member.name}-monthly`,
+      "Budget Type: Cost",
+      "Budgeted Amount: $1,500.00",
+      "Alert Type: ACTUAL",
+      "Alert Threshold: > $1,200.00",
+      `ACTUAL Amount: $1,234.56 ${marker}`,
+    ].join("\n");
+    await sqs.send(
+      new SendMessageCommand({
+        QueueUrl: queueUrl,
+        MessageBody: JSON.stringify({
+          Type: "Notification",
+          MessageId: `${marker}-id`,
+          TopicArn: topicArn,
+          Subject: `AWS Budgets: finops-${member.name}-monthly has exceeded your alert threshold`,
+          Message: budgetText,
+          Timestamp: new Date().toISOString(),
+          SignatureVersion: "1",
+          Signature: "EXAMPLE",
+          SigningCertURL: "https://sns.us-east-1.amazonaws.com/SimpleNotificationService-example.pem",
+          UnsubscribeURL: "https://sns.us-east-1.amazonaws.com/?Action=Unsubscribe&SubscriptionArn=example",
+        }),
+      }),
+    );
+    const received = await sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
+    );
+    const records = (received.Messages ?? []).map((m) => ({ messageId: m.MessageId!, body: m.Body! }));
+    expect(records.some((r) => r.body.includes(marker))).toBe(true);
+
+    const fn = await getFunction(config.admin.id, alerts.forwarderFunction);
+    expect(fn.status).toBe(200);
+    const settings = forwarderSettings(FORWARDER_ENV.parse(fn.body.Configuration.Environment.Variables));
+    const payerOrg = new OrganizationsClient(await asAccount(config.payer.id));
+    const events = new EventBridgeClient(admin);
+    const out = await processBatch(
+      records,
+      {
+        accounts: async () =>
+          new Set(((await payerOrg.send(new ListAccountsCommand({}))).Accounts ?? []).map((a) => a.Id!)),
+        putEvents: async (entries) => {
+          const res = await events.send(new PutEventsCommand({ Entries: entries }));
+          return { failed: res.FailedEntryCount ?? 0 };
+        },
+        confirm: async (url) => {
+          throw new Error(`no confirmation expected here: ${url}`);
+        },
+      },
+      settings,
+    );
+    expect(out.failedMessageIds).toEqual([]);
+    expect(out.forwarded).toBeGreaterThanOrEqual(1);
+
+    const logs = new CloudWatchLogsClient(admin);
+    const found = await logs.send(
+      new FilterLogEventsCommand({ logGroupName: names.centralEventsLogGroup, filterPattern: `"${marker}"` }),
+    );
+    const forwarded = (found.events ?? []).map((e) => JSON.parse(e.message!));
+    expect(forwarded.length).toBeGreaterThanOrEqual(1);
+    for (const event of forwarded)
+      expect(event).toMatchObject({
+        source: "finops.budgets",
+        "detail-type": "Budget Threshold Alert",
+        detail: {
+          account: member.id,
+          topicArn,
+          budgetName: `finops-${member.name}-monthly`,
+          notificationType: "ACTUAL",
+          alertThreshold: "> $1,200.00",
+        },
+      });
   });
 
   it("destroys the member stack, budget included", async () => {
