@@ -78,7 +78,11 @@ export class DuckDbQueryEngine implements QueryEngine {
         ...(this.options.memoryLimit ? { memory_limit: this.options.memoryLimit } : {}),
       });
     }
-    return this.instance.connect();
+    const c = await this.instance.connect();
+    // Days and periods are UTC, as AWS bills them: a Parquet TIMESTAMP WITH TIME ZONE column would
+    // otherwise be cast (and its usage day taken) in the machine's zone.
+    await c.run("SET TimeZone = 'UTC'");
+    return c;
   }
 
   async attach(delivery: CurDelivery): Promise<readonly string[]> {
