@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
-import { type Document, isMap, isScalar, LineCounter, parseDocument } from "yaml";
+import { type Document, isAlias, isMap, isScalar, LineCounter, parseDocument, visit } from "yaml";
 import type { z } from "zod";
-import { type ConfigIssue, checkCrossReferences } from "./rules";
+import { type ConfigIssue, checkCrossReferences, type Section } from "./rules";
 import { type AccountConfig, accountConfigSchema } from "./schema";
 
 /** The config every command uses unless FINOPS_CONFIG names another: the emulated organization. */
@@ -142,11 +142,66 @@ function withLocation(file: string, doc: Document, lines: LineCounter, issue: Co
   return { ...issue, line, column, text: `${where} ${at || "(document)"}: ${issue.message}` };
 }
 
+/** YAML aliases one document may expand: a real config has a handful; an alias bomb has millions. */
+export const MAX_ALIAS_COUNT = 100;
+
+/** Where the first alias (*name) of the document is, for the alias-bomb error. */
+function firstAlias(doc: Document, lines: LineCounter): { line?: number; column?: number } {
+  let offset: number | undefined;
+  visit(doc, {
+    Alias(_, node) {
+      if (isAlias(node) && node.range) {
+        offset = node.range[0];
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  if (offset === undefined) return {};
+  const pos = lines.linePos(offset);
+  return { line: pos.line, column: pos.col };
+}
+
+function documentError(
+  file: string,
+  at: { line?: number; column?: number },
+  label: string,
+  message: string,
+): ConfigError {
+  const where = at.line !== undefined ? `${file}:${at.line}:${at.column}` : file;
+  return new ConfigError(file, [{ path: [], message, ...at, text: `${where} ${label}: ${message}` }]);
+}
+
+/**
+ * Layer 1 per top-level section, for a document that failed as a whole: the sections that are
+ * valid on their own (defaults filled in), so that layer 2 can still check those.
+ */
+function validSections(data: Record<string, unknown>): { config: AccountConfig; valid: Set<Section> } {
+  const config: Record<string, unknown> = {};
+  const valid = new Set<Section>();
+  for (const [key, schema] of Object.entries(accountConfigSchema.shape)) {
+    const r = (schema as z.ZodType).safeParse(data[key]);
+    if (r.success) {
+      config[key] = r.data;
+      valid.add(key as Section);
+    }
+  }
+  return { config: config as AccountConfig, valid };
+}
+
 /**
  * Parses and validates a config from text. Throws ConfigError listing every problem at once;
  * returns the config with defaults filled in only when it is valid as a whole.
  */
 export function parseAccountConfig(text: string, file: string): AccountConfig {
+  if (text.includes("\u0000")) {
+    throw documentError(
+      file,
+      { line: 1, column: 1 },
+      "(file)",
+      "is not a text file (it contains NUL bytes); give the YAML account config (see accounts/example.yaml)",
+    );
+  }
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) {
@@ -160,8 +215,30 @@ export function parseAccountConfig(text: string, file: string): AccountConfig {
       }),
     );
   }
-  const data = doc.toJS();
-  if (data === null || typeof data !== "object" || Array.isArray(data)) {
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (e) {
+    // yaml refuses a document whose aliases expand past maxAliasCount (billion laughs).
+    const excessive = /alias/i.test((e as Error).message);
+    throw documentError(
+      file,
+      excessive ? firstAlias(doc, lines) : {},
+      "(yaml)",
+      excessive
+        ? `expands YAML aliases (*name) past ${MAX_ALIAS_COUNT} references, which looks like an alias bomb; write the values out or use fewer aliases`
+        : `could not be read as YAML (${(e as Error).message}); fix the YAML here`,
+    );
+  }
+  if (data === null || data === undefined) {
+    throw documentError(
+      file,
+      { line: 1, column: 1 },
+      "(document)",
+      "is empty (no YAML content); it must be a mapping with organization, payer, admin and members (see accounts/example.yaml)",
+    );
+  }
+  if (typeof data !== "object" || Array.isArray(data)) {
     const issue = {
       path: [],
       message: "must be a mapping with organization, payer, admin and members (see accounts/example.yaml)",
@@ -169,7 +246,20 @@ export function parseAccountConfig(text: string, file: string): AccountConfig {
     throw new ConfigError(file, [withLocation(file, doc, lines, issue)]);
   }
   const parsed = accountConfigSchema.safeParse(data, { error: parseErrorMap, reportInput: true });
-  const issues = parsed.success ? checkCrossReferences(parsed.data) : zodIssues(parsed.error);
+  let issues: ConfigIssue[];
+  if (parsed.success) {
+    issues = checkCrossReferences(parsed.data);
+  } else {
+    // All errors at once: the rules over the sections that are valid still run.
+    const { config, valid } = validSections(data as Record<string, unknown>);
+    const seen = new Set<string>();
+    issues = [...zodIssues(parsed.error), ...checkCrossReferences(config, valid)].filter((i) => {
+      const key = `${formatPath(i.path)}\u0000${i.message}`;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
+  }
   if (issues.length > 0) {
     throw new ConfigError(
       file,
@@ -186,7 +276,15 @@ export function loadAccountConfig(file: string): AccountConfig {
   try {
     text = readFileSync(file, "utf8");
   } catch (e) {
-    const reason = (e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (e as Error).message;
+    const code = (e as NodeJS.ErrnoException).code;
+    const reason =
+      code === "ENOENT"
+        ? "no such file"
+        : code === "EISDIR"
+          ? "is a directory, not a file"
+          : code === "EACCES" || code === "EPERM"
+            ? "cannot be read (permission denied); make it readable"
+            : `cannot be read (${code ?? (e as Error).message})`;
     throw new ConfigError(shown, [
       {
         path: [],

@@ -1,8 +1,9 @@
 /**
  * AWS region codes the account config may name. Kept as data so validation can say which
  * code was meant ("eu-west-9" is not a region) instead of failing later in a provider.
- * Commercial and GovCloud partitions; China regions need a separate partition setup and are
- * refused on purpose.
+ * Only the aws (commercial) partition: the landing writes arn:aws:… ARNs and one organization
+ * cannot span partitions, so GovCloud (aws-us-gov), China (aws-cn) and ISO regions are refused
+ * with a message that names their partition (config/aws-limits.ts, partitionOf).
  */
 export const AWS_REGIONS = [
   "af-south-1",
@@ -38,8 +39,6 @@ export const AWS_REGIONS = [
   "us-east-2",
   "us-west-1",
   "us-west-2",
-  "us-gov-east-1",
-  "us-gov-west-1",
 ] as const;
 
 export type AwsRegion = (typeof AWS_REGIONS)[number];

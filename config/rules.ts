@@ -1,5 +1,13 @@
+import { resolveStackSetTargeting, TargetingError } from "../modules/monitoring/targeting";
 import { isCidr, isPrivate, overlaps, parseCidr } from "../modules/network/cidr";
 import { unreachableEndpoints } from "../modules/network/endpoints";
+import {
+  AWS_DOCS,
+  bucketNameMessage,
+  bucketNameProblems,
+  DATA_EXPORT_NAME_MAX,
+  tagKeyProblem,
+} from "./aws-limits";
 import { BILLING_HOME_REGION } from "./regions";
 import type { AccountConfig } from "./schema";
 
@@ -45,12 +53,43 @@ function uniqueBy(
   }
 }
 
+/** The top-level sections of the config; a rule runs only when every section it reads is valid. */
+export type Section = keyof AccountConfig;
+
 /**
  * Layer 2: rules that need the whole document. Collects every problem; never stops at the first.
+ * `valid` names the sections that passed layer 1: when some did not, the rules that read only
+ * valid sections still run (so a second, independent error is not hidden by the first) and the
+ * others wait until layer 1 is clean (their input is not yet what the rule expects).
  */
-export function checkCrossReferences(config: AccountConfig): ConfigIssue[] {
+export function checkCrossReferences(
+  config: AccountConfig,
+  valid: ReadonlySet<Section> = new Set(Object.keys(config) as Section[]),
+): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
+  const when = (sections: Section[], rule: () => void) => {
+    if (sections.every((s) => valid.has(s))) rule();
+  };
+  checkCore(config, issues, when);
+  checkSynthPreconditions(config, issues, when);
+  checkAwsLimits(config, issues, when);
+  when(["admin", "vpc"], () => issues.push(...checkVpc(config)));
+  when(["organization", "admin", "encryption"], () => issues.push(...checkEncryptionKeys(config)));
+  when(["payer", "admin", "cur"], () => issues.push(...checkCurEncryption(config)));
+  return issues;
+}
 
+type When = (sections: Section[], rule: () => void) => void;
+
+function checkCore(config: AccountConfig, issues: ConfigIssue[], when: When): void {
+  when(["payer", "admin", "members"], () => checkAccounts(config, issues));
+  when(["organization"], () => checkOus(config, issues, when));
+  when(["cur"], () => checkCurRegion(config, issues));
+  when(["members", "rollout"], () => checkRegionOrder(config, issues));
+  when(["target", "organization"], () => checkTarget(config, issues));
+}
+
+function checkAccounts(config: AccountConfig, issues: ConfigIssue[]): void {
   if (config.payer.id === config.admin.id) {
     issues.push({
       path: ["admin", "id"],
@@ -62,7 +101,9 @@ export function checkCrossReferences(config: AccountConfig): ConfigIssue[] {
   }
   uniqueBy(config, "name", (v) => v, issues, "names become stack ids and must be unique");
   uniqueBy(config, "email", (v) => v.toLowerCase(), issues, "AWS requires a distinct root email per account");
+}
 
+function checkOus(config: AccountConfig, issues: ConfigIssue[], when: When): void {
   const ous = new Map(config.organization.organizationalUnits.map((ou, i) => [ou.name, i]));
   const ouNames = [...ous.keys()].join(", ");
   config.organization.organizationalUnits.forEach((ou, i) => {
@@ -94,23 +135,28 @@ export function checkCrossReferences(config: AccountConfig): ConfigIssue[] {
       parent = config.organization.organizationalUnits[ous.get(parent)!]!.parent;
     }
   }
+  when(["members"], () =>
+    config.members.forEach((m, i) => {
+      if (!ous.has(m.ou)) {
+        issues.push({
+          path: ["members", i, "ou"],
+          message: `no OU named "${m.ou}" in organization.organizationalUnits; OUs are: ${ouNames}`,
+        });
+      }
+    }),
+  );
+}
 
-  config.members.forEach((m, i) => {
-    if (!ous.has(m.ou)) {
-      issues.push({
-        path: ["members", i, "ou"],
-        message: `no OU named "${m.ou}" in organization.organizationalUnits; OUs are: ${ouNames}`,
-      });
-    }
-  });
-
+function checkCurRegion(config: AccountConfig, issues: ConfigIssue[]): void {
   if (config.cur.homeRegion !== BILLING_HOME_REGION) {
     issues.push({
       path: ["cur", "homeRegion"],
       message: `is "${config.cur.homeRegion}", but AWS Data Exports (CUR 2.0, FOCUS) exist only in ${BILLING_HOME_REGION}; set cur.homeRegion: ${BILLING_HOME_REGION} (the export can still deliver to a bucket in another region)`,
     });
   }
+}
 
+function checkRegionOrder(config: AccountConfig, issues: ConfigIssue[]): void {
   const memberRegions = new Set(config.members.flatMap((m) => m.regions));
   config.rollout.regionOrder.forEach((r, i) => {
     if (!memberRegions.has(r)) {
@@ -120,7 +166,9 @@ export function checkCrossReferences(config: AccountConfig): ConfigIssue[] {
       });
     }
   });
+}
 
+function checkTarget(config: AccountConfig, issues: ConfigIssue[]): void {
   if (config.target === "aws" && config.organization.stateBackend === undefined) {
     issues.push({
       path: ["organization"],
@@ -136,10 +184,128 @@ export function checkCrossReferences(config: AccountConfig): ConfigIssue[] {
         'is "profiles", which only target aws supports: the local target reaches the emulator with its own test credentials; remove credentials (or set assume-role) for target local',
     });
   }
+}
 
-  issues.push(...checkVpc(config), ...checkEncryptionKeys(config), ...checkCurEncryption(config));
+/** `monitoring.stackset.accounts[0]` as a path. */
+function parsePath(text: string): (string | number)[] {
+  return [...text.matchAll(/([^.[\]]+)|\[(\d+)\]/g)].map((m) => (m[2] !== undefined ? Number(m[2]) : m[1]!));
+}
 
-  return issues;
+/**
+ * What the stacks themselves refuse while they are built (modules/, stacks/): checked here first,
+ * so that a config validate accepts always synthesizes. Where a module owns the rule, the module's
+ * own function runs (one set of rules); the rest mirror the module's check and name it.
+ */
+function checkSynthPreconditions(config: AccountConfig, issues: ConfigIssue[], when: When): void {
+  // modules/monitoring/targeting.ts (stackset mode): OUs and accounts that exist, a region left.
+  // Checked in direct mode too: the section names the organization's OUs and accounts either way.
+  when(["organization", "members", "monitoring"], () => {
+    try {
+      resolveStackSetTargeting(config);
+    } catch (e) {
+      if (!(e instanceof TargetingError)) throw e;
+      for (const line of e.message.split("\n")) {
+        const at = line.indexOf(": ");
+        issues.push({ path: parsePath(line.slice(0, at)), message: line.slice(at + 2) });
+      }
+    }
+  });
+  // modules/monitoring/admin-monitoring.ts: the central bus lives in organization.homeRegion,
+  // through one of the admin's providers.
+  when(["organization", "admin"], () => checkHomeRegion(config, issues));
+  when(["payer", "cur"], () => checkPayerRegions(config, issues));
+}
+
+function checkHomeRegion(config: AccountConfig, issues: ConfigIssue[]): void {
+  const home = config.organization.homeRegion;
+  if (!config.admin.regions.includes(home)) {
+    issues.push({
+      path: ["organization", "homeRegion"],
+      message: `is ${home}, where the central monitoring bus and the FinOps application's alerts live, but admin.regions (${config.admin.regions.join(", ")}) does not include it; add ${home} to admin.regions or set organization.homeRegion to one of them`,
+    });
+  }
+}
+
+/** stacks/payer-stack.ts: the exports are created through the payer's provider in cur.homeRegion. */
+function checkPayerRegions(config: AccountConfig, issues: ConfigIssue[]): void {
+  const payerRegions = config.payer.regions;
+  if (payerRegions !== undefined && !payerRegions.includes(config.cur.homeRegion)) {
+    issues.push({
+      path: ["payer", "regions"],
+      message: `(${payerRegions.join(", ")}) does not include cur.homeRegion ${config.cur.homeRegion}, where the payer's CUR exports and bucket are created; add ${config.cur.homeRegion} to payer.regions (or leave payer.regions out)`,
+    });
+  }
+}
+
+/** Limits AWS enforces at apply: names and values the config shapes (config/aws-limits.ts). */
+function checkAwsLimits(config: AccountConfig, issues: ConfigIssue[], when: When): void {
+  when(["organization", "payer", "admin"], () => checkTagPrefix(config, issues));
+  when(["cur"], () => checkExportNames(config, issues));
+  when(["members"], () => checkBudgetSubscribers(config, issues));
+}
+
+function checkTagPrefix(config: AccountConfig, issues: ConfigIssue[]): void {
+  const prefix = config.organization.tagPrefix;
+  // Tag keys <prefix>:account, :environment, :owner (modules/tags.ts).
+  for (const key of [`${prefix}:account`, `${prefix}:environment`, `${prefix}:owner`]) {
+    const problem = tagKeyProblem(key);
+    if (problem) {
+      issues.push({
+        path: ["organization", "tagPrefix"],
+        message: `makes the tag key "${key}", which ${problem}`,
+      });
+      break;
+    }
+  }
+
+  // Bucket names the tag prefix shapes (modules/naming.ts): one error per rule broken.
+  const buckets = [
+    `${prefix}-cur-${config.payer.id}`,
+    `${prefix}-cur-replica-${config.admin.id}`,
+    `${prefix}-athena-results-${config.admin.id}`,
+  ];
+  for (const name of buckets) {
+    const problems = bucketNameProblems(name);
+    if (problems.length > 0) {
+      issues.push({
+        path: ["organization", "tagPrefix"],
+        message: bucketNameMessage(name, problems, "choose another organization.tagPrefix"),
+      });
+      break;
+    }
+  }
+}
+
+/** Data Exports names after the suffixes the landing adds (modules/naming.ts). */
+function checkExportNames(config: AccountConfig, issues: ConfigIssue[]): void {
+  const { cur } = config;
+  const exportNames = [
+    cur.exportName,
+    ...(cur.focus.enabled ? [`${cur.exportName}-focus`] : []),
+    ...(cur.costOptimizationHub.enabled ? [`${cur.exportName}-coh`] : []),
+  ];
+  const longest = exportNames.reduce((a, b) => (b.length > a.length ? b : a));
+  if (longest.length > DATA_EXPORT_NAME_MAX) {
+    issues.push({
+      path: ["cur", "exportName"],
+      message: `makes the export name "${longest}" (${longest.length} characters); AWS Data Exports names are at most ${DATA_EXPORT_NAME_MAX}: shorten cur.exportName to ${DATA_EXPORT_NAME_MAX - (longest.length - cur.exportName.length)} characters or fewer (${AWS_DOCS.dataExportName})`,
+    });
+  }
+}
+
+/** Budget notifications: the account's topic plus at most 10 email subscribers (modules/monitoring/baseline.ts). */
+function checkBudgetSubscribers(config: AccountConfig, issues: ConfigIssue[]): void {
+  config.members.forEach((m, i) => {
+    if (!m.budget) return;
+    const ownerEmail = /^[^@\s]+@[^@\s]+$/.test(m.owner) ? [m.owner] : [];
+    const subscribers = new Set([...m.budget.notify, ...ownerEmail]);
+    if (subscribers.size > 10) {
+      issues.push({
+        path: ["members", i, "budget", "notify"],
+        message: `gives each budget notification ${subscribers.size} email subscribers${ownerEmail.length && !m.budget.notify.includes(m.owner) ? " (the owner's email included)" : ""}; AWS Budgets allows at most 10 email subscribers per notification: list 10 or fewer, or notify a mailing list (${AWS_DOCS.budgetSubscribers})`,
+      });
+    }
+  });
 }
 
 /** VPC mode: a valid private CIDR of a usable size that overlaps none of the reserved networks. */

@@ -1,5 +1,40 @@
 import { z } from "zod";
+import {
+  AWS_DOCS,
+  accountEmailProblem,
+  bucketNameMessage,
+  bucketNameProblems,
+  COGNITO_MAX_URLS,
+  callbackUrlProblem,
+  emailProblem,
+  partitionMessage,
+  partitionOf,
+  tagValueProblem,
+} from "./aws-limits";
 import { AWS_REGIONS } from "./regions";
+
+/** A list whose entries must be unique: each repeat is an error at the repeat, naming the first. */
+function unique<T extends z.ZodType>(
+  list: z.ZodArray<T>,
+  what: string,
+  key: (v: z.output<T>) => string = String,
+) {
+  return list.superRefine((items, ctx) => {
+    const seen = new Map<string, number>();
+    items.forEach((v, i) => {
+      const k = key(v);
+      const first = seen.get(k);
+      if (first === undefined) seen.set(k, i);
+      else
+        ctx.addIssue({
+          code: "custom",
+          path: [i],
+          input: v,
+          message: `${JSON.stringify(v)} is listed twice (first at [${first}]); name each ${what} once`,
+        });
+    });
+  });
+}
 
 /**
  * The account config: one YAML file per organization under accounts/.
@@ -32,18 +67,31 @@ const accountName = z
       `"${iss.input}" is not a valid account name; use 2-32 lowercase letters, digits and hyphens, starting with a letter (it becomes the stack id and part of resource names)`,
   });
 
-const email = z.email({
-  error: (iss) =>
-    iss.input === undefined
-      ? 'is required; give the email address, e.g. "aws+dev@example.com"'
-      : `${JSON.stringify(iss.input)} is not an email address; give an address such as "aws+dev@example.com"`,
+const email = z
+  .email({
+    error: (iss) =>
+      iss.input === undefined
+        ? 'is required; give the email address, e.g. "aws+dev@example.com"'
+        : `${JSON.stringify(iss.input)} is not an email address; give an address such as "aws+dev@example.com"`,
+  })
+  .superRefine((v, ctx) => {
+    const problem = emailProblem(v);
+    if (problem) ctx.addIssue({ code: "custom", input: v, message: problem });
+  });
+
+/** The root email of an account: also within AWS Organizations' 6-64 ASCII characters. */
+const accountEmail = email.superRefine((v, ctx) => {
+  const problem = emailProblem(v) ? undefined : accountEmailProblem(v);
+  if (problem) ctx.addIssue({ code: "custom", input: v, message: problem });
 });
 
 export const region = z.enum(AWS_REGIONS, {
   error: (iss) =>
-    typeof iss.input === "string"
-      ? `"${iss.input}" is not an AWS region; use a region code such as "us-east-1" or "eu-west-1"`
-      : 'must be an AWS region code such as "eu-west-1"',
+    typeof iss.input !== "string"
+      ? 'must be an AWS region code such as "eu-west-1"'
+      : partitionOf(iss.input) !== "aws"
+        ? partitionMessage(`"${iss.input}"`, partitionOf(iss.input))
+        : `"${iss.input}" is not an AWS region; use a region code such as "us-east-1" or "eu-west-1"`,
 });
 
 const regions = z
@@ -68,25 +116,33 @@ const environment = z.enum(ENVIRONMENTS, {
   error: (iss) => `${JSON.stringify(iss.input)} is not an environment; use one of ${ENVIRONMENTS.join(", ")}`,
 });
 
+/** A value that becomes a tag value (owner, account name): AWS's tag value limits. */
+function asTagValue<T extends z.ZodType<string>>(schema: T) {
+  return schema.superRefine((v, ctx) => {
+    const problem = tagValueProblem(v);
+    if (problem) ctx.addIssue({ code: "custom", input: v, message: problem });
+  });
+}
+
 const budget = z.strictObject({
   /** Monthly budget in USD for this account's AWS Budget and its spend cards. */
   monthlyUsd: z
     .number({ error: "must be a number of US dollars, e.g. 2500" })
     .positive({ error: "must be greater than 0" }),
   /** Who is told when actual or forecast spend crosses the thresholds. @default [] (the owner only) */
-  notify: z.array(email).default([]),
+  notify: unique(z.array(email), "address", (v) => v.toLowerCase()).default([]),
 });
 
 const accountBase = {
   id: accountId,
   name: accountName,
-  email,
+  email: accountEmail,
   /** Role Terraform assumes in this account. @default organization.deployRoleName */
   deployRole: roleName.optional(),
 };
 
 /** Owner tag of the payer and admin stacks. @default "platform" */
-const platformOwner = z.string().min(1).default("platform");
+const platformOwner = asTagValue(z.string().min(1)).default("platform");
 
 const payer = z.strictObject({
   ...accountBase,
@@ -108,7 +164,9 @@ const member = z.strictObject({
   ou: z.string({ error: "is required; name an OU listed under organization.organizationalUnits" }),
   environment,
   /** Team or person accountable for the account's spend (an email or a team handle). */
-  owner: z.string({ error: "is required; name the team or person accountable for the spend" }).min(1),
+  owner: asTagValue(
+    z.string({ error: "is required; name the team or person accountable for the spend" }).min(1),
+  ),
   regions,
   budget: budget.optional(),
   /**
@@ -128,7 +186,15 @@ const organizationalUnit = z.strictObject({
 
 const stateBackend = z.strictObject({
   /** S3 bucket that holds every stack's state (see README: state bucket bootstrap). */
-  bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { error: "is not an S3 bucket name" }),
+  bucket: z.string().superRefine((v, ctx) => {
+    const problems = bucketNameProblems(v);
+    if (problems.length > 0)
+      ctx.addIssue({
+        code: "custom",
+        input: v,
+        message: bucketNameMessage(v, problems, "name the existing state bucket exactly"),
+      });
+  }),
   region,
   /** Key prefix: each stack's state is <keyPrefix>/<stack>.tfstate. @default "finops-landing" */
   keyPrefix: z
@@ -139,6 +205,19 @@ const stateBackend = z.strictObject({
   roleArn: z
     .string()
     .regex(/^arn:aws[\w-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, { error: "must be an IAM role ARN" })
+    .superRefine((v, ctx) => {
+      const partition = v.split(":")[1]!;
+      if (partition !== "aws")
+        ctx.addIssue({
+          code: "custom",
+          input: v,
+          message: partitionMessage(
+            "the role",
+            partition,
+            "give a role ARN of the aws partition (arn:aws:iam::…)",
+          ),
+        });
+    })
     .optional(),
 });
 
@@ -155,9 +234,12 @@ const organization = z.strictObject({
   tagPrefix: z
     .string()
     .regex(/^[a-z][a-z0-9-]{1,15}$/, { error: "must be 2-16 lowercase letters, digits or hyphens" })
+    .refine((p) => p !== "aws", {
+      error: `is "aws", which makes tag keys aws:account, aws:owner…; AWS reserves the aws: prefix of tag keys for its own tags: choose another prefix such as "finops" (AWS tag limits: ${AWS_DOCS.tags})`,
+    })
     .default("finops"),
   organizationalUnits: z
-    .array(organizationalUnit)
+    .array(organizationalUnit, { error: "must be a list of OUs, e.g. [{ name: Workloads }]" })
     .min(1, { error: "must list at least one OU; members name theirs with `ou:`" }),
   /** Remote state. Required for target aws; the local target keeps state on disk. */
   stateBackend: stateBackend.optional(),
@@ -182,10 +264,25 @@ const organization = z.strictObject({
 });
 
 /** A customer-managed key named by its full ARN (aliases resolve in the caller's account). */
-const kmsKeyArn = z.string().regex(/^arn:aws[\w-]*:kms:[a-z0-9-]+:\d{12}:key\/[0-9a-f-]{36}$/, {
-  error: (iss) =>
-    `${JSON.stringify(iss.input)} is not a KMS key ARN; give the full key ARN (arn:aws:kms:<region>:<account>:key/<key-id>), not an alias`,
-});
+const kmsKeyArn = z
+  .string()
+  .regex(/^arn:aws[\w-]*:kms:[a-z0-9-]+:\d{12}:key\/[0-9a-f-]{36}$/, {
+    error: (iss) =>
+      `${JSON.stringify(iss.input)} is not a KMS key ARN; give the full key ARN (arn:aws:kms:<region>:<account>:key/<key-id>), not an alias`,
+  })
+  .superRefine((v, ctx) => {
+    const partition = v.split(":")[1]!;
+    if (partition !== "aws")
+      ctx.addIssue({
+        code: "custom",
+        input: v,
+        message: partitionMessage(
+          "the key",
+          partition,
+          "give a key ARN of the aws partition (arn:aws:kms:…)",
+        ),
+      });
+  });
 
 /** Encryption of the CUR buckets (docs/payer.md, "Encryption"). */
 const curEncryption = z.strictObject({
@@ -283,8 +380,21 @@ function isTimeZone(tz: string): boolean {
 }
 
 const webUrl = z
-  .string()
-  .regex(/^(https:\/\/|http:\/\/localhost(:\d+)?\/)/, { error: "must be https:// or http://localhost/…" });
+  .string({ error: 'must be a URL such as "https://finops.example.com/callback"' })
+  .superRefine((v, ctx) => {
+    const problem = callbackUrlProblem(v);
+    if (problem) ctx.addIssue({ code: "custom", input: v, message: problem });
+  });
+
+const webUrls = unique(
+  z
+    .array(webUrl)
+    .min(1)
+    .max(COGNITO_MAX_URLS, {
+      error: `lists more than ${COGNITO_MAX_URLS} URLs, Cognito's limit per app client (${AWS_DOCS.cognitoCallbackUrls})`,
+    }),
+  "URL",
+);
 
 /** The FinOps application: users, API, spend cards and approvals (docs/api.md). */
 const app = z.strictObject({
@@ -308,8 +418,8 @@ const app = z.strictObject({
    */
   threatProtection: z.enum(["off", "audit", "enforced"]).default("enforced"),
   /** Sign-in callback and sign-out URLs of the web front end (https, or http://localhost). */
-  webCallbackUrls: z.array(webUrl).min(1).default(["http://localhost:5173/callback"]),
-  webLogoutUrls: z.array(webUrl).min(1).default(["http://localhost:5173/"]),
+  webCallbackUrls: webUrls.default(["http://localhost:5173/callback"]),
+  webLogoutUrls: webUrls.default(["http://localhost:5173/"]),
   /** Steady-state requests per second and burst of the HTTP API stage. @default 50 / 100 */
   apiRateLimitPerSecond: z.number().positive().default(50),
   apiBurstLimit: z.number().int().positive().default(100),
@@ -337,15 +447,15 @@ const monitoring = z.strictObject({
   stackset: z
     .strictObject({
       /** OUs (by name, children included) whose accounts get the baseline. Explicit allow. @default [] */
-      organizationalUnits: z.array(z.string()).default([]),
+      organizationalUnits: unique(z.array(z.string()), "OU").default([]),
       /** Member accounts that get the baseline wherever their OU is. Explicit allow. @default [] */
-      accounts: z.array(accountId).default([]),
+      accounts: unique(z.array(accountId), "account").default([]),
       /** Accounts that never get the baseline, even when their OU or id is allowed. Explicit deny. @default [] */
-      excludedAccounts: z.array(accountId).default([]),
+      excludedAccounts: unique(z.array(accountId), "account").default([]),
       /** Regions of every stack instance, the first being the baseline's primary region. @default the members' regions, in config order */
-      regions: z.array(region).min(1).optional(),
+      regions: unique(z.array(region).min(1), "region").optional(),
       /** Regions never deployed, even when listed. Explicit deny. @default [] */
-      excludedRegions: z.array(region).default([]),
+      excludedRegions: unique(z.array(region), "region").default([]),
       /** Deploy to accounts that join a targeted OU later. @default true */
       autoDeployment: z.boolean().default(true),
       /** Keep an account's stack (its resources) when it leaves a targeted OU or the stack set. @default false */
@@ -371,7 +481,10 @@ const vpc = z.strictObject({
    */
   cidr: z.string({ error: 'must be an IPv4 CIDR such as "10.80.0.0/22"' }).default("10.80.0.0/22"),
   /** Networks the VPC must not overlap (peered VPCs, on-premises ranges). @default [] */
-  reservedCidrs: z.array(z.string({ error: 'must be an IPv4 CIDR such as "10.0.0.0/16"' })).default([]),
+  reservedCidrs: unique(
+    z.array(z.string({ error: 'must be an IPv4 CIDR such as "10.0.0.0/16"' })),
+    "network",
+  ).default([]),
   /** Days VPC flow logs are kept. @default monitoring.logRetentionDays */
   flowLogRetentionDays: z.number().int().min(1).optional(),
 });
@@ -410,7 +523,7 @@ const rollout = z
     /** ... or this share of the members, rounded down (FailureTolerancePercentage). */
     failureTolerancePercentage: z.number().int().min(0).max(100).optional(),
     /** Regions in this order first, the rest after in config order. @default [] */
-    regionOrder: z.array(region).default([]),
+    regionOrder: unique(z.array(region), "region").default([]),
     regionConcurrency: z.enum(["SEQUENTIAL", "PARALLEL"]).default("SEQUENTIAL"),
     concurrencyMode: z
       .enum(["STRICT_FAILURE_TOLERANCE", "SOFT_FAILURE_TOLERANCE"])
