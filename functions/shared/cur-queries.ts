@@ -113,9 +113,135 @@ export const REQUIRED_CUR_COLUMNS = [
   "savings_plan_savings_plan_a_r_n",
   "bill_billing_period_start_date",
   "bill_invoice_id",
+  "identity_line_item_id",
 ] as const;
 
-/** The SQL with the engine's table reference in place of {{cur}}. */
-export function withTable(sql: string, table: string): string {
-  return sql.split("{{cur}}").join(table);
+/**
+ * Columns of money the spend query reads (every one goes through SUM). The delivery check refuses a
+ * line whose value in one of them is not a finite number below MAX_LINE_AMOUNT in magnitude.
+ */
+export const MONEY_COLUMNS = [
+  "line_item_unblended_cost",
+  "line_item_net_unblended_cost",
+  "savings_plan_savings_plan_effective_cost",
+  "savings_plan_net_savings_plan_effective_cost",
+  "savings_plan_total_commitment_to_date",
+  "savings_plan_used_commitment",
+  "reservation_effective_cost",
+  "reservation_net_effective_cost",
+  "reservation_unused_amortized_upfront_fee_for_billing_period",
+  "reservation_net_unused_amortized_upfront_fee_for_billing_period",
+  "reservation_unused_recurring_fee",
+  "reservation_net_unused_recurring_fee",
+] as const;
+
+/**
+ * The largest magnitude a line's amount may have (exclusive): 1E+20. No AWS bill has such a line;
+ * below it the month's sums (over up to 10^11 lines) stay below 1E+31, so with 6 decimals they keep
+ * to 38 significant digits: what a DynamoDB Number stores exactly (up to 38 digits of precision,
+ * magnitude 1E-130 to 9.9999999999999999999999999999999999999E+125,
+ * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/HowItWorks.NamingRulesDataTypes.html)
+ * and what DECIMAL(38,6) holds. `NOT (ABS(x) < 1E20)` is true for NaN and ±Infinity on both
+ * engines too (Trino: every comparison with NaN is false; DuckDB: NaN sorts above every number).
+ */
+export const MAX_LINE_AMOUNT = "1E20";
+
+/**
+ * One problem the delivery check looks for: `condition` is true for a bad line; `column` and
+ * `value` (SQL) say which column and what value the message names.
+ */
+interface DeliveryProblem {
+  readonly name: string;
+  readonly condition: string;
+  readonly column: string;
+  readonly value: string;
+}
+
+const notFinite = (c: string) => `NOT (ABS(COALESCE(${c}, 0)) < ${MAX_LINE_AMOUNT})`;
+
+/**
+ * What the delivery check refuses, in the order the error reports them. The billing period's bounds
+ * come in as the query's first two parameters, `cur_period_start` (the first instant of the
+ * period, inclusive) and `cur_next_period_start` (the first instant of the next, exclusive): the
+ * bill columns' billing period is the period the report covers ("Bill columns",
+ * https://docs.aws.amazon.com/cur/latest/userguide/table-dictionary-cur2-bill.html) and every CUR
+ * time interval includes its start and excludes its end, e.g. a report with BillingPeriodStartDate
+ * 2015-11-01T00:00:00Z and BillingPeriodEndDate 2015-12-01T00:00:00Z includes the first moment of
+ * November but not the first moment of December ("Cost and Usage Report details",
+ * https://docs.aws.amazon.com/awsaccountbilling/latest/aboutv2/billing-reports-costusage-details.html).
+ * So every line's bill_billing_period_start_date is the period's first instant and its
+ * line_item_usage_start_date lies in [period start, next period start), whatever its type: the
+ * monthly lines (Tax, Credit, Refund, RIFee, upfront Fee) start at the period start, inside it.
+ */
+export const DELIVERY_PROBLEMS: readonly DeliveryProblem[] = [
+  {
+    name: "billing_period",
+    condition: "bill_billing_period_start_date IS NULL OR bill_billing_period_start_date <> cur_period_start",
+    column: "'bill_billing_period_start_date'",
+    value: "bill_billing_period_start_date",
+  },
+  {
+    name: "usage_start",
+    condition:
+      "line_item_usage_start_date IS NULL OR line_item_usage_start_date < cur_period_start OR line_item_usage_start_date >= cur_next_period_start",
+    column: "'line_item_usage_start_date'",
+    value: "line_item_usage_start_date",
+  },
+  {
+    name: "account",
+    condition: "line_item_usage_account_id IS NULL OR LENGTH(line_item_usage_account_id) <> 12",
+    column: "'line_item_usage_account_id'",
+    value: "line_item_usage_account_id",
+  },
+  {
+    name: "service",
+    condition: "COALESCE(NULLIF(product_servicecode, ''), NULLIF(line_item_product_code, '')) IS NULL",
+    column: "'product_servicecode'",
+    value: "line_item_product_code",
+  },
+  {
+    name: "amount",
+    condition: MONEY_COLUMNS.map(notFinite).join(" OR "),
+    column: `CASE ${MONEY_COLUMNS.map((c) => `WHEN ${notFinite(c)} THEN '${c}'`).join(" ")} END`,
+    value: `CASE ${MONEY_COLUMNS.map((c) => `WHEN ${notFinite(c)} THEN ${c}`).join(" ")} END`,
+  },
+];
+
+/** Separates the parts of a check's first-row reference (the ASCII unit separator). */
+export const CHECK_SEPARATOR = "\u001f";
+
+/**
+ * The delivery check: one pass over the period's line items, before the spend query, that counts
+ * the line items and the invoiced ones (as INVOICE_STATUS) and, per DELIVERY_PROBLEMS entry, the bad
+ * lines (`<name>_lines`) and the first of them (`<name>_first`: the lowest of
+ * `file ␟ identity_line_item_id ␟ column ␟ value` over the bad lines, so the first file, then the
+ * first line item id). `{{file}}` is the file a line was read from where the engine knows it (DuckDB:
+ * the typed view's file column), else NULL (Athena: `{{cur}}` is a subquery, which hides `"$path"`).
+ * Parameters: the period's start and the next period's start (timestamp text
+ * 'YYYY-MM-DD HH:MM:SS'), then the billing period.
+ */
+export const DELIVERY_CHECK = `SELECT COUNT(*) AS line_items,
+  COUNT(NULLIF(bill_invoice_id, '')) AS invoiced_line_items,
+${DELIVERY_PROBLEMS.map(
+  (p) => `  SUM(CASE WHEN ${p.condition} THEN 1 ELSE 0 END) AS ${p.name}_lines,
+  MIN(CASE WHEN ${p.condition} THEN COALESCE({{file}}, '') || chr(31) || COALESCE(identity_line_item_id, '') || chr(31) || ${p.column} || chr(31) || COALESCE(CAST(${p.value} AS VARCHAR), 'NULL') END) AS ${p.name}_first`,
+).join(",\n")}
+FROM {{cur}}
+CROSS JOIN (SELECT CAST(? AS TIMESTAMP) AS cur_period_start, CAST(? AS TIMESTAMP) AS cur_next_period_start) AS cur_bounds
+WHERE billing_period = ?`;
+
+/** The parameters of DELIVERY_CHECK for a billing period 'YYYY-MM'. */
+export function deliveryCheckParams(billingPeriod: string): [string, string, string] {
+  const m = /^(\d{4})-(0[1-9]|1[0-2])$/.exec(billingPeriod);
+  if (!m) throw new Error(`billing period ${JSON.stringify(billingPeriod)} is not YYYY-MM`);
+  const next = new Date(Date.UTC(Number(m[1]), Number(m[2]), 1)).toISOString().slice(0, 10);
+  return [`${billingPeriod}-01 00:00:00`, `${next} 00:00:00`, billingPeriod];
+}
+
+/**
+ * The SQL with the engine's table reference in place of {{cur}} and its expression for the file a
+ * line was read from in place of {{file}} (NULL where the engine cannot say).
+ */
+export function withTable(sql: string, table: string, file = "CAST(NULL AS VARCHAR)"): string {
+  return sql.split("{{cur}}").join(table).split("{{file}}").join(file);
 }

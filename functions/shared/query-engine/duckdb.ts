@@ -13,6 +13,12 @@ import { createTypedCurView } from "./typed-view";
 
 export { createTypedCurView, type LocalDataFile, type TypedViewOptions, viewTypeOf } from "./typed-view";
 
+/**
+ * The view's column with the s3:// URI of the file each line was read from: the SQL's `{{file}}`
+ * (cur-queries.ts), so a check names the file of a bad line.
+ */
+export const CUR_FILE_COLUMN = "cur_file";
+
 /** Copies one object of the delivery to a local file; throws CurDeliveryError when it is missing. */
 export type ObjectFetcher = (bucket: string, key: string, dest: string) => Promise<void>;
 
@@ -105,6 +111,7 @@ export class DuckDbQueryEngine implements QueryEngine {
         files: files.map((f, i) => ({ path: f, label: `s3://${delivery.bucket}/${delivery.dataKeys[i]}` })),
         columns: delivery.columns,
         billingPeriod: delivery.billingPeriod,
+        fileColumn: CUR_FILE_COLUMN,
       });
     } finally {
       c.closeSync();
@@ -114,7 +121,7 @@ export class DuckDbQueryEngine implements QueryEngine {
   async query(sql: string, params: readonly string[]): Promise<QueryRow[]> {
     const c = await this.connection();
     try {
-      const reader = await c.runAndReadAll(withTable(sql, "cur"), [...params]);
+      const reader = await c.runAndReadAll(withTable(sql, "cur", CUR_FILE_COLUMN), [...params]);
       return reader.getRowObjectsJson().map((row) => {
         const out: QueryRow = {};
         for (const [k, v] of Object.entries(row)) out[k] = toValue(v);

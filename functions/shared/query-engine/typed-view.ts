@@ -49,6 +49,11 @@ export interface TypedViewOptions {
    * @default no column added
    */
   readonly billingPeriod?: string;
+  /**
+   * Adds a column of this name holding the label (s3:// URI) of the file each row was read from,
+   * so a query can name the file of a bad row. @default no column added
+   */
+  readonly fileColumn?: string;
 }
 
 type Kind = "VARCHAR" | "DOUBLE" | "TIMESTAMP" | "BOOLEAN" | "MAP(VARCHAR, VARCHAR)" | "MAP(VARCHAR, DOUBLE)";
@@ -72,11 +77,13 @@ export function viewTypeOf(manifestType: string): Kind {
 const ident = (name: string): string => `"${name.replace(/"/g, '""')}"`;
 const literal = (s: string): string => `'${s.replace(/'/g, "''")}'`;
 
-function reader(format: DataFileFormat, paths: readonly string[]): string {
+/** The DuckDB reader of the files; `filename` adds a column of that name with each row's file path. */
+function reader(format: DataFileFormat, paths: readonly string[], filename?: string): string {
   const list = `[${paths.map(literal).join(", ")}]`;
+  const file = filename ? `, filename = ${literal(filename)}` : "";
   return format === "parquet"
-    ? `read_parquet(${list}, hive_partitioning = false, union_by_name = true)`
-    : `read_csv(${list}, header = true, delim = ',', quote = '"', escape = '"', all_varchar = true, compression = 'gzip', hive_partitioning = false, union_by_name = true)`;
+    ? `read_parquet(${list}, hive_partitioning = false, union_by_name = true${file})`
+    : `read_csv(${list}, header = true, delim = ',', quote = '"', escape = '"', all_varchar = true, compression = 'gzip', hive_partitioning = false, union_by_name = true${file})`;
 }
 
 /** Whether a Parquet column's type can stand for the manifest's type without losing meaning. */
@@ -192,9 +199,15 @@ export async function createTypedCurView(c: DuckDBConnection, o: TypedViewOption
     const list = columns.map((col) => `${castExpr(format, col.kind, col.name)} AS ${ident(col.name)}`);
     if (o.billingPeriod !== undefined && !wanted.has("billing_period"))
       list.push(`${literal(o.billingPeriod)} AS billing_period`);
+    const fileColumn = o.fileColumn && !wanted.has(o.fileColumn.toLowerCase()) ? o.fileColumn : undefined;
+    if (fileColumn)
+      list.push(
+        `CASE ${ident(fileColumn)} ${files.map((f) => `WHEN ${literal(f.path)} THEN ${literal(f.label)}`).join(" ")} END AS ${ident(fileColumn)}`,
+      );
     return `SELECT ${list.join(", ")} FROM ${reader(
       format,
       files.map((f) => f.path),
+      fileColumn,
     )}`;
   };
   const sql = [...groups.entries()].map(([format, files]) => select(format, files)).join(" UNION ALL ");
