@@ -6,25 +6,40 @@
  */
 import { App } from "cdktf";
 import { ConfigError, configFileFromEnv, loadAccountConfig } from "./config/load";
+import { invalidateSynthOutput } from "./deploy/synth";
 import { targetFor } from "./modules/target";
 import { buildLanding } from "./stacks/landing";
 
 function main(): void {
   const file = configFileFromEnv();
+  // cdktf synth passes the output directory as CDKTF_OUTDIR (App's default too).
+  const outdir = process.env.CDKTF_OUTDIR || "cdktf.out";
+  // Until this synth succeeds, the previous output is not this config's: nothing may plan it.
+  invalidateSynthOutput(outdir);
   let config: ReturnType<typeof loadAccountConfig>;
   try {
     config = loadAccountConfig(file);
   } catch (e) {
-    if (e instanceof ConfigError) {
-      console.error(e.message);
-      console.error("Nothing was synthesized. Fix the errors above and run again.");
-      process.exit(1);
-    }
-    throw e;
+    const message = e instanceof ConfigError ? e.message : `${file}: ${(e as Error).message}`;
+    invalidateSynthOutput(outdir, message);
+    console.error(message);
+    console.error(`Nothing was synthesized (${outdir} holds no stacks). Fix the errors above and run again.`);
+    process.exit(1);
   }
-  const app = new App();
-  buildLanding(app, config, targetFor(config));
-  app.synth();
+  try {
+    const app = new App();
+    buildLanding(app, config, targetFor(config));
+    app.synth();
+  } catch (e) {
+    // Validation accepted the config, so this is a bug: say so without a stack trace.
+    const message = `synth of ${file} failed: ${(e as Error).message}`;
+    invalidateSynthOutput(outdir, message);
+    console.error(message);
+    console.error(
+      `Nothing usable was synthesized (${outdir} holds no stacks). npm run accounts:validate ${file} accepted this config, so this is a finops-landing bug: please report it with the message above.`,
+    );
+    process.exit(1);
+  }
 }
 
 main();

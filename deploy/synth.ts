@@ -1,9 +1,36 @@
-import { mkdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { App } from "cdktf";
 import type { AccountConfig } from "../config/schema";
 import { type Target, targetFor } from "../modules/target";
 import { buildLanding, describeLanding, type LandingStackInfo } from "../stacks/landing";
+
+/** Written into an output directory whose last synth failed; says why and what to do. */
+export const SYNTH_FAILED_FILE = "SYNTH-FAILED.txt";
+
+/**
+ * Makes an output directory unusable until the next synth succeeds: removes manifest.json and
+ * every stack's cdk.tf.json (keeping each stack's .terraform provider cache), so that no tool
+ * plans or applies a previous run's output as if it were current. With `reason`, leaves
+ * SYNTH-FAILED.txt saying why.
+ */
+export function invalidateSynthOutput(outdir: string, reason?: string): void {
+  if (!existsSync(outdir)) return;
+  rmSync(path.join(outdir, "manifest.json"), { force: true });
+  rmSync(path.join(outdir, SYNTH_FAILED_FILE), { force: true });
+  const stacks = path.join(outdir, "stacks");
+  if (existsSync(stacks)) {
+    for (const stack of readdirSync(stacks)) {
+      rmSync(path.join(stacks, stack, "cdk.tf.json"), { force: true });
+    }
+  }
+  if (reason !== undefined) {
+    writeFileSync(
+      path.join(outdir, SYNTH_FAILED_FILE),
+      `The last synth into this directory failed, so it holds no stacks to plan or apply:\n${reason}\nFix the cause and synthesize again.\n`,
+    );
+  }
+}
 
 /** Synthesizes every stack of the organization into `outdir` (what `cdktf synth` does, in-process). */
 export function synthLanding(
@@ -13,9 +40,16 @@ export function synthLanding(
 ): LandingStackInfo[] {
   // cdktf creates only the last level of outdir; a fresh .local has no deploy/ or plan/ folder yet.
   mkdirSync(outdir, { recursive: true });
-  const app = new App({ outdir, skipValidation: false });
-  buildLanding(app, config, target);
-  app.synth();
+  // A failed synth leaves no earlier output behind that a plan could mistake for this one.
+  invalidateSynthOutput(outdir);
+  try {
+    const app = new App({ outdir, skipValidation: false });
+    buildLanding(app, config, target);
+    app.synth();
+  } catch (e) {
+    invalidateSynthOutput(outdir, (e as Error).message);
+    throw e;
+  }
   return describeLanding(config);
 }
 

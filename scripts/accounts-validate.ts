@@ -7,6 +7,10 @@ import * as path from "node:path";
 import { ConfigError, loadAccountConfig } from "../config/load";
 
 const args = process.argv.slice(2);
+if (args.some((a) => a.startsWith("-"))) {
+  console.error("usage: npm run accounts:validate [file...]   (default: every accounts/*.yaml)");
+  process.exit(2);
+}
 const files = args.length
   ? args
   : readdirSync("accounts")
@@ -22,8 +26,12 @@ for (const file of files) {
     );
   } catch (e) {
     failed++;
+    // Never a stack trace: a config error lists its located issues; anything else is a bug.
     if (e instanceof ConfigError) console.error(`FAIL ${e.message}`);
-    else throw e;
+    else
+      console.error(
+        `FAIL ${file}: validation stopped unexpectedly (${(e as Error)?.message ?? String(e)}); this is a finops-landing bug: please report it with this file`,
+      );
   }
 }
 process.exit(failed ? 1 : 0);
