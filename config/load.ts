@@ -186,6 +186,21 @@ function validSections(data: Record<string, unknown>): { config: AccountConfig; 
       valid.add(key as Section);
     }
   }
+  if (valid.has("members")) {
+    valid.add("members:each");
+  } else if (Array.isArray(data.members)) {
+    // One member at a time: the valid ones keep their index, the others leave a hole.
+    // biome-ignore lint/suspicious/noExplicitAny: unwrapping zod's default to reach the element schema
+    const element = (accountConfigSchema.shape.members as any)._zod.def.innerType.element as z.ZodType;
+    const members: unknown[] = [];
+    members.length = data.members.length;
+    data.members.forEach((m, i) => {
+      const r = element.safeParse(m);
+      if (r.success) members[i] = r.data;
+    });
+    config.members = members;
+    valid.add("members:each");
+  }
   return { config: config as AccountConfig, valid };
 }
 

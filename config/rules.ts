@@ -24,10 +24,13 @@ function accountEntries(config: AccountConfig) {
   return [
     { entry: config.payer, at: { path: ["payer"], label: "payer" } as Located },
     { entry: config.admin, at: { path: ["admin"], label: "admin" } as Located },
-    ...config.members.map((entry, i) => ({
-      entry,
-      at: { path: ["members", i], label: `members[${i}] (${entry.name})` } as Located,
-    })),
+    // flatMap: skips the holes of a partly valid members list (see Section "members:each").
+    ...config.members.flatMap((entry, i) => [
+      {
+        entry,
+        at: { path: ["members", i], label: `members[${i}] (${entry.name})` } as Located,
+      },
+    ]),
   ];
 }
 
@@ -54,7 +57,12 @@ function uniqueBy(
 }
 
 /** The top-level sections of the config; a rule runs only when every section it reads is valid. */
-export type Section = keyof AccountConfig;
+/**
+ * "members:each": the members list may have holes where a member failed layer 1 (the valid ones
+ * keep their index); rules that only look at one member at a time, or can only miss (never
+ * invent) a problem when members are absent, run on it. Rules over all members need "members".
+ */
+export type Section = keyof AccountConfig | "members:each";
 
 /**
  * Layer 2: rules that need the whole document. Collects every problem; never stops at the first.
@@ -64,7 +72,7 @@ export type Section = keyof AccountConfig;
  */
 export function checkCrossReferences(
   config: AccountConfig,
-  valid: ReadonlySet<Section> = new Set(Object.keys(config) as Section[]),
+  valid: ReadonlySet<Section> = new Set([...(Object.keys(config) as Section[]), "members:each"]),
 ): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   const when = (sections: Section[], rule: () => void) => {
@@ -82,7 +90,7 @@ export function checkCrossReferences(
 type When = (sections: Section[], rule: () => void) => void;
 
 function checkCore(config: AccountConfig, issues: ConfigIssue[], when: When): void {
-  when(["payer", "admin", "members"], () => checkAccounts(config, issues));
+  when(["payer", "admin", "members:each"], () => checkAccounts(config, issues));
   when(["organization"], () => checkOus(config, issues, when));
   when(["cur"], () => checkCurRegion(config, issues));
   when(["members", "rollout"], () => checkRegionOrder(config, issues));
@@ -135,7 +143,7 @@ function checkOus(config: AccountConfig, issues: ConfigIssue[], when: When): voi
       parent = config.organization.organizationalUnits[ous.get(parent)!]!.parent;
     }
   }
-  when(["members"], () =>
+  when(["members:each"], () =>
     config.members.forEach((m, i) => {
       if (!ous.has(m.ou)) {
         issues.push({
@@ -241,7 +249,7 @@ function checkPayerRegions(config: AccountConfig, issues: ConfigIssue[]): void {
 function checkAwsLimits(config: AccountConfig, issues: ConfigIssue[], when: When): void {
   when(["organization", "payer", "admin"], () => checkTagPrefix(config, issues));
   when(["cur"], () => checkExportNames(config, issues));
-  when(["members"], () => checkBudgetSubscribers(config, issues));
+  when(["members:each"], () => checkBudgetSubscribers(config, issues));
 }
 
 function checkTagPrefix(config: AccountConfig, issues: ConfigIssue[]): void {

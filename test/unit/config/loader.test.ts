@@ -85,6 +85,35 @@ describe("loader failures are located config errors", () => {
   });
 });
 
+describe("all errors at once within the members list", () => {
+  it("a member that fails the schema does not hide another member's OU or a duplicate email", () => {
+    const yaml = readFileSync(path.join(fixtures, "valid-minimal.yaml"), "utf8").concat(
+      [
+        '  - id: "444444444444"',
+        "    name: app-prod",
+        "    email: CloudOps@example.com",
+        "    ou: Platform",
+        "    environment: prod",
+        "    owner: team-app",
+        "    regions: [us-east-1]",
+        "",
+      ].join("\n"),
+    );
+    const broken = yaml.replace("    environment: dev\n", "    environment: qa\n");
+    let texts: string[] = [];
+    try {
+      parseAccountConfig(broken, "edited.yaml");
+    } catch (e) {
+      texts = (e as ConfigError).issues.map((i) => i.text);
+    }
+    expect(texts.map((t) => t.replace(/^\S+:\d+:\d+ /, "").split(":")[0])).toEqual([
+      "members[0].environment",
+      "members[1].email",
+      "members[1].ou",
+    ]);
+  });
+});
+
 describe("npx tsx scripts/accounts-validate.ts: no stack trace for bad input", () => {
   const validate = (...files: string[]) =>
     spawnSync("npx", ["tsx", "scripts/accounts-validate.ts", ...files], { encoding: "utf8" });
