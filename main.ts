@@ -31,12 +31,13 @@ function main(): void {
     buildLanding(app, config, targetFor(config));
     app.synth();
   } catch (e) {
-    // Validation accepted the config, so this is a bug: say so without a stack trace.
+    // Validation accepted the config: an environment setting (e.g. a FINOPS_* port) or a bug.
+    // Either way one line, no stack trace.
     const message = `synth of ${file} failed: ${(e as Error).message}`;
     invalidateSynthOutput(outdir, message);
     console.error(message);
     console.error(
-      `Nothing usable was synthesized (${outdir} holds no stacks). npm run accounts:validate ${file} accepted this config, so this is a finops-landing bug: please report it with the message above.`,
+      `Nothing usable was synthesized (${outdir} holds no stacks). If the message names an environment variable, fix it; otherwise npm run accounts:validate ${file} accepted this config and this is a finops-landing bug: please report it with the message above.`,
     );
     process.exit(1);
   }
