@@ -9,6 +9,7 @@ import {
 } from "@aws-sdk/client-s3";
 import {
   type DynamoDBDocumentClient,
+  NumberValue,
   PutCommand,
   TransactWriteCommand,
   UpdateCommand,
@@ -31,10 +32,11 @@ import {
   INVOICE_STATUS,
   MAX_LINE_AMOUNT,
   REQUIRED_CUR_COLUMNS,
-  SPEND_BY_ACCOUNT_SERVICE_DAY,
+  SPEND_BY_ACCOUNT_SERVICE_DAY_EXACT,
 } from "../shared/cur-queries";
 import { CURRENT_POINTER_SK, spendPartitionKey } from "../shared/data-tables";
 import { type BatchStats, batchWrite } from "../shared/ddb-batch";
+import { plainDecimal } from "../shared/decimal";
 import type { QueryEngine } from "../shared/query-engine/port";
 import { type CurrentPointer, currentPointer, queryAll, type SpendItem } from "../shared/spend-store";
 
@@ -96,7 +98,35 @@ export interface IngestResult {
   readonly supersededBy?: string;
 }
 
-const money = z.number({ error: "must be a number" });
+/**
+ * A DynamoDB Number holds up to 38 significant digits, magnitude 1E-130 to
+ * 9.9999999999999999999999999999999999999E+125
+ * (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/HowItWorks.NamingRulesDataTypes.html).
+ * Whether a plain decimal text is one, exactly.
+ */
+export function fitsDynamoNumber(text: string): boolean {
+  const m = /^-?(\d+)(?:\.(\d+))?$/.exec(text);
+  if (!m) return false;
+  const digits = `${m[1]}${m[2] ?? ""}`.replace(/^0+/, "").replace(/0+$/, "");
+  if (digits === "") return true; // zero
+  const integer = m[1]!.replace(/^0+/, "");
+  if (integer.length > 126) return false;
+  return digits.length <= 38;
+}
+
+/**
+ * A money column of the spend query: the exact decimal text the SQL computed (DECIMAL(38,6)), or a
+ * finite number (an engine that returns doubles), as the plain decimal text written to DynamoDB.
+ */
+const money = z
+  .union([z.string().regex(/^-?\d+(\.\d+)?$/), z.number()], {
+    error: "must be a decimal number (the spend query's DECIMAL(38,6))",
+  })
+  .transform((v) => plainDecimal(v))
+  .refine(fitsDynamoNumber, {
+    error:
+      "has more than 38 significant digits or is beyond 9.99E+125: a DynamoDB Number cannot hold it exactly",
+  });
 const spendRowSchema = z.object({
   account_id: z.string().regex(/^\d{12}$/, { error: "must be a 12-digit line_item_usage_account_id" }),
   service: z.string({ error: "is empty in product_servicecode and line_item_product_code" }).min(1),
@@ -111,6 +141,15 @@ const spendRowSchema = z.object({
   tax: money,
   line_items: z.coerce.number().int(),
 });
+
+/** A spend item as the ingest writes it: SpendItem with each money attribute an exact NumberValue. */
+type SpendWriteItem = {
+  [K in keyof SpendItem]: SpendItem[K] extends number
+    ? K extends "lineItems"
+      ? number
+      : NumberValue
+    : SpendItem[K];
+};
 
 const RUN_PREFIX = "run#";
 
@@ -209,13 +248,13 @@ export async function ingestManifest(deps: IngestDeps, event: ManifestEvent): Pr
     }
     // One pass over the line items: every line of this period, with keys and finite amounts.
     const { invoiced } = await checkDelivery(deps.engine, period);
-    const raw = await deps.engine.query(SPEND_BY_ACCOUNT_SERVICE_DAY, [period]);
+    const raw = await deps.engine.query(SPEND_BY_ACCOUNT_SERVICE_DAY_EXACT, [period]);
     if (raw.length === 0)
       throw new CurDeliveryError(
         "dataFiles",
         `the files hold no line items for billing period ${period}; an empty delivery would erase the month: check the export, then re-run`,
       );
-    const items: SpendItem[] = raw.map((r) => {
+    const items: SpendWriteItem[] = raw.map((r) => {
       const p = spendRowSchema.safeParse(r);
       if (!p.success) {
         // A backstop: the delivery check refuses the lines that lead here, naming file and line.
@@ -227,6 +266,7 @@ export async function ingestManifest(deps: IngestDeps, event: ManifestEvent): Pr
         );
       }
       const row = p.data;
+      // Money goes to DynamoDB as the SQL's exact decimal text (NumberValue): no double on the way.
       return {
         pk: spendPartitionKey(period, version!),
         sk: `${row.account_id}#${row.service}#${row.usage_date}`,
@@ -235,12 +275,12 @@ export async function ingestManifest(deps: IngestDeps, event: ManifestEvent): Pr
         accountId: row.account_id,
         service: row.service,
         usageDate: row.usage_date,
-        unblendedCost: row.unblended_cost,
-        netUnblendedCost: row.net_unblended_cost,
-        netAmortizedCost: row.net_amortized_cost,
-        credit: row.credit,
-        refund: row.refund,
-        tax: row.tax,
+        unblendedCost: NumberValue.from(row.unblended_cost),
+        netUnblendedCost: NumberValue.from(row.net_unblended_cost),
+        netAmortizedCost: NumberValue.from(row.net_amortized_cost),
+        credit: NumberValue.from(row.credit),
+        refund: NumberValue.from(row.refund),
+        tax: NumberValue.from(row.tax),
         lineItems: row.line_items,
       };
     });

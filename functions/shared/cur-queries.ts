@@ -61,21 +61,40 @@ const NET_AMORTIZED = `CASE line_item_line_item_type
 
 const USAGE = `line_item_line_item_type NOT IN ('Credit', 'Tax', 'Refund')`;
 
-/** Spend by account × service × day of one billing period (the spend table's grain). */
-export const SPEND_BY_ACCOUNT_SERVICE_DAY = `SELECT line_item_usage_account_id AS account_id,
+/** The spend query with `sum` as the aggregate of each money column. */
+function spendQuery(sum: (expression: string) => string): string {
+  return `SELECT line_item_usage_account_id AS account_id,
   COALESCE(NULLIF(product_servicecode, ''), line_item_product_code) AS service,
   CAST(CAST(line_item_usage_start_date AS DATE) AS VARCHAR) AS usage_date,
-  ROUND(SUM(CASE WHEN ${USAGE} THEN COALESCE(line_item_unblended_cost, 0) ELSE 0 END), 6) AS unblended_cost,
-  ROUND(SUM(CASE WHEN ${USAGE} THEN ${NET_UNBLENDED} ELSE 0 END), 6) AS net_unblended_cost,
-  ROUND(SUM(CASE WHEN ${USAGE} THEN ${NET_AMORTIZED} ELSE 0 END), 6) AS net_amortized_cost,
-  ROUND(SUM(CASE WHEN line_item_line_item_type = 'Credit' THEN COALESCE(line_item_unblended_cost, 0) ELSE 0 END), 6) AS credit,
-  ROUND(SUM(CASE WHEN line_item_line_item_type = 'Refund' THEN COALESCE(line_item_unblended_cost, 0) ELSE 0 END), 6) AS refund,
-  ROUND(SUM(CASE WHEN line_item_line_item_type = 'Tax' THEN COALESCE(line_item_unblended_cost, 0) ELSE 0 END), 6) AS tax,
+  ${sum(`CASE WHEN ${USAGE} THEN COALESCE(line_item_unblended_cost, 0) ELSE 0 END`)} AS unblended_cost,
+  ${sum(`CASE WHEN ${USAGE} THEN ${NET_UNBLENDED} ELSE 0 END`)} AS net_unblended_cost,
+  ${sum(`CASE WHEN ${USAGE} THEN ${NET_AMORTIZED} ELSE 0 END`)} AS net_amortized_cost,
+  ${sum(`CASE WHEN line_item_line_item_type = 'Credit' THEN COALESCE(line_item_unblended_cost, 0) ELSE 0 END`)} AS credit,
+  ${sum(`CASE WHEN line_item_line_item_type = 'Refund' THEN COALESCE(line_item_unblended_cost, 0) ELSE 0 END`)} AS refund,
+  ${sum(`CASE WHEN line_item_line_item_type = 'Tax' THEN COALESCE(line_item_unblended_cost, 0) ELSE 0 END`)} AS tax,
   COUNT(*) AS line_items
 FROM {{cur}}
 WHERE billing_period = ?
 GROUP BY 1, 2, 3
 ORDER BY 1, 2, 3`;
+}
+
+/**
+ * Spend by account × service × day of one billing period (the spend table's grain), each money
+ * column a double: the sum of doubles rounded to 6 decimals.
+ */
+export const SPEND_BY_ACCOUNT_SERVICE_DAY = spendQuery((e) => `ROUND(SUM(${e}), 6)`);
+
+/**
+ * The same spend, exact: each line's amount becomes DECIMAL(38,12) (the double rounded to 12
+ * decimals, so sub-micro amounts still add up), the sum is exact decimal arithmetic, and the result
+ * is DECIMAL(38,6) (rounded half up). Both engines return DECIMAL as its exact text (Athena:
+ * athenaValue; DuckDB: its JSON value), which the ingest writes as the DynamoDB Number unchanged.
+ * DELIVERY_CHECK keeps each line below MAX_LINE_AMOUNT, so the sums fit (26 integer digits).
+ */
+export const SPEND_BY_ACCOUNT_SERVICE_DAY_EXACT = spendQuery(
+  (e) => `CAST(SUM(CAST(${e} AS DECIMAL(38, 12))) AS DECIMAL(38, 6))`,
+);
 
 /**
  * Whether the delivery is final: AWS leaves `bill_invoice_id` blank until the month is invoiced,
@@ -136,15 +155,16 @@ export const MONEY_COLUMNS = [
 ] as const;
 
 /**
- * The largest magnitude a line's amount may have (exclusive): 1E+20. No AWS bill has such a line;
- * below it the month's sums (over up to 10^11 lines) stay below 1E+31, so with 6 decimals they keep
- * to 38 significant digits: what a DynamoDB Number stores exactly (up to 38 digits of precision,
+ * The largest magnitude a line's amount may have (exclusive): 1E+15. No AWS bill has such a line;
+ * below it the month's sums (over up to 10^10 lines) stay below 1E+25, inside the exact spend
+ * query's DECIMAL(38,12) (26 integer digits), and with 6 decimals they keep to 31 significant
+ * digits: what a DynamoDB Number stores exactly (up to 38 digits of precision,
  * magnitude 1E-130 to 9.9999999999999999999999999999999999999E+125,
  * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/HowItWorks.NamingRulesDataTypes.html)
- * and what DECIMAL(38,6) holds. `NOT (ABS(x) < 1E20)` is true for NaN and ±Infinity on both
+ * `NOT (ABS(x) < 1E15)` is true for NaN and ±Infinity on both
  * engines too (Trino: every comparison with NaN is false; DuckDB: NaN sorts above every number).
  */
-export const MAX_LINE_AMOUNT = "1E20";
+export const MAX_LINE_AMOUNT = "1E15";
 
 /**
  * One problem the delivery check looks for: `condition` is true for a bad line; `column` and

@@ -11,6 +11,9 @@
  *   half-replicated file left under `BILLING_PERIOD=` by an earlier delivery is not counted, as
  *   the DuckDB engine reads exactly the manifest's files. The alias is the DuckDB view's name, so
  *   write `FROM {{cur}}` (no alias of your own) and qualify columns, if at all, as `cur.<column>`.
+ *   The subquery's `SELECT *` leaves `"$path"` out, so the SQL's `{{file}}` (the file a line was read
+ *   from, cur-queries.ts) is NULL here: the delivery check's errors say "one of the delivery's files"
+ *   on Athena, where the DuckDB engine names the file.
  * - The query string limit is 262,144 bytes of UTF-8 and not adjustable
  *   (https://docs.aws.amazon.com/athena/latest/ug/service-limits.html). A delivery whose file list
  *   does not fit fails at `attach` with a CurDeliveryError instead of being chunked: the port's
