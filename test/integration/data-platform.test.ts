@@ -536,7 +536,106 @@ describe("cur-ingest refuses bad deliveries, names the problem and writes nothin
     writeFileSync(manifestOf(m), JSON.stringify(edit({ ...m.manifest } as Record<string, unknown>)));
     return { upload: true };
   };
+  /**
+   * Rewrites the month's Parquet file with `column` set to the SQL `value` on the first Usage line
+   * item only, or on every line when `everyLine`.
+   */
+  const rewriteData = async (m: CurMonthFiles, column: string, value: string, everyLine = false) => {
+    const file = m.files.find((f) => f.key === m.dataKey)!.path;
+    const src = `read_parquet('${file}', hive_partitioning = false)`;
+    const replaced = everyLine
+      ? value
+      : `CASE WHEN identity_line_item_id = (SELECT MIN(identity_line_item_id) FROM ${src} WHERE line_item_line_item_type = 'Usage') THEN ${value} ELSE ${column} END`;
+    const db = await DuckDBInstance.create(":memory:");
+    const c = await db.connect();
+    await c.run(
+      `COPY (SELECT * REPLACE (${replaced} AS ${column}) FROM ${src}) TO '${file}.tmp' (FORMAT parquet)`,
+    );
+    c.closeSync();
+    db.closeSync();
+    const { renameSync } = await import("node:fs");
+    renameSync(`${file}.tmp`, file);
+    return { upload: true };
+  };
+  // Lines of another month, after "Bill columns"
+  // (https://docs.aws.amazon.com/cur/latest/userguide/table-dictionary-cur2-bill.html) and "Cost and
+  // Usage Report details" (every interval includes its start, excludes its end:
+  // https://docs.aws.amazon.com/awsaccountbilling/latest/aboutv2/billing-reports-costusage-details.html);
+  // amounts after DynamoDB's Number (38 digits, magnitude below 1E+126:
+  // https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/HowItWorks.NamingRulesDataTypes.html).
+  const lineCases: Case[] = [
+    {
+      name: "a line item of the previous month (line_item_usage_start_date before the period)",
+      period: "2025-10",
+      breakIt: (m) =>
+        rewriteData(m, "line_item_usage_start_date", "CAST('2025-09-30 00:00:00' AS TIMESTAMP)"),
+      field: "data",
+      message:
+        /line_item_usage_start_date is "2025-09-30 00:00:00", outside billing period 2025-10 \[2025-10-01T00:00:00Z, 2025-11-01T00:00:00Z\).*belongs to another month; re-deliver the month/,
+    },
+    {
+      name: "a file of another billing period (bill_billing_period_start_date) in the period's folder",
+      period: "2025-11",
+      breakIt: (m) =>
+        rewriteData(m, "bill_billing_period_start_date", "CAST('2025-10-01 00:00:00' AS TIMESTAMP)", true),
+      field: "data",
+      message:
+        /bill_billing_period_start_date is "2025-10-01 00:00:00", not 2025-11-01T00:00:00Z UTC, the first instant of billing period 2025-11.*line items like it/,
+    },
+    {
+      name: "a NULL line_item_usage_account_id",
+      period: "2023-06",
+      breakIt: (m) => rewriteData(m, "line_item_usage_account_id", "CAST(NULL AS VARCHAR)"),
+      field: "data",
+      message: /line_item_usage_account_id is NULL, not a 12-digit AWS account id/,
+    },
+    {
+      name: "a line item without a service (product_servicecode and line_item_product_code NULL)",
+      period: "2023-01",
+      breakIt: async (m) => {
+        await rewriteData(m, "product_servicecode", "CAST(NULL AS VARCHAR)");
+        return rewriteData(m, "line_item_product_code", "CAST(NULL AS VARCHAR)");
+      },
+      field: "data",
+      message: /product_servicecode and line_item_product_code are both empty/,
+    },
+    {
+      name: "a NULL line_item_usage_start_date",
+      period: "2023-02",
+      breakIt: (m) => rewriteData(m, "line_item_usage_start_date", "CAST(NULL AS TIMESTAMP)"),
+      field: "data",
+      message: /line_item_usage_start_date is NULL; every line item has a usage start/,
+    },
+    {
+      name: "a NaN cost",
+      period: "2023-03",
+      breakIt: (m) => rewriteData(m, "line_item_unblended_cost", "CAST('NaN' AS DOUBLE)"),
+      field: "data",
+      message: /line_item_unblended_cost is "nan", not a finite amount/i,
+    },
+    {
+      name: "a cost too large for a DynamoDB Number to keep exactly (1E+200)",
+      period: "2023-04",
+      breakIt: (m) => rewriteData(m, "line_item_net_unblended_cost", "CAST(1e200 AS DOUBLE)"),
+      field: "data",
+      message: /line_item_net_unblended_cost is "1e\+200", not a finite amount of magnitude below 1E15/,
+    },
+    {
+      name: "a cost column of text in Parquet where the manifest says double",
+      period: "2023-05",
+      breakIt: (m) =>
+        rewriteData(
+          m,
+          "line_item_unblended_cost",
+          "CAST(line_item_unblended_cost AS VARCHAR) || ' USD'",
+          true,
+        ),
+      field: "data",
+      message: /column line_item_unblended_cost: is VARCHAR in the Parquet file but "double" in the manifest/,
+    },
+  ];
   const cases: Case[] = [
+    ...lineCases,
     {
       name: "a manifest without a column the ingest needs",
       period: "2025-01",
