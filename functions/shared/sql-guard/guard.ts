@@ -19,6 +19,20 @@ import { parseTrino } from "./trino-grammar";
 export const MAX_SQL_LENGTH = 20_000;
 /** Deepest nesting of parentheses and brackets accepted (keeps the parser's recursion bounded). */
 export const MAX_NESTING_DEPTH = 64;
+/**
+ * Longest run of prefix operators (`NOT`, unary `-` / `+`) in a row, as in `NOT NOT … x` or
+ * `- - - 1`. Each one is a level of parser recursion: dt-sql-parser overflows the JavaScript
+ * stack at about 4,800 of them (Node's default stack), and no cost query needs more than two.
+ */
+export const MAX_PREFIX_OPERATOR_RUN = 16;
+/** Deepest nesting of CASE … END expressions (each level recurses through the whole expression grammar). */
+export const MAX_CASE_DEPTH = 16;
+/**
+ * Deepest nesting of subqueries (a SELECT inside brackets inside another SELECT). The parser's
+ * prediction time roughly doubles with each level (seconds at 6 to 8 levels), so deeper nesting is refused as too
+ * complex; real cost queries nest three or four levels (CTEs keep them flat).
+ */
+export const MAX_SUBQUERY_DEPTH = 6;
 
 export type ReadOnlyKind = "SELECT" | "WITH" | "SHOW" | "DESCRIBE";
 
@@ -27,6 +41,7 @@ export type RejectCategory =
   | "empty"
   | "too-long"
   | "too-deep"
+  | "too-complex"
   | "unicode"
   | "syntax"
   | "multiple-statements"
@@ -384,11 +399,99 @@ function matchAthenaMetadata(tokens: readonly Token[]): ReadOnlyKind | undefined
   return undefined;
 }
 
+/** Tokens after which a `-` or `+` is a binary operator, not a prefix one. */
+const isOperand = (t: Token | undefined): boolean =>
+  t !== undefined &&
+  (t.kind === "number" ||
+    t.kind === "string" ||
+    t.kind === "quoted-identifier" ||
+    (t.kind === "word" &&
+      !["NOT", "AND", "OR", "WHEN", "THEN", "ELSE", "SELECT", "WHERE", "ON"].includes(t.value)) ||
+    isSymbol(t, ")") ||
+    isSymbol(t, "]"));
+
+/**
+ * The complexity limits, checked on the tokens before anything recursive runs: bracket depth,
+ * runs of prefix operators, CASE depth and subquery depth (see the MAX_* constants). Linear and
+ * iterative, so hostile input cannot overflow it.
+ */
+function findTooComplex(tokens: readonly Token[]): SqlCheckResult | undefined {
+  let depth = 0;
+  let run = 0;
+  let caseDepth = 0;
+  // Bracket depth at which each enclosing SELECT sits; its length is the subquery depth.
+  const selects: number[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i];
+    if (isSymbol(t, "(") || isSymbol(t, "[")) depth++;
+    else if (isSymbol(t, ")") || isSymbol(t, "]")) {
+      depth--;
+      while (selects.length > 0 && selects[selects.length - 1] > depth) selects.pop();
+    }
+    if (depth > MAX_NESTING_DEPTH) {
+      return reject(
+        "too-deep",
+        `the statement nests brackets more than ${MAX_NESTING_DEPTH} deep (at ${at(t)}); simplify it`,
+      );
+    }
+    // A run continues through opening brackets: `-(-(-(1)))` recurses like `- - - 1`.
+    const prefix = isWord(t, "NOT") || ((isSymbol(t, "-") || isSymbol(t, "+")) && !isOperand(tokens[i - 1]));
+    run = prefix ? run + 1 : isSymbol(t, "(") ? run : 0;
+    if (run > MAX_PREFIX_OPERATOR_RUN) {
+      return reject(
+        "too-complex",
+        `more than ${MAX_PREFIX_OPERATOR_RUN} prefix operators (NOT, unary - or +) in a row at ${at(t)}: the statement is too complex to check; simplify it`,
+      );
+    }
+    if (isWord(t, "CASE")) caseDepth++;
+    else if (isWord(t, "END") && caseDepth > 0) caseDepth--;
+    if (caseDepth > MAX_CASE_DEPTH) {
+      return reject(
+        "too-complex",
+        `CASE expressions nested more than ${MAX_CASE_DEPTH} deep at ${at(t)}: the statement is too complex to check; simplify it`,
+      );
+    }
+    if (isWord(t, "SELECT")) {
+      if (selects.length === 0 || selects[selects.length - 1] < depth) selects.push(depth);
+      if (selects.length > MAX_SUBQUERY_DEPTH + 1) {
+        return reject(
+          "too-complex",
+          `subqueries nested more than ${MAX_SUBQUERY_DEPTH} deep at ${at(t)}: the statement is too complex to check; use WITH clauses instead`,
+        );
+      }
+    }
+  }
+  return undefined;
+}
+
 /**
  * Decides whether `sql` is one read-only statement the Athena tool may run.
  * Never throws; a refusal carries a category and a reason that says why.
  */
 export function checkReadOnlySql(sql: string): SqlCheckResult {
+  try {
+    return check(sql);
+  } catch (error) {
+    return parserFailure(error);
+  }
+}
+
+/** An unexpected exception (a parser bug, an exhausted stack) refuses the statement; it never escapes. */
+function parserFailure(error: unknown): SqlCheckResult {
+  if (error instanceof RangeError) {
+    return reject(
+      "too-complex",
+      "the statement is too complex to check (the parser ran out of stack); simplify it",
+    );
+  }
+  const name = error instanceof Error ? error.name : typeof error;
+  return reject(
+    "syntax",
+    `the statement could not be checked (the parser failed with ${name}); it is refused to be safe`,
+  );
+}
+
+function check(sql: string): SqlCheckResult {
   if (typeof sql !== "string") return reject("empty", "the statement must be a string of SQL text");
   if (sql.length > MAX_SQL_LENGTH) {
     return reject(
@@ -407,7 +510,7 @@ export function checkReadOnlySql(sql: string): SqlCheckResult {
     all = tokenize(sql);
   } catch (error) {
     if (error instanceof SqlTokenizeError) return reject("syntax", error.message);
-    throw error;
+    return parserFailure(error);
   }
 
   const stray = all.find((t) => t.kind === "other");
@@ -435,17 +538,8 @@ export function checkReadOnlySql(sql: string): SqlCheckResult {
     if (tokens.length === 0) return reject("empty", "the statement is empty (only a ';')");
   }
 
-  let depth = 0;
-  for (const t of tokens) {
-    if (isSymbol(t, "(") || isSymbol(t, "[")) depth++;
-    else if (isSymbol(t, ")") || isSymbol(t, "]")) depth--;
-    if (depth > MAX_NESTING_DEPTH) {
-      return reject(
-        "too-deep",
-        `the statement nests brackets more than ${MAX_NESTING_DEPTH} deep (at ${at(t)}); simplify it`,
-      );
-    }
-  }
+  const complex = findTooComplex(tokens);
+  if (complex) return complex;
 
   const leading = classifyLeading(tokens, 0);
   if ("reject" in leading) return leading.reject;
@@ -456,7 +550,12 @@ export function checkReadOnlySql(sql: string): SqlCheckResult {
   const metadata = matchAthenaMetadata(tokens);
   if (metadata) return { allowed: true, kind: metadata };
 
-  const grammar = parseTrino(sql);
+  let grammar: ReturnType<typeof parseTrino>;
+  try {
+    grammar = parseTrino(sql);
+  } catch (error) {
+    return parserFailure(error);
+  }
   if (grammar.errors.length > 0) {
     const e = grammar.errors[0];
     return reject("syntax", `not valid Trino SQL at line ${e.line}, column ${e.column}: ${e.message}`);

@@ -1,7 +1,10 @@
 export {
   checkReadOnlySql,
+  MAX_CASE_DEPTH,
   MAX_NESTING_DEPTH,
+  MAX_PREFIX_OPERATOR_RUN,
   MAX_SQL_LENGTH,
+  MAX_SUBQUERY_DEPTH,
   type ReadOnlyKind,
   type RejectCategory,
   type SqlCheckResult,
