@@ -1,9 +1,11 @@
 /**
  * The SQL of the CUR ingest, written once in the subset Athena (Trino) and DuckDB both run:
- * CASE, COALESCE, NULLIF, CAST(... AS DATE/VARCHAR), ROUND, GROUP BY ordinals, one positional
- * parameter `?` bound to the billing period ('YYYY-MM', the partition). `{{cur}}` is replaced by the
- * engine with its CUR 2.0 table (Athena: the Glue table with partition projection; DuckDB: a view
- * over the manifest's Parquet files with Hive partitioning).
+ * CASE, COALESCE, NULLIF, CAST(... AS DATE/VARCHAR/TIMESTAMP/DECIMAL(p, s)), ROUND, ABS, LENGTH,
+ * chr, `||`, SUM/MIN/COUNT, a CROSS JOIN with a one-row subquery, GROUP BY ordinals, and positional
+ * parameters `?` (the billing period 'YYYY-MM', the partition; DELIVERY_CHECK also takes the
+ * period's bounds). `{{cur}}` is replaced by the engine with its CUR 2.0 table (Athena: the Glue
+ * table with partition projection; DuckDB: a view over the manifest's Parquet files with Hive
+ * partitioning), `{{file}}` by the file a line was read from where the engine knows it (withTable).
  */
 
 /** Line item types that are not usage: kept apart so usage figures stay comparable month to month. */
