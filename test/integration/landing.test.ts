@@ -2,9 +2,21 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { DynamoDBClient, GetItemCommand } from "@aws-sdk/client-dynamodb";
+import {
+  type AttributeValue,
+  DeleteItemCommand,
+  DynamoDBClient,
+  GetItemCommand,
+  QueryCommand,
+  ScanCommand,
+} from "@aws-sdk/client-dynamodb";
 import { ListAccountsCommand, OrganizationsClient } from "@aws-sdk/client-organizations";
-import { ListBucketsCommand, S3Client } from "@aws-sdk/client-s3";
+import {
+  DeleteObjectCommand,
+  ListBucketsCommand,
+  ListObjectVersionsCommand,
+  S3Client,
+} from "@aws-sdk/client-s3";
 import { GetParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { loadAccountConfig } from "../../config/load";
 import type { StackOutcome } from "../../deploy/apply";
@@ -114,7 +126,71 @@ describe("the landing deployed to the local organization", () => {
       figures = JSON.parse(out.stdout) as ReplayPeriodFigures[];
     }, 900_000);
 
-    afterAll(() => rmSync(src, { recursive: true, force: true }));
+    // The other files share this emulated organization: leave no replayed object, spend or account.
+    afterAll(async () => {
+      rmSync(src, { recursive: true, force: true });
+      const replayed = (key: string) => months.some((m) => key.includes(`BILLING_PERIOD=${m.period}/`));
+      for (const [account, bucket] of [
+        [config.payer.id, names.curBucket],
+        [config.admin.id, names.curReplicaBucket],
+      ] as const) {
+        const s3 = new S3Client(await asAccount(account));
+        const listed = await s3.send(
+          new ListObjectVersionsCommand({
+            Bucket: bucket,
+            Prefix: `${config.cur.s3Prefix}/${config.cur.exportName}/`,
+          }),
+        );
+        for (const v of [...(listed.Versions ?? []), ...(listed.DeleteMarkers ?? [])].filter((x) =>
+          replayed(x.Key!),
+        ))
+          await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: v.Key!, VersionId: v.VersionId }));
+        s3.destroy();
+      }
+      const ddb = new DynamoDBClient(await asAccount(config.admin.id));
+      await ddb.send(
+        new DeleteItemCommand({
+          TableName: names.dataTable("accounts"),
+          Key: { accountId: { S: stranger.id } },
+        }),
+      );
+      for (const { period } of months) {
+        const runs = await ddb.send(
+          new QueryCommand({
+            TableName: names.dataTable("ingestion-runs"),
+            KeyConditionExpression: "billingPeriod = :p",
+            ExpressionAttributeValues: { ":p": { S: period } },
+          }),
+        );
+        for (const item of runs.Items ?? [])
+          await ddb.send(
+            new DeleteItemCommand({
+              TableName: names.dataTable("ingestion-runs"),
+              Key: { billingPeriod: item.billingPeriod!, sk: item.sk! },
+            }),
+          );
+        let start: Record<string, AttributeValue> | undefined;
+        do {
+          const page = await ddb.send(
+            new ScanCommand({
+              TableName: names.dataTable("spend"),
+              FilterExpression: "begins_with(pk, :p)",
+              ExpressionAttributeValues: { ":p": { S: `${period}#` } },
+              ExclusiveStartKey: start,
+            }),
+          );
+          for (const item of page.Items ?? [])
+            await ddb.send(
+              new DeleteItemCommand({
+                TableName: names.dataTable("spend"),
+                Key: { pk: item.pk!, sk: item.sk! },
+              }),
+            );
+          start = page.LastEvaluatedKey;
+        } while (start);
+      }
+      ddb.destroy();
+    }, 300_000);
 
     it("prints only JSON on stdout, one object per billing period, money as decimal strings", () => {
       expect(figures.map((f) => f.billingPeriod)).toEqual(["2023-05", "2023-06"]);
