@@ -30,8 +30,15 @@ export interface TerraformPlanJson {
   readonly resource_changes?: readonly TerraformResourceChange[];
   readonly resource_drift?: readonly TerraformResourceChange[];
   readonly output_changes?: Readonly<Record<string, { readonly actions: readonly string[] }>>;
+  /** True when planning failed part-way (Terraform 1.5+); the changes listed are not all there are. */
   readonly errored?: boolean;
+  /** False when some changes were deferred to a later plan and apply (Terraform 1.8+). */
   readonly complete?: boolean;
+  /** Changes Terraform could not plan yet, each with a reason (Terraform 1.8+). */
+  readonly deferred_changes?: readonly {
+    readonly reason?: string;
+    readonly resource_change?: Partial<TerraformResourceChange>;
+  }[];
 }
 
 export interface TerraformResourceChange {
@@ -60,11 +67,33 @@ export class PlanFormatError extends Error {
 
 // Output ---------------------------------------------------------------------------------------
 
-/** How a resource changes. `replace` is delete+create in either order; `forget` leaves it in AWS. */
-export type ChangeAction = "create" | "update" | "replace" | "delete" | "read" | "no-op" | "forget";
+/**
+ * How a resource changes. `replace` is delete+create in either order; `forget` removes it from
+ * the state and leaves it in AWS (a `removed` block with `destroy = false`, Terraform 1.7+);
+ * `create-forget` creates a new one and forgets the old one, which stays in AWS (never a destroy).
+ */
+export type ChangeAction =
+  | "create"
+  | "update"
+  | "replace"
+  | "delete"
+  | "read"
+  | "no-op"
+  | "forget"
+  | "create-forget";
 
-/** Stack status, worst first: data-store-loss > errored > changes > outputs-only > no-changes. */
-export type StackStatus = "data-store-loss" | "errored" | "changes" | "outputs-only" | "no-changes";
+/**
+ * Stack status, worst first: data-store-loss > errored > incomplete > changes > outputs-only >
+ * no-changes. `errored`: planning failed part-way; `incomplete`: Terraform deferred some changes
+ * (`complete: false` or `deferred_changes`); either way the plan does not show everything.
+ */
+export type StackStatus =
+  | "data-store-loss"
+  | "errored"
+  | "incomplete"
+  | "changes"
+  | "outputs-only"
+  | "no-changes";
 
 export interface ResourceChangeSummary {
   readonly address: string;
@@ -91,6 +120,12 @@ export interface StackPlanSummary {
   readonly terraformVersion: string | null;
   readonly formatVersion: string;
   readonly status: StackStatus;
+  /** The plan says `errored: true`. */
+  readonly errored: boolean;
+  /** The plan says `complete: false` or lists deferred changes. */
+  readonly incomplete: boolean;
+  /** Addresses (with Terraform's reason) of the changes deferred to a later plan. */
+  readonly deferredChanges: readonly string[];
   readonly counts: ActionCounts;
   /** Outputs whose value changes. */
   readonly outputChanges: number;
@@ -116,6 +151,25 @@ export interface PlanSummary {
   readonly stacks: readonly StackPlanSummary[];
   readonly totals: ActionCounts & { readonly stacks: number; readonly changedStacks: number };
   readonly dataStoreLosses: readonly DataStoreLoss[];
+}
+
+/**
+ * Why the summary cannot be trusted as the whole change: one line per stack whose plan errored or
+ * is incomplete. The guard fails on any (a plan that does not show everything can hide a destroy).
+ */
+export function planProblems(summary: PlanSummary): string[] {
+  return summary.stacks.flatMap((s) => {
+    const where = `${s.stack}${s.source ? ` (${s.source})` : ""}`;
+    const lines: string[] = [];
+    if (s.errored) lines.push(`${where}: the plan errored (errored: true); fix the error and plan again`);
+    if (s.incomplete) {
+      const deferred = s.deferredChanges.length ? `: deferred ${s.deferredChanges.join(", ")}` : "";
+      lines.push(
+        `${where}: the plan is incomplete (complete: false or deferred_changes), it does not show every change${deferred}`,
+      );
+    }
+    return lines;
+  });
 }
 
 /** Version of the JSON summary shape; bumped on any breaking change. */
@@ -191,6 +245,14 @@ export function parsePlan(json: unknown, source: string): TerraformPlanJson {
       }
     });
   }
+  for (const flag of ["errored", "complete"] as const) {
+    if (json[flag] !== undefined && typeof json[flag] !== "boolean") {
+      throw new PlanFormatError(source, `${NOT_A_PLAN}: ${flag} is not true or false`);
+    }
+  }
+  if (json.deferred_changes !== undefined && !Array.isArray(json.deferred_changes)) {
+    throw new PlanFormatError(source, `${NOT_A_PLAN}: deferred_changes is not a list`);
+  }
   if (json.output_changes !== undefined && !isRecord(json.output_changes)) {
     throw new PlanFormatError(source, `${NOT_A_PLAN}: output_changes is not an object`);
   }
@@ -219,6 +281,8 @@ export function classifyActions(actions: readonly string[]): ChangeAction {
       return "no-op";
     case "forget":
       return "forget";
+    case "create,forget":
+      return "create-forget";
     case "delete,create":
     case "create,delete":
       return "replace";
@@ -234,9 +298,10 @@ const ACTION_RANK: Record<ChangeAction, number> = {
   replace: 1,
   update: 2,
   create: 3,
-  forget: 4,
-  read: 5,
-  "no-op": 6,
+  "create-forget": 4,
+  forget: 5,
+  read: 6,
+  "no-op": 7,
 };
 
 const KIND_RANK: Record<StackPlanSummary["kind"], number> = { admin: 0, payer: 1, member: 2, unknown: 3 };
@@ -270,7 +335,7 @@ function kindOf(stack: string): StackPlanSummary["kind"] {
 }
 
 function zeroCounts(): ActionCounts {
-  return { create: 0, update: 0, replace: 0, delete: 0, read: 0, "no-op": 0, forget: 0 };
+  return { create: 0, update: 0, replace: 0, delete: 0, read: 0, "no-op": 0, forget: 0, "create-forget": 0 };
 }
 
 function summarizeStack(input: PlanInput, index: number): StackPlanSummary {
@@ -297,17 +362,28 @@ function summarizeStack(input: PlanInput, index: number): StackPlanSummary {
   const outputChanges = Object.values(plan.output_changes ?? {}).filter(
     (oc) => !(oc.actions.length === 1 && oc.actions[0] === "no-op"),
   ).length;
-  const resourceChanged = counts.create + counts.update + counts.replace + counts.delete + counts.forget > 0;
+  const resourceChanged =
+    counts.create + counts.update + counts.replace + counts.delete + counts.forget + counts["create-forget"] >
+    0;
+  const deferredChanges = (plan.deferred_changes ?? []).map((d) => {
+    const address =
+      typeof d?.resource_change?.address === "string" ? d.resource_change.address : "(unknown address)";
+    return typeof d?.reason === "string" ? `${address} (${d.reason})` : address;
+  });
+  const errored = plan.errored === true;
+  const incomplete = plan.complete === false || deferredChanges.length > 0;
   const importing = changes.some((c) => c.importing);
   const status: StackStatus = changes.some((c) => c.dataStoreLoss)
     ? "data-store-loss"
-    : plan.errored
+    : errored
       ? "errored"
-      : resourceChanged || importing
-        ? "changes"
-        : outputChanges > 0
-          ? "outputs-only"
-          : "no-changes";
+      : incomplete
+        ? "incomplete"
+        : resourceChanged || importing
+          ? "changes"
+          : outputChanges > 0
+            ? "outputs-only"
+            : "no-changes";
   return {
     stack: stackName,
     kind: input.stack?.kind ?? kindOf(stackName),
@@ -318,6 +394,9 @@ function summarizeStack(input: PlanInput, index: number): StackPlanSummary {
     terraformVersion: plan.terraform_version ?? null,
     formatVersion: plan.format_version,
     status,
+    errored,
+    incomplete,
+    deferredChanges,
     counts,
     outputChanges,
     driftedResources: (plan.resource_drift ?? [])
@@ -410,6 +489,7 @@ export interface MarkdownOptions {
 const STATUS_LABEL: Record<StackStatus, string> = {
   "data-store-loss": "⛔ destroys data",
   errored: "❌ plan errored",
+  incomplete: "⏸ plan incomplete",
   changes: "changes",
   "outputs-only": "outputs only",
   "no-changes": "no changes",
@@ -421,6 +501,7 @@ const ACTION_LABEL: Record<ChangeAction, string> = {
   update: "update",
   create: "create",
   forget: "forget (removed from state, kept in AWS)",
+  "create-forget": "create new, forget old (old one kept in AWS)",
   read: "read",
   "no-op": "no-op",
 };
@@ -454,6 +535,7 @@ export function countsLine(c: ActionCounts): string {
   if (c.replace) parts.push(`${c.replace} to replace`);
   if (c.delete) parts.push(`${c.delete} to destroy`);
   if (c.forget) parts.push(`${c.forget} to forget`);
+  if (c["create-forget"]) parts.push(`${c["create-forget"]} to create and forget the old`);
   return parts.length ? parts.join(", ") : "no resource changes";
 }
 
@@ -525,6 +607,12 @@ function renderDetails(s: StackPlanSummary, maxResources: number): string[] {
     lines.push(`- … and ${s.changes.length - shown.length} more (see the JSON summary)`);
   }
   if (s.outputChanges) lines.push(`- ${plural(s.outputChanges, "output")} change`);
+  if (s.errored) lines.push("- ❌ the plan errored: the changes above may not be all");
+  if (s.incomplete) {
+    lines.push(
+      `- ⏸ the plan is incomplete: Terraform deferred ${s.deferredChanges.length ? s.deferredChanges.map(code).join(", ") : "some changes"} to a later plan`,
+    );
+  }
   if (s.driftedResources.length) {
     lines.push(`- drift: ${s.driftedResources.map(code).join(", ")} changed outside Terraform`);
   }

@@ -72,6 +72,7 @@ describe("summarizePlans on recorded terraform plans", () => {
       read: 1,
       "no-op": 1,
       forget: 0,
+      "create-forget": 0,
     });
     expect(stack.status).toBe("changes");
     expect(stack.changes.map((c) => [c.action, c.address])).toEqual([
