@@ -520,6 +520,13 @@ function problemMessage(
   }
 }
 
+/** How a check error names a line: its identity_line_item_id, else its row in the file, if known. */
+function lineOf(id: string, row: string): string {
+  if (id) return `line item ${id}`;
+  if (row) return `row ${Number(row)}`;
+  return "a line item without identity_line_item_id";
+}
+
 /**
  * Runs DELIVERY_CHECK (one pass over the period's line items) and throws a CurDeliveryError naming
  * the first bad line (its file where the engine knows it, its identity_line_item_id, the column and
@@ -543,14 +550,14 @@ export async function checkDelivery(engine: QueryEngine, period: string): Promis
   })).filter((p) => p.lines > 0);
   const [first, ...others] = found;
   if (first) {
-    const [file = "", id = "", column = "", value = ""] = first.first.split(CHECK_SEPARATOR);
-    const where = `${file || "one of the delivery's files"} line item ${id ? id : "(without identity_line_item_id)"} column ${column}`;
+    const [file = "", id = "", row = "", column = "", value = ""] = first.first.split(CHECK_SEPARATOR);
+    const where = `${file || "one of the delivery's files"} ${lineOf(id, row)} column ${column}`;
     const more = first.lines > 1 ? ` (${first.lines} line items like it)` : "";
     const also = others.length
       ? `. Also: ${others
           .map((o) => {
-            const [f = "", i = "", c = ""] = o.first.split(CHECK_SEPARATOR);
-            return `${o.lines} line item(s) with a bad ${c} (first: ${f || "one of the delivery's files"} line item ${i || "(without identity_line_item_id)"})`;
+            const [f = "", i = "", r = "", c = ""] = o.first.split(CHECK_SEPARATOR);
+            return `${o.lines} line item(s) with a bad ${c} (first: ${f || "one of the delivery's files"} ${lineOf(i, r)})`;
           })
           .join("; ")}`
       : "";

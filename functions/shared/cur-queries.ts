@@ -5,7 +5,8 @@
  * parameters `?` (the billing period 'YYYY-MM', the partition; DELIVERY_CHECK also takes the
  * period's bounds). `{{cur}}` is replaced by the engine with its CUR 2.0 table (Athena: the Glue
  * table with partition projection; DuckDB: a view over the manifest's Parquet files with Hive
- * partitioning), `{{file}}` by the file a line was read from where the engine knows it (withTable).
+ * partitioning), `{{file}}` and `{{row}}` by the file a line was read from and its row number in
+ * that file where the engine knows them (withTable).
  */
 
 /** Line item types that are not usage: kept apart so usage figures stay comparable month to month. */
@@ -236,9 +237,11 @@ export const CHECK_SEPARATOR = "\u001f";
  * The delivery check: one pass over the period's line items, before the spend query, that counts
  * the line items and the invoiced ones (as INVOICE_STATUS) and, per DELIVERY_PROBLEMS entry, the bad
  * lines (`<name>_lines`) and the first of them (`<name>_first`: the lowest of
- * `file ␟ identity_line_item_id ␟ column ␟ value` over the bad lines, so the first file, then the
- * first line item id). `{{file}}` is the file a line was read from where the engine knows it (DuckDB:
- * the typed view's file column), else NULL (Athena: `{{cur}}` is a subquery, which hides `"$path"`).
+ * `file ␟ identity_line_item_id ␟ row ␟ column ␟ value` over the bad lines, so the first file, then
+ * the first line item id, then the first row, zero-padded). `{{file}}` is the file a line was read
+ * from and `{{row}}` its row number (1-based) where the engine knows them (DuckDB: the typed view's
+ * file column; the row for Parquet only), else NULL (Athena: `{{cur}}` is a subquery, which hides
+ * `"$path"`). The row names a line without identity_line_item_id.
  * Parameters: the period's start and the next period's start (timestamp text
  * 'YYYY-MM-DD HH:MM:SS'), then the billing period.
  */
@@ -246,7 +249,7 @@ export const DELIVERY_CHECK = `SELECT COUNT(*) AS line_items,
   COUNT(NULLIF(bill_invoice_id, '')) AS invoiced_line_items,
 ${DELIVERY_PROBLEMS.map(
   (p) => `  SUM(CASE WHEN ${p.condition} THEN 1 ELSE 0 END) AS ${p.name}_lines,
-  MIN(CASE WHEN ${p.condition} THEN COALESCE({{file}}, '') || chr(31) || COALESCE(identity_line_item_id, '') || chr(31) || ${p.column} || chr(31) || COALESCE(CAST(${p.value} AS VARCHAR), 'NULL') END) AS ${p.name}_first`,
+  MIN(CASE WHEN ${p.condition} THEN COALESCE({{file}}, '') || chr(31) || COALESCE(identity_line_item_id, '') || chr(31) || COALESCE(lpad(CAST({{row}} AS VARCHAR), 12, '0'), '') || chr(31) || ${p.column} || chr(31) || COALESCE(CAST(${p.value} AS VARCHAR), 'NULL') END) AS ${p.name}_first`,
 ).join(",\n")}
 FROM {{cur}}
 CROSS JOIN (SELECT CAST(? AS TIMESTAMP) AS cur_period_start, CAST(? AS TIMESTAMP) AS cur_next_period_start) AS cur_bounds
@@ -261,9 +264,15 @@ export function deliveryCheckParams(billingPeriod: string): [string, string, str
 }
 
 /**
- * The SQL with the engine's table reference in place of {{cur}} and its expression for the file a
- * line was read from in place of {{file}} (NULL where the engine cannot say).
+ * The SQL with the engine's table reference in place of {{cur}} and its expressions for the file a
+ * line was read from and its row number in that file in place of {{file}} and {{row}} (NULL where the
+ * engine cannot say).
  */
-export function withTable(sql: string, table: string, file = "CAST(NULL AS VARCHAR)"): string {
-  return sql.split("{{cur}}").join(table).split("{{file}}").join(file);
+export function withTable(
+  sql: string,
+  table: string,
+  file = "CAST(NULL AS VARCHAR)",
+  row = "CAST(NULL AS BIGINT)",
+): string {
+  return sql.split("{{cur}}").join(table).split("{{file}}").join(file).split("{{row}}").join(row);
 }

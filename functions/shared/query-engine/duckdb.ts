@@ -18,6 +18,8 @@ export { createTypedCurView, type LocalDataFile, type TypedViewOptions, viewType
  * (cur-queries.ts), so a check names the file of a bad line.
  */
 export const CUR_FILE_COLUMN = "cur_file";
+/** The view's column with each line's row number in its file (Parquet; NULL for CSV): `{{row}}`. */
+export const CUR_ROW_COLUMN = "cur_row";
 
 /** Copies one object of the delivery to a local file; throws CurDeliveryError when it is missing. */
 export type ObjectFetcher = (bucket: string, key: string, dest: string) => Promise<void>;
@@ -112,6 +114,7 @@ export class DuckDbQueryEngine implements QueryEngine {
         columns: delivery.columns,
         billingPeriod: delivery.billingPeriod,
         fileColumn: CUR_FILE_COLUMN,
+        rowColumn: CUR_ROW_COLUMN,
       });
     } finally {
       c.closeSync();
@@ -121,7 +124,9 @@ export class DuckDbQueryEngine implements QueryEngine {
   async query(sql: string, params: readonly string[]): Promise<QueryRow[]> {
     const c = await this.connection();
     try {
-      const reader = await c.runAndReadAll(withTable(sql, "cur", CUR_FILE_COLUMN), [...params]);
+      const reader = await c.runAndReadAll(withTable(sql, "cur", CUR_FILE_COLUMN, CUR_ROW_COLUMN), [
+        ...params,
+      ]);
       return reader.getRowObjectsJson().map((row) => {
         const out: QueryRow = {};
         for (const [k, v] of Object.entries(row)) out[k] = toValue(v);

@@ -54,6 +54,11 @@ export interface TypedViewOptions {
    * so a query can name the file of a bad row. @default no column added
    */
   readonly fileColumn?: string;
+  /**
+   * Adds a column of this name holding each row's number in its file (1-based) for Parquet files
+   * (DuckDB's file_row_number), NULL for CSV (read_csv has no such option). @default no column added
+   */
+  readonly rowColumn?: string;
 }
 
 type Kind = "VARCHAR" | "DOUBLE" | "TIMESTAMP" | "BOOLEAN" | "MAP(VARCHAR, VARCHAR)" | "MAP(VARCHAR, DOUBLE)";
@@ -77,12 +82,20 @@ export function viewTypeOf(manifestType: string): Kind {
 const ident = (name: string): string => `"${name.replace(/"/g, '""')}"`;
 const literal = (s: string): string => `'${s.replace(/'/g, "''")}'`;
 
-/** The DuckDB reader of the files; `filename` adds a column of that name with each row's file path. */
-function reader(format: DataFileFormat, paths: readonly string[], filename?: string): string {
+/**
+ * The DuckDB reader of the files; `filename` adds a column of that name with each row's file path,
+ * `rowNumber` Parquet's `file_row_number` column (0-based).
+ */
+function reader(
+  format: DataFileFormat,
+  paths: readonly string[],
+  filename?: string,
+  rowNumber = false,
+): string {
   const list = `[${paths.map(literal).join(", ")}]`;
   const file = filename ? `, filename = ${literal(filename)}` : "";
   return format === "parquet"
-    ? `read_parquet(${list}, hive_partitioning = false, union_by_name = true${file})`
+    ? `read_parquet(${list}, hive_partitioning = false, union_by_name = true${file}${rowNumber ? ", file_row_number = true" : ""})`
     : `read_csv(${list}, header = true, delim = ',', quote = '"', escape = '"', all_varchar = true, compression = 'gzip', hive_partitioning = false, union_by_name = true${file})`;
 }
 
@@ -204,10 +217,18 @@ export async function createTypedCurView(c: DuckDBConnection, o: TypedViewOption
       list.push(
         `CASE ${ident(fileColumn)} ${files.map((f) => `WHEN ${literal(f.path)} THEN ${literal(f.label)}`).join(" ")} END AS ${ident(fileColumn)}`,
       );
+    const rowColumn = o.rowColumn && !wanted.has(o.rowColumn.toLowerCase()) ? o.rowColumn : undefined;
+    if (rowColumn)
+      list.push(
+        format === "parquet"
+          ? `file_row_number + 1 AS ${ident(rowColumn)}`
+          : `CAST(NULL AS BIGINT) AS ${ident(rowColumn)}`,
+      );
     return `SELECT ${list.join(", ")} FROM ${reader(
       format,
       files.map((f) => f.path),
       fileColumn,
+      rowColumn !== undefined,
     )}`;
   };
   const sql = [...groups.entries()].map(([format, files]) => select(format, files)).join(" UNION ALL ");

@@ -278,6 +278,26 @@ describe("the delivery check", () => {
     );
   }, 60_000);
 
+  it("names a line without identity_line_item_id by its row in the Parquet file", async () => {
+    const d = await deliver((rows) => {
+      for (const r of rows) r.identity_line_item_id = null;
+      rows[lastUsage]!.line_item_usage_start_date = "2026-06-01 00:00:00";
+    });
+    const e = await refused(d);
+    expect(e.field).toBe(`${uri(d)} row ${lastUsage + 1} column line_item_usage_start_date`);
+  }, 60_000);
+
+  it("names a line without identity_line_item_id in a CSV file as such (no row numbers there)", async () => {
+    const d = await deliver((rows) => {
+      for (const r of rows) r.identity_line_item_id = null;
+      rows[lastUsage]!.line_item_usage_account_id = null;
+    }, "csv");
+    const e = await refused(d);
+    expect(e.field).toBe(
+      `${uri(d)} a line item without identity_line_item_id column line_item_usage_account_id`,
+    );
+  }, 60_000);
+
   it("names the file of the bad line when a delivery has several", async () => {
     const half = Math.floor(month.rows.length / 2);
     const a = await deliver((rows) => rows.splice(half));
@@ -311,7 +331,7 @@ describe("the delivery check", () => {
             line_items: 10,
             invoiced_line_items: 10,
             usage_start_lines: 2,
-            usage_start_first: ["", "abc", "line_item_usage_start_date", "2026-02-01 00:00:00.000"].join(
+            usage_start_first: ["", "abc", "", "line_item_usage_start_date", "2026-02-01 00:00:00.000"].join(
               "\u001f",
             ),
           },
