@@ -5,7 +5,8 @@
  * 1. input: a non-empty string of at most MAX_SQL_LENGTH characters;
  * 2. characters: no invisible or bidirectional control characters anywhere, and nothing but ASCII
  *    outside string literals, quoted identifiers and comments (look-alike keywords);
- * 3. tokens: one statement only, nesting depth, the statement-kind allowlist read from the leading
+ * 3. tokens: one statement only, nesting depth and the complexity limits (prefix-operator runs,
+ *    CASE and subquery depth, checked before the recursive parser runs), the statement-kind allowlist read from the leading
  *    keywords (through WITH clauses), no table functions or external functions;
  * 4. grammar: the whole text must parse as Trino, as exactly one statement whose parse-tree kind
  *    is on the allowlist, with no table function invocation anywhere in the tree.
