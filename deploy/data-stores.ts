@@ -82,3 +82,28 @@ export const DATA_STORE_TYPES: Readonly<Record<string, string>> = {
 export function isDataStore(resourceType: string): boolean {
   return Object.hasOwn(DATA_STORE_TYPES, resourceType);
 }
+
+/**
+ * The data-store types the landing itself must create with lifecycle.prevent_destroy when
+ * `protectDataStores` is on (security rule data-store.prevent-destroy). A subset of
+ * DATA_STORE_TYPES: the plan guard flags the loss of any listed type, while prevent_destroy is
+ * required on the stores whose loss the landing cannot recover from by re-applying. Not (yet) here,
+ * though flagged by the guard: the CUR export, secret versions, the approval state machine and
+ * stack set instances (a mode switch destroys instances on purpose).
+ */
+export const PREVENT_DESTROY_TYPES: readonly string[] = [
+  "aws_s3_bucket",
+  "aws_dynamodb_table",
+  "aws_kms_key",
+  "aws_cloudwatch_log_group",
+  "aws_glue_catalog_database",
+  "aws_glue_catalog_table",
+  "aws_secretsmanager_secret",
+  "aws_athena_workgroup",
+  "aws_cognito_user_pool",
+  "aws_sqs_queue",
+  "aws_backup_vault",
+  "aws_db_instance",
+  "aws_rds_cluster",
+  "aws_efs_file_system",
+];

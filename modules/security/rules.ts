@@ -1,4 +1,4 @@
-import { DATA_STORE_TYPES } from "../../deploy/data-stores";
+import { PREVENT_DESTROY_TYPES } from "../../deploy/data-stores";
 import { isArnWildcardAllowed, isWildcardAllowed } from "../iam-wildcards";
 import {
   hasRestrictingCondition,
@@ -782,7 +782,7 @@ export const RULES: readonly Rule[] = [
       "data stores (deploy/data-stores.ts) carry prevent_destroy, and do not when organization.allowDataStoreDestroy is set",
     check: (v, settings) =>
       v
-        .ofType(...Object.keys(DATA_STORE_TYPES))
+        .ofType(...PREVENT_DESTROY_TYPES)
         .filter((r) => isTrue(block(r.body.lifecycle).prevent_destroy) === settings.allowDataStoreDestroy)
         .map((resource) => ({
           resource,

@@ -1,5 +1,6 @@
+import { parse } from "yaml";
 import { parseAccountConfig } from "../../../config/load";
-import type { AccountConfig } from "../../../config/schema";
+import { type AccountConfig, accountConfigSchema } from "../../../config/schema";
 import { resolveStackSetTargeting, TargetingError } from "../../../modules/monitoring/targeting";
 
 const BASE = `
@@ -95,9 +96,12 @@ describe("StackSet targeting", () => {
   });
 
   it("refuses unknown OUs, non-member accounts and excluding every region, naming field and fix", () => {
-    const c = config(
-      '    organizationalUnits: [Nope]\n    accounts: ["999999999999"]\n    regions: [us-east-1]\n    excludedRegions: [us-east-1]\n',
-    );
+    const stackset =
+      '    organizationalUnits: [Nope]\n    accounts: ["999999999999"]\n    regions: [us-east-1]\n    excludedRegions: [us-east-1]\n';
+    // Validation runs this same check and refuses the config first (test/unit/config/synth-agreement.test.ts);
+    // the module is reached here through the schema alone.
+    expect(() => config(stackset)).toThrow(/no OU named "Nope"/);
+    const c = accountConfigSchema.parse(parse(`${BASE}  stackset:\n${stackset}`)) as AccountConfig;
     expect(() => resolveStackSetTargeting(c)).toThrow(TargetingError);
     expect(() => resolveStackSetTargeting(c)).toThrow(
       [
