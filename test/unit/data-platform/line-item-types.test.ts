@@ -6,6 +6,7 @@ import { type CurRow, curDeliveryColumns } from "../../../emulator/cur/generator
 import { REQUIRED_CUR_COLUMNS, SPEND_BY_ACCOUNT_SERVICE_DAY } from "../../../functions/shared/cur-queries";
 import { DuckDbQueryEngine, localFetcher } from "../../../functions/shared/query-engine/duckdb";
 import { CUR2_COLUMNS } from "../../../modules/payer/export-queries";
+import { CUR_LINE_ITEM_TYPES } from "../../support/cur-line-item-types";
 
 /**
  * Every line item type AWS writes into CUR 2.0, hand-computed: small rows built here (not by the
@@ -342,22 +343,7 @@ const sum = (rows: typeof result, field: string) => rows.reduce((a, r) => a + Nu
 
 describe("SPEND_BY_ACCOUNT_SERVICE_DAY per CUR 2.0 line item type, hand-computed", () => {
   it("covers all 14 line item types AWS writes", () => {
-    expect([...new Set(cases.map((c) => c.type))].sort()).toEqual([
-      "BundledDiscount",
-      "Credit",
-      "DiscountedUsage",
-      "EdpDiscount",
-      "Fee",
-      "PrivateRateDiscount",
-      "RIFee",
-      "Refund",
-      "SavingsPlanCoveredUsage",
-      "SavingsPlanNegation",
-      "SavingsPlanRecurringFee",
-      "SavingsPlanUpfrontFee",
-      "Tax",
-      "Usage",
-    ]);
+    expect([...new Set(cases.map((c) => c.type))].sort()).toEqual([...CUR_LINE_ITEM_TYPES]);
   });
 
   it("reads only columns the ingest requires of an export (an RI/SP ARN decides a Fee)", () => {

@@ -11,6 +11,7 @@ import {
   writeCurMonth,
 } from "../../../emulator/cur/generator";
 import { parseManifest, parseManifestKey } from "../../../functions/shared/cur-manifest";
+import { CUR_LINE_ITEM_TYPES } from "../../support/cur-line-item-types";
 
 const config = loadAccountConfig("accounts/local.yaml");
 const options = {
@@ -86,22 +87,7 @@ describe("the sample CUR 2.0 generator", () => {
     );
     // Every line item type AWS writes (CUR 2.0 "Line item columns",
     // https://docs.aws.amazon.com/cur/latest/userguide/table-dictionary-cur2-line-item.html).
-    expect(Object.keys(groundTruth.byLineItemType).sort()).toEqual([
-      "BundledDiscount",
-      "Credit",
-      "DiscountedUsage",
-      "EdpDiscount",
-      "Fee",
-      "PrivateRateDiscount",
-      "RIFee",
-      "Refund",
-      "SavingsPlanCoveredUsage",
-      "SavingsPlanNegation",
-      "SavingsPlanRecurringFee",
-      "SavingsPlanUpfrontFee",
-      "Tax",
-      "Usage",
-    ]);
+    expect(Object.keys(groundTruth.byLineItemType).sort()).toEqual([...CUR_LINE_ITEM_TYPES]);
     expect(groundTruth.credits.total).toBeLessThan(0);
     expect(groundTruth.refunds.total).toBeLessThan(0);
     expect(groundTruth.tax.total).toBeGreaterThan(0);
