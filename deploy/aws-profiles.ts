@@ -1,5 +1,5 @@
 import type { AccountConfig } from "../config/schema";
-import { Names } from "../modules/naming";
+import { Names } from "../config/naming";
 import { accountProfileName, STATE_PROFILE_NAME } from "../modules/providers";
 
 /**

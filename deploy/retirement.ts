@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { parse as parseYaml } from "yaml";
 import type { AccountConfig } from "../config/schema";
-import { Names } from "../modules/naming";
+import { Names } from "../config/naming";
 import { STATE_PROFILE_NAME } from "../modules/providers";
 
 /**

@@ -111,9 +111,14 @@ export function differingPaths(a: Json, b: Json, limit = 8, at = ""): string[] {
   return out;
 }
 
-export function compareStack(stack: string, before: Json, after: Json, keepAssetHashes = false): StackDiff {
-  const a = addresses(normalize(before, keepAssetHashes));
-  const b = addresses(normalize(after, keepAssetHashes));
+export function compareStack(
+  stack: string,
+  before: unknown,
+  after: unknown,
+  keepAssetHashes = false,
+): StackDiff {
+  const a = addresses(normalize(before as Json, keepAssetHashes));
+  const b = addresses(normalize(after as Json, keepAssetHashes));
   const diff: StackDiff = { stack, added: [], removed: [], changed: [] };
   for (const k of [...b.keys()].sort()) if (!a.has(k)) diff.added.push(k);
   for (const k of [...a.keys()].sort()) {

@@ -13,7 +13,7 @@ import {
 } from "@aws-sdk/client-cognito-identity-provider";
 import type { AccountConfig } from "../config/schema";
 import { GROUPS } from "../functions/api/domain";
-import { Names } from "../modules/naming";
+import { Names } from "../config/naming";
 import { clientConfigForAccount } from "./aws-clients";
 
 /** Password of every demo user: local emulator only, never a real account. */

@@ -25,7 +25,7 @@ import { parseIngestEvent } from "../functions/cur-ingest/events";
 import { type IngestResult, ingestManifest, type ManifestEvent } from "../functions/cur-ingest/ingest";
 import { DuckDbQueryEngine, s3Fetcher } from "../functions/shared/query-engine/duckdb";
 import { queryAll, readCurrentSpend, type SpendItem } from "../functions/shared/spend-store";
-import { Names } from "../modules/naming";
+import { Names } from "../config/naming";
 import { clientConfigForAccount } from "./aws-clients";
 
 /**

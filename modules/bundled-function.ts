@@ -12,7 +12,7 @@ import { Construct } from "constructs";
 import { buildSync, type Metafile } from "esbuild";
 import { type PolicyStatement, policyDocument } from "./iam-policy";
 import { VPC_ENI_ACTIONS } from "./iam-wildcards";
-import type { Names } from "./naming";
+import type { Names } from "../config/naming";
 import { deterministicZip } from "./zip";
 
 /** Repository root: functions/<name>/handler.ts lives below it. */

@@ -2,7 +2,7 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { Aspects, type TerraformStack } from "cdktf";
 import type { AccountConfig } from "../config/schema";
 import { EmulatorGapsAspect } from "./emulator-gaps";
-import { Names } from "./naming";
+import { Names } from "../config/naming";
 import { defaultTags } from "./tags";
 import type { Target } from "./target";
 

@@ -24,7 +24,7 @@ import { createDemoUsers, demoUsersReport } from "../emulator/demo-users";
 import { ensureGapFiller, ensureMoto, type LocalService, stopLocalServices } from "../emulator/moto-server";
 import { renderPipeline, runDataPipeline } from "../emulator/pipeline";
 import type { OrgAccount } from "../functions/account-sync/sync";
-import { Names } from "../modules/naming";
+import { Names } from "../config/naming";
 import { gapFillerPort, localDir, motoPort, targetFor } from "../modules/target";
 
 /**

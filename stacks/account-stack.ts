@@ -3,7 +3,7 @@ import { TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import type { AccountConfig } from "../config/schema";
 import { configureBackend } from "../modules/backend";
-import { Names } from "../modules/naming";
+import { Names } from "../config/naming";
 import { createAwsProviders, type ProviderAccount } from "../modules/providers";
 import type { Target } from "../modules/target";
 

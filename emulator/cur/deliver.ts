@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { S3Client } from "@aws-sdk/client-s3";
 import type { AccountConfig } from "../../config/schema";
-import { Names } from "../../modules/naming";
+import { Names } from "../../config/naming";
 import { clientConfigForAccount } from "../aws-clients";
 import { type DataExportDefinition, listExportDefinitions } from "../data-exports-client";
 import { type CurGroundTruth, curAccountsFromConfig, uploadCurMonth, writeCurMonth } from "./generator";

@@ -35,7 +35,7 @@ import {
 import { sumDecimals } from "../../functions/shared/decimal";
 import { DuckDbQueryEngine } from "../../functions/shared/query-engine/duckdb";
 import { readCurrentSpend } from "../../functions/shared/spend-store";
-import { Names } from "../../modules/naming";
+import { Names } from "../../config/naming";
 import { clientConfigForAccount } from "../aws-clients";
 import { payerCurExport } from "./deliver";
 import { walkFiles as walk } from "./focus-replay";

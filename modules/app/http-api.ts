@@ -9,7 +9,7 @@ import type { TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
 import { ROUTE_KEYS } from "../../functions/api/router";
 import type { BundledFunction } from "../bundled-function";
-import type { Names } from "../naming";
+import type { Names } from "../../config/naming";
 
 export interface HttpApiProps {
   readonly names: Names;

@@ -20,7 +20,7 @@ import type { DataPlatform } from "../data-platform";
 import { curObjectDecryptStatements } from "../data-platform/cur-object-keys";
 import { type PolicyStatement, policyDocument } from "../iam-policy";
 import { LOG_DELIVERY_ACTIONS } from "../iam-wildcards";
-import { Names } from "../naming";
+import { Names } from "../../config/naming";
 import { HttpApi } from "./http-api";
 import { UserPool } from "./user-pool";
 

@@ -1,7 +1,7 @@
 import { AthenaWorkgroup } from "@cdktf/provider-aws/lib/athena-workgroup";
 import type { TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
-import type { Names } from "../naming";
+import type { Names } from "../../config/naming";
 import { SecureBucket } from "../secure-bucket";
 
 export interface AthenaProps {

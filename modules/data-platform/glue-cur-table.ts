@@ -3,7 +3,7 @@ import { GlueCatalogTable } from "@cdktf/provider-aws/lib/glue-catalog-table";
 import type { TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
 import type { CurConfig } from "../../config/schema";
-import type { Names } from "../naming";
+import type { Names } from "../../config/naming";
 import {
   CUR2_COLUMNS,
   CUR2_IAM_PRINCIPAL_COLUMNS,

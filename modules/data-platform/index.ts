@@ -10,7 +10,7 @@ import type { AccountConfig } from "../../config/schema";
 import { CUR_COMMITTED_SOURCE } from "../../functions/shared/cur-committed-event";
 import { BundledFunction } from "../bundled-function";
 import { type PolicyStatement, policyDocument } from "../iam-policy";
-import { Names } from "../naming";
+import { Names } from "../../config/naming";
 import { DataPlatformAthena } from "./athena";
 import { curObjectDecryptStatements } from "./cur-object-keys";
 import { GlueCurTables } from "./glue-cur-table";

@@ -3,7 +3,7 @@ import type { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import type { TerraformProvider } from "cdktf";
 import type { Construct } from "constructs";
 import type { EncryptionConfig } from "../../config/schema";
-import type { Names } from "../naming";
+import type { Names } from "../../config/naming";
 import { KeyRing } from "../security/keys";
 
 export interface DataPlatformKeysProps {

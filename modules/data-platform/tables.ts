@@ -2,7 +2,7 @@ import { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
 import type { TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
 import { DATA_TABLES, type DataTable, TABLE_DEFINITIONS } from "../../functions/shared/data-tables";
-import type { Names } from "../naming";
+import type { Names } from "../../config/naming";
 
 export interface DataPlatformTablesProps {
   readonly names: Names;

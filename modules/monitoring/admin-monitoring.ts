@@ -2,7 +2,7 @@ import type { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import type { AccountConfig } from "../../config/schema";
-import type { Names } from "../naming";
+import type { Names } from "../../config/naming";
 import { KeyRing } from "../security/keys";
 import { BudgetAlertForwarding } from "./budget-alert-forwarding";
 import { snsIntoBudgetAlertQueueKeyStatement } from "./budget-alerts";

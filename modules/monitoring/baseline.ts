@@ -1,6 +1,6 @@
 import type { MemberAccount } from "../../config/schema";
 import type { PolicyDocument, PolicyStatement } from "../iam-policy";
-import { Names } from "../naming";
+import { Names } from "../../config/naming";
 import { type BudgetAlertPath, budgetAlertPath } from "./budget-alerts";
 
 /**

@@ -5,7 +5,7 @@ import { SqsQueuePolicy } from "@cdktf/provider-aws/lib/sqs-queue-policy";
 import { Construct } from "constructs";
 import { BundledFunction } from "../bundled-function";
 import { type PolicyStatement, policyDocument } from "../iam-policy";
-import type { Names } from "../naming";
+import type { Names } from "../../config/naming";
 import {
   BUDGET_ALERT_DETAIL_TYPE,
   BUDGET_ALERT_FORWARDER,

@@ -17,7 +17,7 @@ import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscrip
 import { Construct } from "constructs";
 import { STACKSET_METRICS } from "../../functions/stackset-monitor/metrics";
 import { policyDocument } from "../iam-policy";
-import type { Names } from "../naming";
+import type { Names } from "../../config/naming";
 import { keyPolicyStatements } from "../security/keys";
 import { BASELINE_RULES, HEARTBEAT_PERIOD_SECONDS } from "./baseline";
 

@@ -6,7 +6,7 @@ import { Construct } from "constructs";
 import type { AccountConfig } from "../../config/schema";
 import { BundledFunction } from "../bundled-function";
 import type { PolicyStatement } from "../iam-policy";
-import type { Names } from "../naming";
+import type { Names } from "../../config/naming";
 import { HEARTBEAT_PERIOD_SECONDS } from "./baseline";
 
 /** How often the monitor runs: the missing-heartbeats alarm expects one data point per 15 minutes. */

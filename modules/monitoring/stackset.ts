@@ -5,7 +5,7 @@ import { DataAwsOrganizationsOrganizationalUnit } from "@cdktf/provider-aws/lib/
 import type { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { Construct } from "constructs";
 import type { AccountConfig, RolloutConfig } from "../../config/schema";
-import type { Names } from "../naming";
+import type { Names } from "../../config/naming";
 import { resolveStackSetTargeting, type StackSetTargeting } from "./targeting";
 import { baselineTemplate, type CfnTemplate } from "./template";
 

@@ -1,4 +1,4 @@
-import type { Names } from "../naming";
+import type { Names } from "../../config/naming";
 import { type Baseline, type BaselineRole, CFN_ACCOUNT_ID, memberBaseline } from "./baseline";
 
 /**

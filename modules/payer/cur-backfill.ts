@@ -1,6 +1,6 @@
 import type { AccountConfig } from "../../config/schema";
 import type { PolicyStatement } from "../iam-policy";
-import { Names } from "../naming";
+import { Names } from "../../config/naming";
 
 /**
  * The one-time backfill of exports that existed before replication (S3 Batch Replication): the

@@ -2,7 +2,7 @@ import { OrganizationsResourcePolicy } from "@cdktf/provider-aws/lib/organizatio
 import type { TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
 import { type PolicyStatement, policyDocument } from "../iam-policy";
-import { Names } from "../naming";
+import { Names } from "../../config/naming";
 
 export interface OrganizationsDelegationProps {
   readonly provider: TerraformProvider;

@@ -15,7 +15,7 @@ import { DynamoApprovalStore } from "../../functions/approvals/dynamo-store";
 import { runStep } from "../../functions/approvals/workflow";
 import { DynamoCardStore } from "../../functions/spend-cards/dynamo-store";
 import { runCards } from "../../functions/spend-cards/run";
-import { Names } from "../../modules/naming";
+import { Names } from "../../config/naming";
 import { asAccount, deployLocal, emulatorEndpoint } from "../support/local-org";
 import { emptyTables } from "../support/tables";
 import { accessTokenClaims, idTokenClaims, subOf } from "../unit/api/cognito-tokens";

@@ -44,7 +44,7 @@ import { CurDeliveryError } from "../../functions/shared/cur-delivery-error";
 import type { DataTable } from "../../functions/shared/data-tables";
 import { DuckDbQueryEngine, s3Fetcher } from "../../functions/shared/query-engine/duckdb";
 import { currentPointer, queryAll, readCurrentSpend } from "../../functions/shared/spend-store";
-import { Names } from "../../modules/naming";
+import { Names } from "../../config/naming";
 import { createDataTables } from "../support/data-platform";
 import { asAccount, deployLocal, emulatorEndpoint } from "../support/local-org";
 

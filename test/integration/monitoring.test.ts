@@ -43,7 +43,7 @@ import { BASELINE_RULES } from "../../modules/monitoring/baseline";
 import { BudgetAlertNames } from "../../modules/monitoring/budget-alerts";
 import { resolveStackSetTargeting } from "../../modules/monitoring/targeting";
 import { baselineTemplate } from "../../modules/monitoring/template";
-import { Names } from "../../modules/naming";
+import { Names } from "../../config/naming";
 import { asAccount, deployLocal, destroyLocal, emulatorEndpoint } from "../support/local-org";
 
 /**

@@ -18,7 +18,7 @@ import { deliverCurMonth } from "../../emulator/cur/deliver";
 import { emulateCurPipeline } from "../../emulator/cur/local-delivery";
 import { dataExportsCall, listExportDefinitions } from "../../emulator/data-exports-client";
 import { emulateReplication } from "../../emulator/replication";
-import { Names } from "../../modules/naming";
+import { Names } from "../../config/naming";
 import { asAccount, deployLocal, emulatorEndpoint } from "../support/local-org";
 
 /**

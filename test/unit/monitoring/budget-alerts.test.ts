@@ -11,7 +11,7 @@ import {
   BUDGET_ALERT_SOURCE,
   BudgetAlertNames,
 } from "../../../modules/monitoring/budget-alerts";
-import { Names } from "../../../modules/naming";
+import { Names } from "../../../config/naming";
 
 /**
  * Budget threshold alerts reach the central bus the way AWS supports: the budget notifies an SNS

@@ -9,7 +9,7 @@ import { metricData, STACKSET_METRICS } from "../../../functions/stackset-monito
 import { MONITOR_ENV } from "../../../functions/stackset-monitor/settings";
 import { isWildcardAllowed } from "../../../modules/iam-wildcards";
 import { BASELINE_RULES } from "../../../modules/monitoring/baseline";
-import { Names } from "../../../modules/naming";
+import { Names } from "../../../config/naming";
 
 // biome-ignore lint/suspicious/noExplicitAny: synthesized Terraform JSON is untyped
 type Json = any;

@@ -7,7 +7,7 @@ import { parseAccountConfig } from "../../../config/load";
 import type { AccountConfig } from "../../../config/schema";
 import { readStackJson, synthLanding } from "../../../deploy/synth";
 import type { PolicyStatement } from "../../../modules/iam-policy";
-import { Names } from "../../../modules/naming";
+import { Names } from "../../../config/naming";
 import { targetFor } from "../../../modules/target";
 import { PayerStack } from "../../../stacks/payer-stack";
 

@@ -1,4 +1,4 @@
-import type { AccountConfig, MemberAccount } from "../config/schema";
+import type { AccountConfig, MemberAccount } from "./schema";
 
 /**
  * Every physical name of the landing (stacks, buckets, roles, buses, parameters) comes from here.
