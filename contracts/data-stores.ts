@@ -2,7 +2,7 @@
  * The one list of Terraform resource types that hold data: destroying or replacing one loses
  * data that cannot be rebuilt from the config. The plan summary flags them and the plan guard
  * refuses such plans without an explicit opt-in. Each value says what is lost. Every type must exist
- * in the AWS provider the landing pins (test/unit/deploy/data-stores.test.ts checks them against
+ * in the AWS provider the landing pins (test/unit/contracts/data-stores.test.ts checks them against
  * the generated bindings in node_modules/@cdktf/provider-aws/lib).
  *
  * Deliberately not listed:

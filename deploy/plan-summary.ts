@@ -1,6 +1,6 @@
 import * as path from "node:path";
 import type { LandingStackInfo } from "../stacks/landing";
-import { isDataStore } from "./data-stores";
+import { isDataStore } from "../contracts/data-stores";
 
 /**
  * Summarizes Terraform plans (`terraform show -json <planfile>`) per stack, for a pull request

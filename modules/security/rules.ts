@@ -1,4 +1,4 @@
-import { PREVENT_DESTROY_TYPES } from "../../deploy/data-stores";
+import { PREVENT_DESTROY_TYPES } from "../../contracts/data-stores";
 import { isArnWildcardAllowed, isWildcardAllowed } from "../iam-wildcards";
 import {
   hasRestrictingCondition,
@@ -779,7 +779,7 @@ export const RULES: readonly Rule[] = [
   {
     id: "data-store.prevent-destroy",
     title:
-      "data stores (deploy/data-stores.ts) carry prevent_destroy, and do not when organization.allowDataStoreDestroy is set",
+      "data stores (contracts/data-stores.ts) carry prevent_destroy, and do not when organization.allowDataStoreDestroy is set",
     check: (v, settings) =>
       v
         .ofType(...PREVENT_DESTROY_TYPES)

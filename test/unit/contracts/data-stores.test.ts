@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import * as path from "node:path";
-import { DATA_STORE_TYPES, isDataStore } from "../../../deploy/data-stores";
+import { DATA_STORE_TYPES, isDataStore } from "../../../contracts/data-stores";
 import { summarizePlans } from "../../../deploy/plan-summary";
 
 const PROVIDER_LIB = path.join(__dirname, "../../../node_modules/@cdktf/provider-aws/lib");

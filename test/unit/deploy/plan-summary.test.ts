@@ -1,4 +1,4 @@
-import { isDataStore } from "../../../deploy/data-stores";
+import { isDataStore } from "../../../contracts/data-stores";
 import {
   classifyActions,
   PlanFormatError,
