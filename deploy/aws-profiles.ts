@@ -1,5 +1,5 @@
-import type { AccountConfig } from "../config/schema";
 import { Names } from "../config/naming";
+import type { AccountConfig } from "../config/schema";
 import { accountProfileName, STATE_PROFILE_NAME } from "../modules/providers";
 
 /**

@@ -2,8 +2,8 @@ import { execFileSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { parse as parseYaml } from "yaml";
-import type { AccountConfig } from "../config/schema";
 import { Names } from "../config/naming";
+import type { AccountConfig } from "../config/schema";
 import { STATE_PROFILE_NAME } from "../modules/providers";
 
 /**

@@ -11,9 +11,9 @@ import {
   ListUserPoolsCommand,
   UsernameExistsException,
 } from "@aws-sdk/client-cognito-identity-provider";
+import { Names } from "../config/naming";
 import type { AccountConfig } from "../config/schema";
 import { GROUPS } from "../functions/api/domain";
-import { Names } from "../config/naming";
 import { clientConfigForAccount } from "./aws-clients";
 
 /** Password of every demo user: local emulator only, never a real account. */

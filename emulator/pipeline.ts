@@ -11,6 +11,7 @@ import {
 } from "@aws-sdk/client-sqs";
 import { STSClient } from "@aws-sdk/client-sts";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { Names } from "../config/naming";
 import type { AccountConfig } from "../config/schema";
 import { ORGANIZATIONS_REGION, organizationsViaPayerRole } from "../functions/account-sync/source";
 import {
@@ -25,7 +26,6 @@ import { parseIngestEvent } from "../functions/cur-ingest/events";
 import { type IngestResult, ingestManifest, type ManifestEvent } from "../functions/cur-ingest/ingest";
 import { DuckDbQueryEngine, s3Fetcher } from "../functions/shared/query-engine/duckdb";
 import { queryAll, readCurrentSpend, type SpendItem } from "../functions/shared/spend-store";
-import { Names } from "../config/naming";
 import { clientConfigForAccount } from "./aws-clients";
 
 /**

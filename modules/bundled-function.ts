@@ -10,9 +10,9 @@ import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import { AssetType, dependable, TerraformAsset, type TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
 import { buildSync, type Metafile } from "esbuild";
+import type { Names } from "../config/naming";
 import { type PolicyStatement, policyDocument } from "./iam-policy";
 import { VPC_ENI_ACTIONS } from "./iam-wildcards";
-import type { Names } from "../config/naming";
 import { deterministicZip } from "./zip";
 
 /** Repository root: functions/<name>/handler.ts lives below it. */

@@ -1,8 +1,8 @@
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { Aspects, type TerraformStack } from "cdktf";
+import { Names } from "../config/naming";
 import type { AccountConfig } from "../config/schema";
 import { EmulatorGapsAspect } from "./emulator-gaps";
-import { Names } from "../config/naming";
 import { defaultTags } from "./tags";
 import type { Target } from "./target";
 

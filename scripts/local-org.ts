@@ -2,6 +2,7 @@ import { rmSync } from "node:fs";
 import * as path from "node:path";
 import { DescribeTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { loadAccountConfig } from "../config/load";
+import { Names } from "../config/naming";
 import type { AccountConfig } from "../config/schema";
 import { applyStack, type StackOutcome } from "../deploy/apply";
 import { policyFromConfig } from "../deploy/deploy";
@@ -24,7 +25,6 @@ import { createDemoUsers, demoUsersReport } from "../emulator/demo-users";
 import { ensureGapFiller, ensureMoto, type LocalService, stopLocalServices } from "../emulator/moto-server";
 import { renderPipeline, runDataPipeline } from "../emulator/pipeline";
 import type { OrgAccount } from "../functions/account-sync/sync";
-import { Names } from "../config/naming";
 import { gapFillerPort, localDir, motoPort, targetFor } from "../modules/target";
 
 /**

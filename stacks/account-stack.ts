@@ -1,9 +1,9 @@
 import type { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
+import { Names } from "../config/naming";
 import type { AccountConfig } from "../config/schema";
 import { configureBackend } from "../modules/backend";
-import { Names } from "../config/naming";
 import { createAwsProviders, type ProviderAccount } from "../modules/providers";
 import type { Target } from "../modules/target";
 

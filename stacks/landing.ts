@@ -1,6 +1,6 @@
 import type { App } from "cdktf";
-import type { AccountConfig } from "../config/schema";
 import { Names } from "../config/naming";
+import type { AccountConfig } from "../config/schema";
 import type { Target } from "../modules/target";
 import { AccountStack } from "./account-stack";
 import { AdminStack } from "./admin-stack";

@@ -1,5 +1,5 @@
-import type { AccountConfig } from "../../config/schema";
 import { Names } from "../../config/naming";
+import type { AccountConfig } from "../../config/schema";
 import { clientConfigForAccount } from "../aws-clients";
 import { emulateReplication, formatReplicationReport, type ReplicationReport } from "../replication";
 import { type CurDelivery, deliverCurMonth } from "./deliver";

@@ -23,6 +23,7 @@ import { basename, join, relative, sep } from "node:path";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { Names } from "../../config/naming";
 import type { AccountConfig } from "../../config/schema";
 import { CurDeliveryError } from "../../functions/shared/cur-delivery-error";
 import {
@@ -35,7 +36,6 @@ import {
 import { sumDecimals } from "../../functions/shared/decimal";
 import { DuckDbQueryEngine } from "../../functions/shared/query-engine/duckdb";
 import { readCurrentSpend } from "../../functions/shared/spend-store";
-import { Names } from "../../config/naming";
 import { clientConfigForAccount } from "../aws-clients";
 import { payerCurExport } from "./deliver";
 import { walkFiles as walk } from "./focus-replay";

@@ -7,9 +7,9 @@ import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group
 import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
 import type { TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
+import type { Names } from "../../config/naming";
 import { ROUTE_KEYS } from "../../functions/api/router";
 import type { BundledFunction } from "../bundled-function";
-import type { Names } from "../../config/naming";
 
 export interface HttpApiProps {
   readonly names: Names;

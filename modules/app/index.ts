@@ -10,6 +10,7 @@ import { SfnStateMachine } from "@cdktf/provider-aws/lib/sfn-state-machine";
 import { SqsQueuePolicy } from "@cdktf/provider-aws/lib/sqs-queue-policy";
 import type { TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
+import { Names } from "../../config/naming";
 import type { AccountConfig } from "../../config/schema";
 import { APP_TABLE_DEFINITIONS, APP_TABLES, type AppTable } from "../../functions/api/app-tables";
 import { approvalDefinition } from "../../functions/approvals/definition";
@@ -20,7 +21,6 @@ import type { DataPlatform } from "../data-platform";
 import { curObjectDecryptStatements } from "../data-platform/cur-object-keys";
 import { type PolicyStatement, policyDocument } from "../iam-policy";
 import { LOG_DELIVERY_ACTIONS } from "../iam-wildcards";
-import { Names } from "../../config/naming";
 import { HttpApi } from "./http-api";
 import { UserPool } from "./user-pool";
 

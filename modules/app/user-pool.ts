@@ -4,9 +4,9 @@ import { CognitoUserPoolClient } from "@cdktf/provider-aws/lib/cognito-user-pool
 import { CognitoUserPoolDomain } from "@cdktf/provider-aws/lib/cognito-user-pool-domain";
 import type { TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
+import type { Names } from "../../config/naming";
 import type { AppConfig } from "../../config/schema";
 import { GROUPS, type Group } from "../../functions/api/domain";
-import type { Names } from "../../config/naming";
 
 /** What each group may do (shown in the console; enforced by the API handlers). */
 export const GROUP_DESCRIPTIONS: Readonly<Record<Group, string>> = {

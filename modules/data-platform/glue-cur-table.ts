@@ -2,8 +2,8 @@ import { GlueCatalogDatabase } from "@cdktf/provider-aws/lib/glue-catalog-databa
 import { GlueCatalogTable } from "@cdktf/provider-aws/lib/glue-catalog-table";
 import type { TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
-import type { CurConfig } from "../../config/schema";
 import type { Names } from "../../config/naming";
+import type { CurConfig } from "../../config/schema";
 import {
   CUR2_COLUMNS,
   CUR2_IAM_PRINCIPAL_COLUMNS,

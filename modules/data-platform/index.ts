@@ -6,11 +6,11 @@ import { S3BucketNotification } from "@cdktf/provider-aws/lib/s3-bucket-notifica
 import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import type { TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
+import { Names } from "../../config/naming";
 import type { AccountConfig } from "../../config/schema";
 import { CUR_COMMITTED_SOURCE } from "../../functions/shared/cur-committed-event";
 import { BundledFunction } from "../bundled-function";
 import { type PolicyStatement, policyDocument } from "../iam-policy";
-import { Names } from "../../config/naming";
 import { DataPlatformAthena } from "./athena";
 import { curObjectDecryptStatements } from "./cur-object-keys";
 import { GlueCurTables } from "./glue-cur-table";

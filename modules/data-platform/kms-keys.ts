@@ -2,8 +2,8 @@ import type { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import type { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import type { TerraformProvider } from "cdktf";
 import type { Construct } from "constructs";
-import type { EncryptionConfig } from "../../config/schema";
 import type { Names } from "../../config/naming";
+import type { EncryptionConfig } from "../../config/schema";
 import { KeyRing } from "../security/keys";
 
 export interface DataPlatformKeysProps {

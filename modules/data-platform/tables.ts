@@ -1,8 +1,8 @@
 import { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
 import type { TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
-import { DATA_TABLES, type DataTable, TABLE_DEFINITIONS } from "../../functions/shared/data-tables";
 import type { Names } from "../../config/naming";
+import { DATA_TABLES, type DataTable, TABLE_DEFINITIONS } from "../../functions/shared/data-tables";
 
 export interface DataPlatformTablesProps {
   readonly names: Names;

@@ -1,8 +1,8 @@
 import type { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { TerraformStack } from "cdktf";
 import { Construct } from "constructs";
-import type { AccountConfig } from "../../config/schema";
 import type { Names } from "../../config/naming";
+import type { AccountConfig } from "../../config/schema";
 import { KeyRing } from "../security/keys";
 import { BudgetAlertForwarding } from "./budget-alert-forwarding";
 import { snsIntoBudgetAlertQueueKeyStatement } from "./budget-alerts";

@@ -1,6 +1,6 @@
+import { Names } from "../../config/naming";
 import type { MemberAccount } from "../../config/schema";
 import type { PolicyDocument, PolicyStatement } from "../iam-policy";
-import { Names } from "../../config/naming";
 import { type BudgetAlertPath, budgetAlertPath } from "./budget-alerts";
 
 /**

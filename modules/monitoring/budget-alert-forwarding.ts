@@ -3,9 +3,9 @@ import type { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import { SqsQueuePolicy } from "@cdktf/provider-aws/lib/sqs-queue-policy";
 import { Construct } from "constructs";
+import type { Names } from "../../config/naming";
 import { BundledFunction } from "../bundled-function";
 import { type PolicyStatement, policyDocument } from "../iam-policy";
-import type { Names } from "../../config/naming";
 import {
   BUDGET_ALERT_DETAIL_TYPE,
   BUDGET_ALERT_FORWARDER,

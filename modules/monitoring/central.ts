@@ -15,9 +15,9 @@ import type { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
 import { Construct } from "constructs";
+import type { Names } from "../../config/naming";
 import { STACKSET_METRICS } from "../../functions/stackset-monitor/metrics";
 import { policyDocument } from "../iam-policy";
-import type { Names } from "../../config/naming";
 import { keyPolicyStatements } from "../security/keys";
 import { BASELINE_RULES, HEARTBEAT_PERIOD_SECONDS } from "./baseline";
 

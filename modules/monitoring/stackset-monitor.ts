@@ -3,10 +3,10 @@ import { CloudwatchEventTarget } from "@cdktf/provider-aws/lib/cloudwatch-event-
 import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
 import type { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { Construct } from "constructs";
+import type { Names } from "../../config/naming";
 import type { AccountConfig } from "../../config/schema";
 import { BundledFunction } from "../bundled-function";
 import type { PolicyStatement } from "../iam-policy";
-import type { Names } from "../../config/naming";
 import { HEARTBEAT_PERIOD_SECONDS } from "./baseline";
 
 /** How often the monitor runs: the missing-heartbeats alarm expects one data point per 15 minutes. */

@@ -4,8 +4,8 @@ import type { DataAwsOrganizationsOrganization } from "@cdktf/provider-aws/lib/d
 import { DataAwsOrganizationsOrganizationalUnit } from "@cdktf/provider-aws/lib/data-aws-organizations-organizational-unit";
 import type { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { Construct } from "constructs";
-import type { AccountConfig, RolloutConfig } from "../../config/schema";
 import type { Names } from "../../config/naming";
+import type { AccountConfig, RolloutConfig } from "../../config/schema";
 import { resolveStackSetTargeting, type StackSetTargeting } from "./targeting";
 import { baselineTemplate, type CfnTemplate } from "./template";
 

@@ -2,8 +2,8 @@ import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import type { TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
-import { type PolicyStatement, policyDocument } from "../iam-policy";
 import { Names } from "../../config/naming";
+import { type PolicyStatement, policyDocument } from "../iam-policy";
 import { DATA_EXPORTS_REGION } from "./bucket-policies";
 
 export interface CurBucketKeyProps {

@@ -1,8 +1,8 @@
 import { OrganizationsResourcePolicy } from "@cdktf/provider-aws/lib/organizations-resource-policy";
 import type { TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
-import { type PolicyStatement, policyDocument } from "../iam-policy";
 import { Names } from "../../config/naming";
+import { type PolicyStatement, policyDocument } from "../iam-policy";
 
 export interface OrganizationsDelegationProps {
   readonly provider: TerraformProvider;

@@ -22,6 +22,7 @@ import { STSClient } from "@aws-sdk/client-sts";
 import { DynamoDBDocumentClient, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { loadAccountConfig } from "../../config/load";
+import { Names } from "../../config/naming";
 import type { DeliveryOptions } from "../../emulator/cur/delivery";
 import {
   type CurGroundTruth,
@@ -44,7 +45,6 @@ import { CurDeliveryError } from "../../functions/shared/cur-delivery-error";
 import type { DataTable } from "../../functions/shared/data-tables";
 import { DuckDbQueryEngine, s3Fetcher } from "../../functions/shared/query-engine/duckdb";
 import { currentPointer, queryAll, readCurrentSpend } from "../../functions/shared/spend-store";
-import { Names } from "../../config/naming";
 import { createDataTables } from "../support/data-platform";
 import { asAccount, deployLocal, emulatorEndpoint } from "../support/local-org";
 

@@ -19,10 +19,10 @@ import {
 } from "@aws-sdk/client-s3";
 import { GetParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { loadAccountConfig } from "../../config/load";
+import { Names } from "../../config/naming";
 import type { StackOutcome } from "../../deploy/apply";
 import { type CurGroundTruth, curAccountsFromConfig, writeCurMonth } from "../../emulator/cur/generator";
 import type { ReplayPeriodFigures } from "../../emulator/cur/replay";
-import { Names } from "../../config/naming";
 import { asAccount, deployLocal } from "../support/local-org";
 
 /**

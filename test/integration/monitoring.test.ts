@@ -29,6 +29,7 @@ import {
   SQSClient,
 } from "@aws-sdk/client-sqs";
 import { loadAccountConfig, parseAccountConfig } from "../../config/load";
+import { Names } from "../../config/naming";
 import type { AccountConfig } from "../../config/schema";
 import { stackDir } from "../../deploy/synth";
 import { runTerraform, terraformEnv } from "../../deploy/terraform";
@@ -43,7 +44,6 @@ import { BASELINE_RULES } from "../../modules/monitoring/baseline";
 import { BudgetAlertNames } from "../../modules/monitoring/budget-alerts";
 import { resolveStackSetTargeting } from "../../modules/monitoring/targeting";
 import { baselineTemplate } from "../../modules/monitoring/template";
-import { Names } from "../../config/naming";
 import { asAccount, deployLocal, destroyLocal, emulatorEndpoint } from "../support/local-org";
 
 /**

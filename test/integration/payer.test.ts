@@ -13,12 +13,12 @@ import {
 } from "@aws-sdk/client-s3";
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { parseAccountConfig } from "../../config/load";
+import { Names } from "../../config/naming";
 import type { AccountConfig } from "../../config/schema";
 import { deliverCurMonth } from "../../emulator/cur/deliver";
 import { emulateCurPipeline } from "../../emulator/cur/local-delivery";
 import { dataExportsCall, listExportDefinitions } from "../../emulator/data-exports-client";
 import { emulateReplication } from "../../emulator/replication";
-import { Names } from "../../config/naming";
 import { asAccount, deployLocal, emulatorEndpoint } from "../support/local-org";
 
 /**

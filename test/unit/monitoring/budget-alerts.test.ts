@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { parseAccountConfig } from "../../../config/load";
+import { Names } from "../../../config/naming";
 import type { AccountConfig } from "../../../config/schema";
 import { readStackJson, synthLanding } from "../../../deploy/synth";
 import { FORWARDER_ENV } from "../../../functions/budget-alert-forwarder/settings";
@@ -11,7 +12,6 @@ import {
   BUDGET_ALERT_SOURCE,
   BudgetAlertNames,
 } from "../../../modules/monitoring/budget-alerts";
-import { Names } from "../../../config/naming";
 
 /**
  * Budget threshold alerts reach the central bus the way AWS supports: the budget notifies an SNS

@@ -3,13 +3,13 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { parseAccountConfig } from "../../../config/load";
+import { Names } from "../../../config/naming";
 import type { AccountConfig } from "../../../config/schema";
 import { readStackJson, synthLanding } from "../../../deploy/synth";
 import { metricData, STACKSET_METRICS } from "../../../functions/stackset-monitor/metrics";
 import { MONITOR_ENV } from "../../../functions/stackset-monitor/settings";
 import { isWildcardAllowed } from "../../../modules/iam-wildcards";
 import { BASELINE_RULES } from "../../../modules/monitoring/baseline";
-import { Names } from "../../../config/naming";
 
 // biome-ignore lint/suspicious/noExplicitAny: synthesized Terraform JSON is untyped
 type Json = any;

@@ -4,10 +4,10 @@ import { join } from "node:path";
 import { Testing } from "cdktf";
 import { parse, stringify } from "yaml";
 import { parseAccountConfig } from "../../../config/load";
+import { Names } from "../../../config/naming";
 import type { AccountConfig } from "../../../config/schema";
 import { readStackJson, synthLanding } from "../../../deploy/synth";
 import type { PolicyStatement } from "../../../modules/iam-policy";
-import { Names } from "../../../config/naming";
 import { targetFor } from "../../../modules/target";
 import { PayerStack } from "../../../stacks/payer-stack";
 
