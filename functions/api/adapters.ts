@@ -8,7 +8,8 @@ import {
   paginateListUsersInGroup,
 } from "@aws-sdk/client-cognito-identity-provider";
 import { SendTaskSuccessCommand, type SFNClient, StartExecutionCommand } from "@aws-sdk/client-sfn";
-import { type DirectoryUser, GROUPS, type Group } from "./domain";
+import { GROUPS, type Group } from "../../contracts/api";
+import type { DirectoryUser } from "./domain";
 import type { ApprovalWorkflow, UserDirectory } from "./repository";
 
 /**

@@ -1,9 +1,10 @@
 /**
- * The API's routes: one table, used by the handler to dispatch and by the Terraform module
- * (modules/app/http-api.ts) to create exactly these routes, each with the JWT authorizer.
+ * The API's routes: one handler per route key of contracts/api.ts (the Terraform module,
+ * modules/app/http-api.ts, creates exactly those routes, each with the JWT authorizer).
  */
 import { z } from "zod";
-import { ApiError, type Caller, GROUPS, type Group } from "./domain";
+import { GROUPS, type Group, ROUTE_KEYS, type RouteKey } from "../../contracts/api";
+import { ApiError, type Caller } from "./domain";
 import * as op from "./operations";
 import type { ApiDeps } from "./repository";
 import {
@@ -41,7 +42,6 @@ export interface ApiResponse {
 }
 
 interface Route {
-  readonly routeKey: string;
   readonly summary: string;
   run(deps: ApiDeps, req: ApiRequest): Promise<op.Result>;
 }
@@ -69,19 +69,17 @@ function query(req: ApiRequest): Record<string, string> {
   );
 }
 
-export const ROUTES: readonly Route[] = [
-  {
-    routeKey: "GET /accounts",
+/** One entry per route key of contracts/api.ts: the type refuses a missing or unknown key. */
+export const ROUTES: { readonly [K in RouteKey]: Route } = {
+  "GET /accounts": {
     summary: "List accounts in scope (?unallocated=true: accounts in no budget, finance only)",
     run: (d, r) => op.listAccounts(d, r.caller, parseOr400(listAccountsQuery, query(r), "query")),
   },
-  {
-    routeKey: "GET /accounts/{accountId}/allocations",
+  "GET /accounts/{accountId}/allocations": {
     summary: "An account's budget mapping history",
     run: (d, r) => op.accountHistory(d, r.caller, param(r, "accountId", accountIdSchema)),
   },
-  {
-    routeKey: "PUT /accounts/{accountId}/budget",
+  "PUT /accounts/{accountId}/budget": {
     summary: "Map an account to a budget (recorded in its history)",
     run: (d, r) =>
       op.mapAccount(
@@ -91,8 +89,7 @@ export const ROUTES: readonly Route[] = [
         parseOr400(mapAccountBody, json(r), "body"),
       ),
   },
-  {
-    routeKey: "DELETE /accounts/{accountId}/budget",
+  "DELETE /accounts/{accountId}/budget": {
     summary: "Unmap an account from its budget (recorded in its history)",
     run: (d, r) =>
       op.unmapAccount(
@@ -102,24 +99,20 @@ export const ROUTES: readonly Route[] = [
         parseOr400(unmapAccountBody, json(r), "body"),
       ),
   },
-  {
-    routeKey: "GET /budgets",
+  "GET /budgets": {
     summary: "List budgets in scope (?year=YYYY)",
     run: (d, r) => op.listBudgets(d, r.caller, parseOr400(listBudgetsQuery, query(r), "query")),
   },
-  {
-    routeKey: "POST /budgets",
+  "POST /budgets": {
     summary: "Create an annual calendar-year budget",
     run: (d, r) => op.createBudget(d, r.caller, parseOr400(createBudgetBody, json(r), "body")),
   },
-  {
-    routeKey: "GET /budgets/{budgetId}/{year}",
+  "GET /budgets/{budgetId}/{year}": {
     summary: "One budget",
     run: (d, r) =>
       op.getBudget(d, r.caller, param(r, "budgetId", budgetIdSchema), param(r, "year", yearParam)),
   },
-  {
-    routeKey: "PATCH /budgets/{budgetId}/{year}",
+  "PATCH /budgets/{budgetId}/{year}": {
     summary: "Change a budget; amount changes above the threshold go to approval (202)",
     run: (d, r) =>
       op.updateBudget(
@@ -130,18 +123,15 @@ export const ROUTES: readonly Route[] = [
         parseOr400(updateBudgetBody, json(r), "body"),
       ),
   },
-  {
-    routeKey: "GET /spend",
+  "GET /spend": {
     summary: "Spend of a month or period grouped by budget, account, service or day",
     run: (d, r) => op.spend(d, r.caller, parseOr400(spendQuery, query(r), "query")),
   },
-  {
-    routeKey: "GET /spend-cards",
+  "GET /spend-cards": {
     summary: "Spend cards in scope (?budgetId=&period=)",
     run: (d, r) => op.listCards(d, r.caller, parseOr400(listCardsQuery, query(r), "query")),
   },
-  {
-    routeKey: "POST /spend-cards/{budgetId}/{periodId}/approval",
+  "POST /spend-cards/{budgetId}/{periodId}/approval": {
     summary: "Approve a spend card",
     run: (d, r) =>
       op.approveCard(
@@ -152,8 +142,7 @@ export const ROUTES: readonly Route[] = [
         parseOr400(approveCardBody, json(r), "body"),
       ),
   },
-  {
-    routeKey: "POST /spend-cards/{budgetId}/{periodId}/comments",
+  "POST /spend-cards/{budgetId}/{periodId}/comments": {
     summary: "Comment a spend card",
     run: (d, r) =>
       op.commentCard(
@@ -164,13 +153,11 @@ export const ROUTES: readonly Route[] = [
         parseOr400(commentCardBody, json(r), "body"),
       ),
   },
-  {
-    routeKey: "GET /approvals",
+  "GET /approvals": {
     summary: "Budget changes (?status=pending)",
     run: (d, r) => op.listBudgetChanges(d, r.caller, parseOr400(listChangesQuery, query(r), "query")),
   },
-  {
-    routeKey: "POST /approvals/{changeId}/decision",
+  "POST /approvals/{changeId}/decision": {
     summary: "Approve or reject a budget change (FinancialAdmins, not the submitter)",
     run: (d, r) =>
       op.decideBudgetChange(
@@ -180,22 +167,23 @@ export const ROUTES: readonly Route[] = [
         parseOr400(decisionBody, json(r), "body"),
       ),
   },
-  {
-    routeKey: "GET /ingestion",
+  "GET /ingestion": {
     summary: "Last CUR processed and the committed version of each billing period",
     run: (d, r) => op.ingestionStatus(d, r.caller),
   },
-  {
-    routeKey: "GET /users",
+  "GET /users": {
     summary: "Users, their groups and their budget scope (Admins only)",
     run: (d, r) => op.listUsers(d, r.caller),
   },
-];
+};
 
-/** The route keys, for the Terraform module. */
-export const ROUTE_KEYS: readonly string[] = ROUTES.map((r) => r.routeKey);
+/**
+ * Re-exported only while modules/app/http-api.ts still imports it from here; the route keys live
+ * in contracts/api.ts.
+ */
+export { ROUTE_KEYS };
 
-const byKey = new Map(ROUTES.map((r) => [r.routeKey, r]));
+const byKey: ReadonlyMap<string, Route> = new Map(ROUTE_KEYS.map((k) => [k, ROUTES[k]]));
 
 /** Dispatches one request; ApiErrors become their status, anything else propagates (500 in the handler). */
 export async function route(deps: ApiDeps, req: ApiRequest): Promise<ApiResponse> {

@@ -3,6 +3,8 @@
  * adapter (conditional writes raise ConflictError), so operations are tested without a network.
  * The adapter itself is tested against the emulator in test/integration/api.test.ts.
  */
+
+import type { Group } from "../../../contracts/api";
 import type {
   Account,
   Allocation,
@@ -11,7 +13,6 @@ import type {
   Caller,
   CardComment,
   DirectoryUser,
-  Group,
   IngestionStatus,
   SpendCard,
   SpendRow,

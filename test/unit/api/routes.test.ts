@@ -1,6 +1,7 @@
+import { ROUTE_KEYS } from "../../../contracts/api";
 import { ApiError, type Caller } from "../../../functions/api/domain";
 import { applyPatch } from "../../../functions/api/operations";
-import { callerFromClaims, ROUTE_KEYS, route } from "../../../functions/api/router";
+import { callerFromClaims, route } from "../../../functions/api/router";
 import { accessTokenClaims, idTokenClaims, subOf, usernameOf } from "./cognito-tokens";
 import { caller, fixture } from "./memory-repository";
 

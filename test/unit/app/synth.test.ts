@@ -1,7 +1,6 @@
 import { loadAccountConfig } from "../../../config/load";
+import { GROUPS, ROUTE_KEYS } from "../../../contracts/api";
 import { validateAsl } from "../../../emulator/gap-filler/stepfunctions-validate";
-import { GROUPS } from "../../../functions/api/domain";
-import { ROUTE_KEYS } from "../../../functions/api/router";
 import { isWildcardAllowed } from "../../../modules/iam-wildcards";
 import { resourcesOf, type StackJson, synthConfig } from "../../support/synth";
 
