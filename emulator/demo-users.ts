@@ -13,7 +13,7 @@ import {
 } from "@aws-sdk/client-cognito-identity-provider";
 import { Names } from "../config/naming";
 import type { AccountConfig } from "../config/schema";
-import { GROUPS } from "../functions/api/domain";
+import { GROUPS } from "../contracts/api";
 import { clientConfigForAccount } from "./aws-clients";
 
 /** Password of every demo user: local emulator only, never a real account. */
