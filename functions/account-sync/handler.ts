@@ -5,6 +5,7 @@ import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { STSClient } from "@aws-sdk/client-sts";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { z } from "zod";
+import { TABLE_ENV } from "../../contracts/tables";
 import { readEnv } from "../shared/env";
 import { parseAccountSyncEvent, triggerOf } from "./events";
 import { ORGANIZATIONS_REGION, organizationsViaPayerRole, readExternalId } from "./source";
@@ -13,7 +14,7 @@ import { listOrganizationAccounts, type SyncResult, syncAccounts } from "./sync"
 const env = readEnv(
   z
     .object({
-      ACCOUNTS_TABLE: z.string().min(3),
+      [TABLE_ENV.accounts]: z.string().min(3),
       SYNC_MODE: z.enum(["delegated-admin", "payer-role"]),
       PAYER_READ_ROLE_ARN: z
         .string()
@@ -49,7 +50,7 @@ export const handler = async (event: unknown): Promise<SyncResult> => {
   }
   try {
     const accounts = await listOrganizationAccounts(org);
-    const result = await syncAccounts({ ddb, accountsTable: env.ACCOUNTS_TABLE }, accounts);
+    const result = await syncAccounts({ ddb, accountsTable: env[TABLE_ENV.accounts] }, accounts);
     logger.info("accounts synced", { ...result });
     if (result.unknownState.length)
       logger.warn(

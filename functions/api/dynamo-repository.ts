@@ -1,6 +1,6 @@
 /**
  * The DynamoDB adapter of the API's repository port, on the data platform's tables
- * (functions/shared/data-tables.ts) and the application's own (functions/api/app-tables.ts).
+ * and the application's own (contracts/tables.ts).
  * Every write that could race is conditional and maps a failed condition to ConflictError.
  */
 import { ConditionalCheckFailedException, TransactionCanceledException } from "@aws-sdk/client-dynamodb";
@@ -11,8 +11,8 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
+import { CURRENT_POINTER_SK } from "../../contracts/tables";
 import type { TableNames } from "../shared/app-tables-env";
-import { CURRENT_POINTER_SK } from "../shared/data-tables";
 import { queryAll as all, scanAll as scan } from "../shared/ddb-paginate";
 import { readCurrentSpend } from "../shared/spend-store";
 import type {
@@ -44,7 +44,7 @@ async function conditional<T>(write: () => Promise<T>, message: string): Promise
   }
 }
 
-/** The budgets table's sort key `year` is a string attribute (data-tables.ts keys are all S). */
+/** The budgets table's sort key `year` is a string attribute (contracts/tables.ts keys are all S). */
 const budgetItem = (b: Budget) => ({ ...b, year: String(b.year) });
 const budgetOf = (item: Record<string, unknown> | undefined): Budget | undefined =>
   item ? ({ ...item, year: Number(item.year) } as Budget) : undefined;

@@ -6,9 +6,9 @@
  * - expire / fail: close a change that timed out or could not be applied.
  */
 import { z } from "zod";
+import { APPROVAL_ERRORS } from "../../contracts/approvals";
 import type { Budget, BudgetChange } from "../api/domain";
 import { applyPatch } from "../api/operations";
-import { APPROVAL_ERRORS } from "./definition";
 
 export interface ApprovalStore {
   getBudgetChange(changeId: string): Promise<BudgetChange | undefined>;

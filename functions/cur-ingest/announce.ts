@@ -14,7 +14,7 @@
  * - never after a "superseded" run (a create-new delivery older than the period's newest execution):
  *   it changed nothing, and the newest execution's own run announces the period.
  */
-import type { CurCommittedDetail } from "../shared/cur-committed-event";
+import type { CurCommittedDetail } from "../../contracts/events";
 import type { IngestResult } from "./ingest";
 
 /** The port: puts one "CUR billing period committed" event; throws when it was not accepted. */

@@ -4,7 +4,7 @@ import {
   CUR_COMMITTED_DETAIL_TYPE,
   CUR_COMMITTED_SOURCE,
   type CurCommittedDetail,
-} from "../shared/cur-committed-event";
+} from "../../contracts/events";
 import type { CommittedEventPublisher } from "./announce";
 
 export class EventBridgePublisher implements CommittedEventPublisher {

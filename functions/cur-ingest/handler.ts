@@ -4,8 +4,9 @@ import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
 import { S3Client } from "@aws-sdk/client-s3";
 import type { SQSBatchResponse } from "aws-lambda";
 import { z } from "zod";
+import { EVENT_BUS_ARN_PATTERN } from "../../contracts/events";
+import { TABLE_ENV } from "../../contracts/tables";
 import { documentClient } from "../shared/app-tables-env";
-import { EVENT_BUS_ARN_PATTERN } from "../shared/cur-committed-event";
 import { readEnv } from "../shared/env";
 import { AthenaQueryEngine } from "../shared/query-engine/athena";
 import { ingestAndAnnounce } from "./announce";
@@ -15,8 +16,8 @@ import { ingestManifest } from "./ingest";
 
 const env = readEnv(
   z.object({
-    SPEND_TABLE: z.string().min(3),
-    RUNS_TABLE: z.string().min(3),
+    [TABLE_ENV.spend]: z.string().min(3),
+    [TABLE_ENV["ingestion-runs"]]: z.string().min(3),
     CUR_S3_PREFIX: z.string().min(1),
     CUR_EXPORT_NAME: z.string().min(1),
     ATHENA_WORKGROUP: z.string().min(1),
@@ -61,7 +62,7 @@ export const handler = async (event: unknown): Promise<SQSBatchResponse> => {
                 s3,
                 ddb,
                 engine,
-                tables: { spend: env.SPEND_TABLE, runs: env.RUNS_TABLE },
+                tables: { spend: env[TABLE_ENV.spend], runs: env[TABLE_ENV["ingestion-runs"]] },
                 export: { s3Prefix: env.CUR_S3_PREFIX, exportName: env.CUR_EXPORT_NAME },
                 runRetentionDays: env.RUN_RETENTION_DAYS,
                 dataWaitSeconds: env.DATA_WAIT_SECONDS,

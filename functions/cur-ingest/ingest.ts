@@ -15,6 +15,7 @@ import {
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
 import { z } from "zod";
+import { CURRENT_POINTER_SK, spendPartitionKey } from "../../contracts/tables";
 import { sleep as realSleep } from "../shared/backoff";
 import { CurDeliveryError } from "../shared/cur-delivery-error";
 import {
@@ -34,7 +35,6 @@ import {
   REQUIRED_CUR_COLUMNS,
   SPEND_BY_ACCOUNT_SERVICE_DAY_EXACT,
 } from "../shared/cur-queries";
-import { CURRENT_POINTER_SK, spendPartitionKey } from "../shared/data-tables";
 import { type BatchStats, batchWrite } from "../shared/ddb-batch";
 import { plainDecimal } from "../shared/decimal";
 import type { QueryEngine } from "../shared/query-engine/port";

@@ -1,11 +1,12 @@
 /**
  * Cold start of the FinOps application's functions (api, approvals, spend-cards): the seven table
- * variables modules/app/index.ts sets on each of them, validated once, and one DynamoDB document
+ * variables (names in contracts/tables.ts) modules/app sets on each of them, validated once, and one DynamoDB document
  * client. A missing or malformed variable fails the cold start with every bad name (readEnv).
  */
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { z } from "zod";
+import { TABLE_ENV } from "../../contracts/tables";
 import { readEnv } from "./env";
 
 /** Physical names of the tables the application reads and writes, by role. */
@@ -23,26 +24,26 @@ const tableName = z.string().min(3);
 
 /** The table variables, as a schema other variables extend (`appTablesEnvSchema.extend({...})`). */
 export const appTablesEnvSchema = z.object({
-  ACCOUNTS_TABLE: tableName,
-  BUDGETS_TABLE: tableName,
-  ALLOCATIONS_TABLE: tableName,
-  SPEND_TABLE: tableName,
-  INGESTION_RUNS_TABLE: tableName,
-  SPEND_CARDS_TABLE: tableName,
-  BUDGET_CHANGES_TABLE: tableName,
+  [TABLE_ENV.accounts]: tableName,
+  [TABLE_ENV.budgets]: tableName,
+  [TABLE_ENV.allocations]: tableName,
+  [TABLE_ENV.spend]: tableName,
+  [TABLE_ENV["ingestion-runs"]]: tableName,
+  [TABLE_ENV["spend-cards"]]: tableName,
+  [TABLE_ENV["budget-changes"]]: tableName,
 });
 
 export type AppTablesEnv = z.output<typeof appTablesEnvSchema>;
 
 export function appTableNames(env: AppTablesEnv): TableNames {
   return {
-    accounts: env.ACCOUNTS_TABLE,
-    budgets: env.BUDGETS_TABLE,
-    allocations: env.ALLOCATIONS_TABLE,
-    spend: env.SPEND_TABLE,
-    ingestionRuns: env.INGESTION_RUNS_TABLE,
-    spendCards: env.SPEND_CARDS_TABLE,
-    budgetChanges: env.BUDGET_CHANGES_TABLE,
+    accounts: env[TABLE_ENV.accounts],
+    budgets: env[TABLE_ENV.budgets],
+    allocations: env[TABLE_ENV.allocations],
+    spend: env[TABLE_ENV.spend],
+    ingestionRuns: env[TABLE_ENV["ingestion-runs"]],
+    spendCards: env[TABLE_ENV["spend-cards"]],
+    budgetChanges: env[TABLE_ENV["budget-changes"]],
   };
 }
 

@@ -1,5 +1,5 @@
 import { type DynamoDBDocumentClient, GetCommand } from "@aws-sdk/lib-dynamodb";
-import { CURRENT_POINTER_SK, spendPartitionKey } from "./data-tables";
+import { CURRENT_POINTER_SK, spendPartitionKey } from "../../contracts/tables";
 import { queryAll } from "./ddb-paginate";
 
 export { queryAll };

@@ -5,7 +5,7 @@
  *   configured time zone;
  * - the CUR ingest's event when a billing period is committed (EventBridge, source
  *   "finops.cur-ingest", detail-type "CUR billing period committed", detail
- *   `{ billingPeriod: "YYYY-MM", version, invoiced, ... }`, see functions/shared/cur-committed-event.ts):
+ *   `{ billingPeriod: "YYYY-MM", version, invoiced, ... }`, see contracts/events.ts):
  *   when the month is closed and invoiced, every period of the month gets its final card.
  */
 import { z } from "zod";
@@ -13,7 +13,7 @@ import {
   CUR_COMMITTED_DETAIL_TYPE,
   CUR_COMMITTED_SOURCE,
   curCommittedDetailSchema,
-} from "../shared/cur-committed-event";
+} from "../../contracts/events";
 
 export { CUR_COMMITTED_DETAIL_TYPE, CUR_COMMITTED_SOURCE };
 

@@ -12,10 +12,16 @@ import type { TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
 import { Names } from "../../config/naming";
 import type { AccountConfig } from "../../config/schema";
-import { APP_TABLE_DEFINITIONS, APP_TABLES, type AppTable } from "../../functions/api/app-tables";
-import { approvalDefinition } from "../../functions/approvals/definition";
-import { CUR_COMMITTED_DETAIL_TYPE, CUR_COMMITTED_SOURCE } from "../../functions/shared/cur-committed-event";
-import type { DataTable } from "../../functions/shared/data-tables";
+import { approvalDefinition } from "../../contracts/approvals";
+import { CUR_COMMITTED_DETAIL_TYPE, CUR_COMMITTED_SOURCE } from "../../contracts/events";
+import {
+  APP_TABLES,
+  type AppTable,
+  type DataTable,
+  TABLE_DEFINITIONS,
+  TABLE_ENV,
+  TABLES,
+} from "../../contracts/tables";
 import { BundledFunction } from "../bundled-function";
 import type { DataPlatform } from "../data-platform";
 import { curObjectDecryptStatements } from "../data-platform/cur-object-keys";
@@ -63,7 +69,7 @@ export class FinOpsApp extends Construct {
     // Tables ------------------------------------------------------------------------------------
     const tables = {} as Record<AppTable, DynamodbTable>;
     for (const name of APP_TABLES) {
-      const def = APP_TABLE_DEFINITIONS[name];
+      const def = TABLE_DEFINITIONS[name];
       tables[name] = new DynamodbTable(this, `table-${name}`, {
         provider,
         name: names.dataTable(name),
@@ -96,15 +102,7 @@ export class FinOpsApp extends Construct {
       Action: ["kms:Decrypt", "kms:GenerateDataKey", "kms:DescribeKey"],
       Resource: dp.keys.data.arn,
     };
-    const tableEnv = {
-      ACCOUNTS_TABLE: names.dataTable("accounts"),
-      BUDGETS_TABLE: names.dataTable("budgets"),
-      ALLOCATIONS_TABLE: names.dataTable("allocations"),
-      SPEND_TABLE: names.dataTable("spend"),
-      INGESTION_RUNS_TABLE: names.dataTable("ingestion-runs"),
-      SPEND_CARDS_TABLE: names.dataTable("spend-cards"),
-      BUDGET_CHANGES_TABLE: names.dataTable("budget-changes"),
-    };
+    const tableEnv = Object.fromEntries(TABLES.map((t) => [TABLE_ENV[t], names.dataTable(t)]));
     const common = {
       names,
       accountId: account,

@@ -8,7 +8,8 @@ import type { TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
 import { Names } from "../../config/naming";
 import type { AccountConfig } from "../../config/schema";
-import { CUR_COMMITTED_SOURCE } from "../../functions/shared/cur-committed-event";
+import { CUR_COMMITTED_SOURCE } from "../../contracts/events";
+import { TABLE_ENV } from "../../contracts/tables";
 import { BundledFunction } from "../bundled-function";
 import { type PolicyStatement, policyDocument } from "../iam-policy";
 import { DataPlatformAthena } from "./athena";
@@ -117,7 +118,7 @@ export class DataPlatform extends Construct {
       timeoutSeconds: 300,
       memorySizeMb: 256,
       environment: {
-        ACCOUNTS_TABLE: names.dataTable("accounts"),
+        [TABLE_ENV.accounts]: names.dataTable("accounts"),
         SYNC_MODE: dp.accountSync.mode,
         ...(payerRole
           ? { PAYER_READ_ROLE_ARN: payerReadRoleArn, EXTERNAL_ID_SECRET_ID: names.externalIdSecretName }
@@ -262,8 +263,8 @@ export class DataPlatform extends Construct {
       // Invoked only through the SQS event source: failed messages go to the manifest queue's DLQ.
       asyncDeadLetterQueue: false,
       environment: {
-        SPEND_TABLE: names.dataTable("spend"),
-        RUNS_TABLE: names.dataTable("ingestion-runs"),
+        [TABLE_ENV.spend]: names.dataTable("spend"),
+        [TABLE_ENV["ingestion-runs"]]: names.dataTable("ingestion-runs"),
         CUR_S3_PREFIX: config.cur.s3Prefix,
         CUR_EXPORT_NAME: config.cur.exportName,
         ATHENA_WORKGROUP: names.athenaWorkgroup,

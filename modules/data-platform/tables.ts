@@ -2,7 +2,7 @@ import { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
 import type { TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
 import type { Names } from "../../config/naming";
-import { DATA_TABLES, type DataTable, TABLE_DEFINITIONS } from "../../functions/shared/data-tables";
+import { DATA_TABLES, type DataTable, TABLE_DEFINITIONS } from "../../contracts/tables";
 
 export interface DataPlatformTablesProps {
   readonly names: Names;
@@ -18,7 +18,7 @@ export interface DataPlatformTablesProps {
 
 /**
  * The data platform's DynamoDB tables, designed from their access patterns (docs/data-platform.md;
- * keys in functions/shared/data-tables.ts): on-demand, point-in-time recovery, SSE with the data
+ * keys in contracts/tables.ts): on-demand, point-in-time recovery, SSE with the data
  * key, deletion protection, and TTL where items expire (ingestion run records).
  */
 export class DataPlatformTables extends Construct {

@@ -23,6 +23,12 @@ import { DynamoDBDocumentClient, PutCommand, UpdateCommand } from "@aws-sdk/lib-
 import { DuckDBInstance } from "@duckdb/node-api";
 import { loadAccountConfig } from "../../config/load";
 import { Names } from "../../config/naming";
+import {
+  CUR_COMMITTED_DETAIL_TYPE,
+  CUR_COMMITTED_SOURCE,
+  type CurCommittedDetail,
+} from "../../contracts/events";
+import type { DataTable } from "../../contracts/tables";
 import type { DeliveryOptions } from "../../emulator/cur/delivery";
 import {
   type CurGroundTruth,
@@ -36,13 +42,7 @@ import { listOrganizationAccounts, syncAccounts } from "../../functions/account-
 import { ingestAndAnnounce } from "../../functions/cur-ingest/announce";
 import { EventBridgePublisher } from "../../functions/cur-ingest/eventbridge-publisher";
 import { ingestManifest } from "../../functions/cur-ingest/ingest";
-import {
-  CUR_COMMITTED_DETAIL_TYPE,
-  CUR_COMMITTED_SOURCE,
-  type CurCommittedDetail,
-} from "../../functions/shared/cur-committed-event";
 import { CurDeliveryError } from "../../functions/shared/cur-delivery-error";
-import type { DataTable } from "../../functions/shared/data-tables";
 import { DuckDbQueryEngine, s3Fetcher } from "../../functions/shared/query-engine/duckdb";
 import { currentPointer, queryAll, readCurrentSpend } from "../../functions/shared/spend-store";
 import { createDataTables } from "../support/data-platform";

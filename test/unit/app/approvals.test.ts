@@ -1,10 +1,10 @@
+import { approvalDefinition } from "../../../contracts/approvals";
 import {
   createStepFunctionsValidateHandler,
   validateAsl,
 } from "../../../emulator/gap-filler/stepfunctions-validate";
 import type { Budget, BudgetChange } from "../../../functions/api/domain";
 import { ConflictError } from "../../../functions/api/repository";
-import { approvalDefinition } from "../../../functions/approvals/definition";
 import { type ApprovalStore, runStep } from "../../../functions/approvals/workflow";
 
 const FN = "arn:aws:lambda:us-east-1:000000000000:function:finops-approvals";

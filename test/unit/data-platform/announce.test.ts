@@ -1,5 +1,11 @@
 import type { EventBridgeClient, PutEventsCommand } from "@aws-sdk/client-eventbridge";
 import {
+  CUR_COMMITTED_DETAIL_TYPE,
+  CUR_COMMITTED_SOURCE,
+  type CurCommittedDetail,
+  EVENT_BUS_ARN_PATTERN,
+} from "../../../contracts/events";
+import {
   type CommittedEventPublisher,
   type CommittedIngestResult,
   committedDetail,
@@ -7,12 +13,6 @@ import {
 } from "../../../functions/cur-ingest/announce";
 import { EventBridgePublisher } from "../../../functions/cur-ingest/eventbridge-publisher";
 import type { IngestResult } from "../../../functions/cur-ingest/ingest";
-import {
-  CUR_COMMITTED_DETAIL_TYPE,
-  CUR_COMMITTED_SOURCE,
-  type CurCommittedDetail,
-  EVENT_BUS_ARN_PATTERN,
-} from "../../../functions/shared/cur-committed-event";
 import { CurDeliveryError } from "../../../functions/shared/cur-delivery-error";
 import { parseCardTrigger } from "../../../functions/spend-cards/events";
 
@@ -190,7 +190,7 @@ describe("CUR_EVENT_BUS_ARN validation", () => {
 
   const env = {
     SPEND_TABLE: "finops-spend",
-    RUNS_TABLE: "finops-ingestion-runs",
+    INGESTION_RUNS_TABLE: "finops-ingestion-runs",
     CUR_S3_PREFIX: "cur",
     CUR_EXPORT_NAME: "finops-cur2",
     ATHENA_WORKGROUP: "finops-cur",

@@ -1,6 +1,6 @@
 import { loadAccountConfig } from "../../../config/load";
-import { CUR_COMMITTED_SOURCE, EVENT_BUS_ARN_PATTERN } from "../../../functions/shared/cur-committed-event";
-import { TABLE_DEFINITIONS } from "../../../functions/shared/data-tables";
+import { CUR_COMMITTED_SOURCE, EVENT_BUS_ARN_PATTERN } from "../../../contracts/events";
+import { TABLE_DEFINITIONS } from "../../../contracts/tables";
 import { isWildcardAllowed } from "../../../modules/iam-wildcards";
 import { localConfigWith, resourcesOf, type StackJson, synthConfig } from "../../support/synth";
 

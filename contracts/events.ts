@@ -1,7 +1,7 @@
 /**
  * The "CUR billing period committed" event: cur-ingest puts it on the admin account's default
  * EventBridge bus after a run that leaves a delivery committed (functions/cur-ingest/announce.ts);
- * the app's rule (modules/app/index.ts) sends the invoiced ones to spend-cards for final cards
+ * the app's rule (modules/app/spend-cards.ts) sends the invoiced ones to spend-cards for final cards
  * (functions/spend-cards/events.ts). One definition for the producer, the consumer and the rule.
  */
 import { z } from "zod";
