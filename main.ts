@@ -6,8 +6,8 @@
  */
 import { App } from "cdktf";
 import { ConfigError, configFileFromEnv, loadAccountConfig } from "./config/load";
+import { targetFor } from "./config/target";
 import { invalidateSynthOutput } from "./deploy/synth";
-import { targetFor } from "./modules/target";
 import { buildLanding } from "./stacks/landing";
 
 function main(): void {

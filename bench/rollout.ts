@@ -17,13 +17,13 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { parseAccountConfig } from "../config/load";
 import type { AccountConfig } from "../config/schema";
+import { type Target, targetFor } from "../config/target";
 import { deployLanding } from "../deploy/deploy";
 import { diffSynthDirs, planLanding } from "../deploy/plan";
 import { synthLanding } from "../deploy/synth";
 import { terraformEnv } from "../deploy/terraform";
 import { bootstrapOrganization } from "../emulator/bootstrap-org";
 import { ensureGapFiller, ensureMoto, stopLocalServices } from "../emulator/moto-server";
-import { type Target, targetFor } from "../modules/target";
 import { generatedConfigYaml } from "./synth";
 
 interface Level {

@@ -13,8 +13,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { stringify } from "yaml";
 import { parseAccountConfig } from "../config/load";
+import { targetFor } from "../config/target";
 import { synthLanding } from "../deploy/synth";
-import { targetFor } from "../modules/target";
 
 const BASE_FILE = path.join(__dirname, "../accounts/local.yaml");
 

@@ -1,7 +1,7 @@
 import { existsSync, rmSync } from "node:fs";
 import * as path from "node:path";
 import type { AccountConfig } from "../config/schema";
-import type { Target } from "../modules/target";
+import type { Target } from "../config/target";
 import type { LandingStackInfo } from "../stacks/landing";
 import { applyStack, pendingHint } from "./apply";
 import { readPlanManifest, stackJsonHash } from "./plan";
@@ -241,7 +241,7 @@ export async function prepareTarget(
   env: NodeJS.ProcessEnv,
   log: (line: string) => void,
 ): Promise<Prepared> {
-  const { localDir, motoPort, gapFillerPort, targetFor } = await import("../modules/target");
+  const { localDir, motoPort, gapFillerPort, targetFor } = await import("../config/target");
   const dir = localDir(env);
   const tfEnv = terraformEnv(dir, env);
   if (config.target === "local") {

@@ -1,7 +1,7 @@
 import { mkdirSync, rmSync } from "node:fs";
 import * as path from "node:path";
 import type { AccountConfig } from "../config/schema";
-import type { Target } from "../modules/target";
+import type { Target } from "../config/target";
 import type { LandingStackInfo } from "../stacks/landing";
 import { pool } from "./apply";
 import { classifyActions } from "./plan-summary";

@@ -13,7 +13,7 @@ import {
 import * as os from "node:os";
 import * as path from "node:path";
 import type { AccountConfig } from "../config/schema";
-import type { Target } from "../modules/target";
+import type { Target } from "../config/target";
 import type { LandingStackInfo } from "../stacks/landing";
 import { pool } from "./apply";
 import { checkPlanGuard, type PlanGuardResult } from "./plan-guard";

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import * as path from "node:path";
 import { App } from "cdktf";
 import type { AccountConfig } from "../config/schema";
-import { type Target, targetFor } from "../modules/target";
+import { type Target, targetFor } from "../config/target";
 import { buildLanding, describeLanding, type LandingStackInfo } from "../stacks/landing";
 
 /** Written into an output directory whose last synth failed; says why and what to do. */

@@ -1,8 +1,8 @@
 import * as path from "node:path";
 import { LocalBackend, S3Backend, type TerraformStack } from "cdktf";
 import type { AccountConfig } from "../config/schema";
+import type { Target } from "../config/target";
 import { STATE_PROFILE_NAME } from "./providers";
-import type { Target } from "./target";
 
 /**
  * Each stack keeps its own state: in AWS an S3 object <keyPrefix>/<stack>.tfstate, encrypted,

@@ -2,9 +2,9 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { Aspects, type TerraformStack } from "cdktf";
 import { Names } from "../config/naming";
 import type { AccountConfig } from "../config/schema";
+import type { Target } from "../config/target";
 import { EmulatorGapsAspect } from "./emulator-gaps";
 import { defaultTags } from "./tags";
-import type { Target } from "./target";
 
 /** An account as the provider factory needs it. */
 export interface ProviderAccount {

@@ -14,10 +14,10 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { ConfigError, configFileFromEnv, loadAccountConfig } from "../config/load";
+import { localDir } from "../config/target";
 import { deployLanding, memberProgress, prepareTarget } from "../deploy/deploy";
 import { RetirementError } from "../deploy/retirement";
 import { formatRolloutEvent, renderRolloutTable } from "../deploy/waves";
-import { localDir } from "../modules/target";
 import { parseCli, UsageError } from "./cli-args";
 
 function parseArgs(argv: readonly string[]): { plans?: string; stacks: string[]; json?: string } {

@@ -9,9 +9,9 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { ConfigError, configFileFromEnv, loadAccountConfig } from "../config/load";
+import { localDir } from "../config/target";
 import { prepareTarget } from "../deploy/deploy";
 import { checkDrift, renderDriftTable } from "../deploy/drift";
-import { localDir } from "../modules/target";
 import { parseCli, positiveInteger, UsageError } from "./cli-args";
 
 function parseArgs(argv: readonly string[]): {

@@ -4,6 +4,7 @@ import { DescribeTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { loadAccountConfig } from "../config/load";
 import { Names } from "../config/naming";
 import type { AccountConfig } from "../config/schema";
+import { gapFillerPort, localDir, motoPort, targetFor } from "../config/target";
 import { applyStack, type StackOutcome } from "../deploy/apply";
 import { policyFromConfig } from "../deploy/deploy";
 import { synthLanding } from "../deploy/synth";
@@ -25,7 +26,6 @@ import { createDemoUsers, demoUsersReport } from "../emulator/demo-users";
 import { ensureGapFiller, ensureMoto, type LocalService, stopLocalServices } from "../emulator/moto-server";
 import { renderPipeline, runDataPipeline } from "../emulator/pipeline";
 import type { OrgAccount } from "../functions/account-sync/sync";
-import { gapFillerPort, localDir, motoPort, targetFor } from "../modules/target";
 
 /**
  * The local organization: the emulator, the organization inside it, and the landing deployed into

@@ -4,9 +4,9 @@
  * npm run local:emulator  only start the emulator (for tests and CI)
  */
 import { ConfigError, configFileFromEnv } from "../config/load";
+import { gapFillerPort, localDir, motoPort } from "../config/target";
 import { pendingHint } from "../deploy/apply";
 import { ensureGapFiller, ensureMoto } from "../emulator/moto-server";
-import { gapFillerPort, localDir, motoPort } from "../modules/target";
 import { parseCli, UsageError } from "./cli-args";
 import { localDown, localUp, renderSummary } from "./local-org";
 

@@ -18,11 +18,11 @@
 import { execFileSync } from "node:child_process";
 import * as path from "node:path";
 import { ConfigError, configFileFromEnv, loadAccountConfig } from "../config/load";
+import { localDir } from "../config/target";
 import { prepareTarget } from "../deploy/deploy";
 import { planLanding } from "../deploy/plan";
 import { ALLOW_DATA_STORE_DESTROY_ENV } from "../deploy/plan-guard";
 import { RetirementError } from "../deploy/retirement";
-import { localDir } from "../modules/target";
 import { parseCli, positiveInteger, UsageError } from "./cli-args";
 
 interface Args {

@@ -3,9 +3,9 @@ import { TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import { Names } from "../config/naming";
 import type { AccountConfig } from "../config/schema";
+import type { Target } from "../config/target";
 import { configureBackend } from "../modules/backend";
 import { createAwsProviders, type ProviderAccount } from "../modules/providers";
-import type { Target } from "../modules/target";
 
 export interface AccountStackProps {
   readonly config: AccountConfig;

@@ -1,7 +1,7 @@
 import type { App } from "cdktf";
 import { Names } from "../config/naming";
 import type { AccountConfig } from "../config/schema";
-import type { Target } from "../modules/target";
+import type { Target } from "../config/target";
 import { AccountStack } from "./account-stack";
 import { AdminStack } from "./admin-stack";
 import { MemberStack } from "./member-stack";

@@ -7,8 +7,8 @@ import { createStepFunctionsValidateHandler } from "./stepfunctions-validate";
 
 /**
  * Every emulated operation the gap-filler answers. Each entry is a named handler module; a service
- * listed in GAP_FILLED_SERVICES (provider endpoint key) is routed here by the provider factory in the
- * local target. Add a handler and its service together.
+ * listed in GAP_FILLED_SERVICES (contracts/emulator.ts, provider endpoint keys) is routed here by the
+ * provider factory in the local target. Add a handler and its service together.
  */
 export const GAP_HANDLERS: readonly GapHandler[] = [
   createDataExportsHandler(),
@@ -16,13 +16,4 @@ export const GAP_HANDLERS: readonly GapHandler[] = [
   createLogsQueryDefinitionsHandler(),
   createStepFunctionsValidateHandler(),
   createOrganizationsResourcePolicyHandler(),
-];
-
-/** Provider endpoint keys routed to the gap-filler (the rest go straight to moto). */
-export const GAP_FILLED_SERVICES: readonly string[] = [
-  "bcmdataexports",
-  "budgets",
-  "sfn",
-  "cloudwatchlogs",
-  "organizations",
 ];

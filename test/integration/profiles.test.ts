@@ -4,6 +4,7 @@ import * as path from "node:path";
 import { GetParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { loadAccountConfig } from "../../config/load";
 import type { AccountConfig } from "../../config/schema";
+import { targetFor } from "../../config/target";
 import { renderAwsConfig } from "../../deploy/aws-profiles";
 import { synthLanding } from "../../deploy/synth";
 import {
@@ -15,7 +16,6 @@ import {
   terraformShowJson,
 } from "../../deploy/terraform";
 import { bootstrapOrganization } from "../../emulator/bootstrap-org";
-import { targetFor } from "../../modules/target";
 import { asAccount, emulatorEndpoint } from "../support/local-org";
 import { awsProviders, type StackJson } from "../support/synth";
 

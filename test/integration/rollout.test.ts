@@ -4,6 +4,7 @@ import * as path from "node:path";
 import { GetParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { loadAccountConfig } from "../../config/load";
 import type { AccountConfig } from "../../config/schema";
+import { targetFor } from "../../config/target";
 import { deployLanding } from "../../deploy/deploy";
 import { planLanding } from "../../deploy/plan";
 import { checkOrphanStates, listLocalStates } from "../../deploy/retirement";
@@ -11,7 +12,6 @@ import { stackDir } from "../../deploy/synth";
 import { terraformEnv } from "../../deploy/terraform";
 import type { StackRunner } from "../../deploy/waves";
 import { bootstrapOrganization } from "../../emulator/bootstrap-org";
-import { targetFor } from "../../modules/target";
 import { asAccount, emulatorEndpoint } from "../support/local-org";
 
 /**

@@ -2,12 +2,12 @@ import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import type { AccountConfig } from "../../config/schema";
+import { targetFor } from "../../config/target";
 import { applyStack, type StackOutcome } from "../../deploy/apply";
 import { synthLanding } from "../../deploy/synth";
 import { runTerraform, terraformEnv, terraformInit } from "../../deploy/terraform";
 import { clientConfigForAccount } from "../../emulator/aws-clients";
 import { bootstrapOrganization } from "../../emulator/bootstrap-org";
-import { targetFor } from "../../modules/target";
 
 /**
  * Test support for the emulated organization. The integration project's global setup starts one

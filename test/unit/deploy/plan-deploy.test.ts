@@ -3,6 +3,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { loadAccountConfig } from "../../../config/load";
 import type { AccountConfig } from "../../../config/schema";
+import { targetFor } from "../../../config/target";
 import { deployLanding, memberProgress, progressBar, savedPlanRunner } from "../../../deploy/deploy";
 import { driftExitCode, driftedResources, renderDriftTable } from "../../../deploy/drift";
 import {
@@ -15,7 +16,6 @@ import {
 } from "../../../deploy/plan";
 import { synthLanding } from "../../../deploy/synth";
 import type { RolloutEvent, RolloutUnit } from "../../../deploy/waves";
-import { targetFor } from "../../../modules/target";
 import { loadPlan } from "./fixtures";
 
 const LOCAL = loadAccountConfig(path.join(__dirname, "../../../accounts/local.yaml"));

@@ -3,9 +3,9 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { loadAccountConfig } from "../../../config/load";
 import type { AccountConfig } from "../../../config/schema";
+import { targetFor } from "../../../config/target";
 import { planLanding } from "../../../deploy/plan";
 import { synthLanding } from "../../../deploy/synth";
-import { targetFor } from "../../../modules/target";
 import { PLANS } from "./fixtures";
 
 /**

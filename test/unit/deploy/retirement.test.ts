@@ -3,6 +3,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { loadAccountConfig } from "../../../config/load";
 import type { AccountConfig } from "../../../config/schema";
+import { targetFor } from "../../../config/target";
 import {
   checkMemberRemovals,
   checkOrphanStates,
@@ -12,7 +13,6 @@ import {
   stateResourceCount,
 } from "../../../deploy/retirement";
 import { synthLanding } from "../../../deploy/synth";
-import { targetFor } from "../../../modules/target";
 import { describeLanding } from "../../../stacks/landing";
 
 const LOCAL = loadAccountConfig(path.join(__dirname, "../../../accounts/local.yaml"));

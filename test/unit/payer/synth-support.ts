@@ -6,9 +6,9 @@ import { parse, stringify } from "yaml";
 import { parseAccountConfig } from "../../../config/load";
 import { Names } from "../../../config/naming";
 import type { AccountConfig } from "../../../config/schema";
+import { targetFor } from "../../../config/target";
 import { readStackJson, synthLanding } from "../../../deploy/synth";
 import type { PolicyStatement } from "../../../modules/iam-policy";
-import { targetFor } from "../../../modules/target";
 import { PayerStack } from "../../../stacks/payer-stack";
 
 /** Synthesized Terraform JSON: untyped by nature; the tests assert its shape. */

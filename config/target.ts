@@ -1,6 +1,6 @@
 import * as path from "node:path";
-import type { AccountConfig } from "../config/schema";
-import { GAP_FILLED_SERVICES } from "../emulator/gap-filler/handlers";
+import { DEFAULT_MOTO_PORT, GAP_FILLED_SERVICES } from "../contracts/emulator";
+import type { AccountConfig } from "./schema";
 
 /**
  * Where the synthesized stacks deploy. `aws` is the real organization; `local` is the emulated
@@ -21,9 +21,6 @@ export type Target =
       /** Directory of the local state files, absolute. */
       readonly stateDir: string;
     };
-
-/** Default loopback port of the local emulator; FINOPS_MOTO_PORT overrides it. */
-export const DEFAULT_MOTO_PORT = 4599;
 
 function portFrom(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   const raw = env[name];
