@@ -1,6 +1,6 @@
+import { checkSynthesized } from "../../../checks/exceptions";
+import { formatViolation, type RuleSettings } from "../../../checks/rules";
 import type { AccountConfig } from "../../../config/schema";
-import { checkSynthesized } from "../../../modules/security/exceptions";
-import { formatViolation, type RuleSettings } from "../../../modules/security/rules";
 import { localConfigWith, resourcesOf, type StackJson, synthConfig } from "../../support/synth";
 
 /**

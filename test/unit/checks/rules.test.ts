@@ -1,10 +1,4 @@
-import {
-  checkStack,
-  formatViolation,
-  RULES,
-  type RuleSettings,
-  type Violation,
-} from "../../../modules/security/rules";
+import { checkStack, formatViolation, RULES, type RuleSettings, type Violation } from "../../../checks/rules";
 import { ACCOUNT, goodStack, JSONENCODED, OTHER_ACCOUNT, ref } from "./fixtures";
 
 /** A Terraform reference `${expr}` (written without a template placeholder in a string). */

@@ -1,11 +1,11 @@
 import { mkdtempSync, readFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { checkSynthesized } from "../../../checks/exceptions";
+import { formatViolation, type RuleSettings } from "../../../checks/rules";
 import { parseAccountConfig } from "../../../config/load";
 import type { AccountConfig } from "../../../config/schema";
 import { synthLanding } from "../../../deploy/synth";
-import { checkSynthesized } from "../../../modules/security/exceptions";
-import { formatViolation, type RuleSettings } from "../../../modules/security/rules";
 
 /**
  * Every rule over every stack of the shipped configs and of variants that switch on each optional

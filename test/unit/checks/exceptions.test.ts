@@ -4,8 +4,8 @@ import {
   SECURITY_EXCEPTIONS,
   type SecurityException,
   validateExceptions,
-} from "../../../modules/security/exceptions";
-import type { Violation } from "../../../modules/security/rules";
+} from "../../../checks/exceptions";
+import type { Violation } from "../../../checks/rules";
 
 const violation: Violation = {
   stack: "admin",

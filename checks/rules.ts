@@ -1,5 +1,5 @@
-import { PREVENT_DESTROY_TYPES } from "../../contracts/data-stores";
-import { isArnWildcardAllowed, isWildcardAllowed } from "../iam-wildcards";
+import { PREVENT_DESTROY_TYPES } from "../contracts/data-stores";
+import { isArnWildcardAllowed, isWildcardAllowed } from "../modules/iam-wildcards";
 import {
   hasRestrictingCondition,
   isAnyPrincipal,
