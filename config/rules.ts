@@ -1,6 +1,5 @@
-import { resolveStackSetTargeting, TargetingError } from "../modules/monitoring/targeting";
-import { isCidr, isPrivate, overlaps, parseCidr } from "../modules/network/cidr";
-import { unreachableEndpoints } from "../modules/network/endpoints";
+import { isCidr, isPrivate, overlaps, parseCidr } from "../contracts/cidr";
+import { unreachableEndpoints } from "../contracts/endpoints";
 import {
   AWS_DOCS,
   bucketNameMessage,
@@ -10,6 +9,7 @@ import {
 } from "./aws-limits";
 import { BILLING_HOME_REGION } from "./regions";
 import type { AccountConfig } from "./schema";
+import { resolveStackSetTargeting, TargetingError } from "./targeting";
 
 /** One problem found in a config, located by its path in the document. */
 export interface ConfigIssue {
@@ -205,7 +205,7 @@ function parsePath(text: string): (string | number)[] {
  * own function runs (one set of rules); the rest mirror the module's check and name it.
  */
 function checkSynthPreconditions(config: AccountConfig, issues: ConfigIssue[], when: When): void {
-  // modules/monitoring/targeting.ts (stackset mode): OUs and accounts that exist, a region left.
+  // config/targeting.ts (stackset mode): OUs and accounts that exist, a region left.
   // Checked in direct mode too: the section names the organization's OUs and accounts either way.
   when(["organization", "members", "monitoring"], () => {
     try {
@@ -266,7 +266,7 @@ function checkTagPrefix(config: AccountConfig, issues: ConfigIssue[]): void {
     }
   }
 
-  // Bucket names the tag prefix shapes (modules/naming.ts): one error per rule broken.
+  // Bucket names the tag prefix shapes (config/naming.ts): one error per rule broken.
   const buckets = [
     `${prefix}-cur-${config.payer.id}`,
     `${prefix}-cur-replica-${config.admin.id}`,
@@ -284,7 +284,7 @@ function checkTagPrefix(config: AccountConfig, issues: ConfigIssue[]): void {
   }
 }
 
-/** Data Exports names after the suffixes the landing adds (modules/naming.ts). */
+/** Data Exports names after the suffixes the landing adds (config/naming.ts). */
 function checkExportNames(config: AccountConfig, issues: ConfigIssue[]): void {
   const { cur } = config;
   const exportNames = [

@@ -6,7 +6,7 @@ import type { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { Construct } from "constructs";
 import type { Names } from "../../config/naming";
 import type { AccountConfig, RolloutConfig } from "../../config/schema";
-import { resolveStackSetTargeting, type StackSetTargeting } from "./targeting";
+import { resolveStackSetTargeting, type StackSetTargeting } from "../../config/targeting";
 import { baselineTemplate, type CfnTemplate } from "./template";
 
 export interface BaselineStackSetProps {

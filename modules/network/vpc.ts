@@ -11,11 +11,11 @@ import { Vpc } from "@cdktf/provider-aws/lib/vpc";
 import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
 import type { TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
+import { type Cidr, isCidr, parseCidr, subnets } from "../../contracts/cidr";
+import { unreachableEndpoints, vpcEndpointServices } from "../../contracts/endpoints";
 import { policyDocument } from "../iam-policy";
-import { type Cidr, isCidr, parseCidr, subnets } from "./cidr";
-import { unreachableEndpoints, vpcEndpointServices } from "./endpoints";
 
-export { SDK_CLIENT_ENDPOINTS, vpcEndpointServices } from "./endpoints";
+export { SDK_CLIENT_ENDPOINTS, vpcEndpointServices } from "../../contracts/endpoints";
 
 export interface PrivateVpcProps {
   /** Prefix of names and Name tags. */
@@ -36,7 +36,7 @@ export interface PrivateVpcProps {
  * A VPC for the admin account's functions with no path to the internet: two private subnets in
  * two AZs, one route table without routes (only the gateway endpoints' prefix lists), gateway
  * endpoints for S3 and DynamoDB, interface endpoints with private DNS behind a 443-only security
- * group for every service the functions call (modules/network/endpoints.ts), flow logs of all
+ * group for every service the functions call (contracts/endpoints.ts), flow logs of all
  * traffic to a KMS-encrypted log group, and the default security group adopted with every rule
  * removed. Only in us-east-1: Organizations and Cost Explorer have endpoints nowhere else.
  */

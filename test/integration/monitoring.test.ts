@@ -31,6 +31,7 @@ import {
 import { loadAccountConfig, parseAccountConfig } from "../../config/load";
 import { Names } from "../../config/naming";
 import type { AccountConfig } from "../../config/schema";
+import { resolveStackSetTargeting } from "../../config/targeting";
 import { stackDir } from "../../deploy/synth";
 import { runTerraform, terraformEnv } from "../../deploy/terraform";
 import { processBatch } from "../../functions/budget-alert-forwarder/forward";
@@ -42,7 +43,6 @@ import { runMonitor } from "../../functions/stackset-monitor/monitor";
 import { MONITOR_ENV, settingsFrom } from "../../functions/stackset-monitor/settings";
 import { BASELINE_RULES } from "../../modules/monitoring/baseline";
 import { BudgetAlertNames } from "../../modules/monitoring/budget-alerts";
-import { resolveStackSetTargeting } from "../../modules/monitoring/targeting";
 import { baselineTemplate } from "../../modules/monitoring/template";
 import { asAccount, deployLocal, destroyLocal, emulatorEndpoint } from "../support/local-org";
 

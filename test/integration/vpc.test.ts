@@ -1,9 +1,9 @@
 import { readFileSync } from "node:fs";
 import { loadAccountConfig, parseAccountConfig } from "../../config/load";
+import { vpcEndpointServices } from "../../contracts/endpoints";
 import type { StackOutcome } from "../../deploy/apply";
 import { stackDir } from "../../deploy/synth";
 import { runTerraform, terraformEnv } from "../../deploy/terraform";
-import { vpcEndpointServices } from "../../modules/network/endpoints";
 import { deployLocal } from "../support/local-org";
 
 /**
@@ -96,7 +96,7 @@ describe("VPC mode on the emulator", () => {
     const endpoints = ofType("aws_vpc_endpoint");
     expect(endpoints.filter((e) => e.vpc_endpoint_type === "Gateway")).toHaveLength(2);
     const iface = endpoints.filter((e) => e.vpc_endpoint_type === "Interface");
-    // One per service of the endpoint table (modules/network/endpoints.ts), in the admin's region.
+    // One per service of the endpoint table (contracts/endpoints.ts), in the admin's region.
     expect(iface.map((e) => String(e.service_name)).sort()).toEqual(
       vpcEndpointServices()
         .filter((s) => !s.gateway)

@@ -31,19 +31,19 @@ const synthRefused: Array<[file: string, at: string, says: string, thrownBy: str
     "stackset-unknown-ou",
     "monitoring.stackset.organizationalUnits[0]",
     'no OU named "Platform"; OUs are: Workloads',
-    "modules/monitoring/targeting.ts",
+    "config/targeting.ts",
   ],
   [
     "stackset-unknown-account",
     "monitoring.stackset.accounts[0]",
     '"444444444444" is not a member account of this config',
-    "modules/monitoring/targeting.ts",
+    "config/targeting.ts",
   ],
   [
     "stackset-no-region-left",
     "monitoring.stackset.excludedRegions",
     "excludes every region (us-east-1); leave at least one region",
-    "modules/monitoring/targeting.ts",
+    "config/targeting.ts",
   ],
   [
     "home-region-not-in-admin-regions",

@@ -1,7 +1,7 @@
 import { parse } from "yaml";
 import { parseAccountConfig } from "../../../config/load";
 import { type AccountConfig, accountConfigSchema } from "../../../config/schema";
-import { resolveStackSetTargeting, TargetingError } from "../../../modules/monitoring/targeting";
+import { resolveStackSetTargeting, TargetingError } from "../../../config/targeting";
 
 const BASE = `
 target: local

@@ -1,4 +1,4 @@
-import type { AccountConfig, MemberAccount } from "../../config/schema";
+import type { AccountConfig, MemberAccount } from "./schema";
 
 /**
  * StackSet targeting (stackset mode): which member accounts and regions get the baseline.

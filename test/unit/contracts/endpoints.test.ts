@@ -6,7 +6,7 @@ import {
   sdkClientImports,
   unreachableEndpoints,
   vpcEndpointServices,
-} from "../../../modules/network/endpoints";
+} from "../../../contracts/endpoints";
 
 /** Every TypeScript source of the functions (tests excluded): what gets bundled into a Lambda. */
 function functionSources(dir = "functions"): string[] {
@@ -34,7 +34,7 @@ describe("VPC endpoints cover every AWS API the functions call", () => {
       .filter(([client]) => SDK_CLIENT_ENDPOINTS[client] === undefined)
       .map(
         ([client, files]) =>
-          `${client} (imported by ${files.join(", ")}) has no VPC endpoint: add it to SDK_CLIENT_ENDPOINTS in modules/network/endpoints.ts`,
+          `${client} (imported by ${files.join(", ")}) has no VPC endpoint: add it to SDK_CLIENT_ENDPOINTS in contracts/endpoints.ts`,
       );
     expect(missing).toEqual([]);
   });
