@@ -7,7 +7,7 @@ const ROOT = path.resolve(__dirname, "../../..");
 const TSX = path.join(ROOT, "node_modules/.bin/tsx");
 
 function check(args: string[]) {
-  const r = spawnSync(TSX, ["modules/security/cli.ts", ...args], {
+  const r = spawnSync(TSX, ["scripts/security-check.ts", ...args], {
     cwd: ROOT,
     encoding: "utf8",
     env: { ...process.env, FINOPS_LOCAL_DIR: mkdtempSync(path.join(os.tmpdir(), "finops-sec-cli-")) },

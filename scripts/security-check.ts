@@ -1,10 +1,10 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { checkSynthesized } from "../../checks/exceptions";
-import { formatViolation, RULES } from "../../checks/rules";
-import { ConfigError, configFileFromEnv, loadAccountConfig } from "../../config/load";
-import { synthLanding } from "../../deploy/synth";
+import { checkSynthesized } from "../checks/exceptions";
+import { formatViolation, RULES } from "../checks/rules";
+import { ConfigError, configFileFromEnv, loadAccountConfig } from "../config/load";
+import { synthLanding } from "../deploy/synth";
 
 /**
  * npm run security:check [config.yaml]: synthesizes every stack of the config (FINOPS_CONFIG or
