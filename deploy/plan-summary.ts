@@ -1,6 +1,6 @@
 import * as path from "node:path";
-import type { LandingStackInfo } from "../stacks/landing";
 import { isDataStore } from "../contracts/data-stores";
+import type { LandingStackInfo } from "../stacks/landing";
 
 /**
  * Summarizes Terraform plans (`terraform show -json <planfile>`) per stack, for a pull request
@@ -151,25 +151,6 @@ export interface PlanSummary {
   readonly stacks: readonly StackPlanSummary[];
   readonly totals: ActionCounts & { readonly stacks: number; readonly changedStacks: number };
   readonly dataStoreLosses: readonly DataStoreLoss[];
-}
-
-/**
- * Why the summary cannot be trusted as the whole change: one line per stack whose plan errored or
- * is incomplete. The guard fails on any (a plan that does not show everything can hide a destroy).
- */
-export function planProblems(summary: PlanSummary): string[] {
-  return summary.stacks.flatMap((s) => {
-    const where = `${s.stack}${s.source ? ` (${s.source})` : ""}`;
-    const lines: string[] = [];
-    if (s.errored) lines.push(`${where}: the plan errored (errored: true); fix the error and plan again`);
-    if (s.incomplete) {
-      const deferred = s.deferredChanges.length ? `: deferred ${s.deferredChanges.join(", ")}` : "";
-      lines.push(
-        `${where}: the plan is incomplete (complete: false or deferred_changes), it does not show every change${deferred}`,
-      );
-    }
-    return lines;
-  });
 }
 
 /** Version of the JSON summary shape; bumped on any breaking change. */

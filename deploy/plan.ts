@@ -337,7 +337,9 @@ export async function planLanding(opts: PlanOptions): Promise<PlanRun> {
   const inputs: PlanInput[] = planned.map((p) => ({
     plan: p.planJson ? JSON.parse(readFileSync(path.join(outDir, p.planJson), "utf8")) : erroredPlan(),
     stack: p.info,
-    source: p.planJson ?? `${p.info.stack} (plan failed)`,
+    source:
+      p.planJson ??
+      `${p.error?.startsWith("terraform init") ? "terraform init" : "terraform plan"} failed, see Plan errors`,
   }));
   const summary = summarizePlans(inputs);
   const guard = checkPlanGuard(summary, { env: opts.env });

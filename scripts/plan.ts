@@ -9,8 +9,10 @@
  *   --concurrency <n>     plans at once (default 4)
  *   --stack <name>        plan only this stack (repeatable)
  *   --no-lock             plan with -lock=false (plans never write state; lets a read-only role plan)
- *   --guard               exit 1 when a plan destroys or replaces a data store without opt-in
- *   --allow-data-store-destroy  opt in (same as FINOPS_ALLOW_DATA_STORE_DESTROY=true)
+ *   --guard               exit 1 when the plan guard fails (deploy/plan-guard.ts, the same verdict as
+ *                         plan:summarize --guard): a plan errored or is incomplete (no opt-in waives
+ *                         this), or a data store is destroyed or replaced without opt-in
+ *   --allow-data-store-destroy  opt in to data-store loss (same as FINOPS_ALLOW_DATA_STORE_DESTROY=true)
  *
  * Config: FINOPS_CONFIG (default accounts/local.yaml). Exit codes: 0 planned; 1 a plan errored,
  * the guard failed (--guard), or a member was removed without retiring it first; 2 usage error.
@@ -20,7 +22,7 @@ import * as path from "node:path";
 import { ConfigError, configFileFromEnv, loadAccountConfig } from "../config/load";
 import { localDir } from "../config/target";
 import { prepareTarget } from "../deploy/deploy";
-import { planLanding } from "../deploy/plan";
+import { type PlanRun, planLanding } from "../deploy/plan";
 import { ALLOW_DATA_STORE_DESTROY_ENV } from "../deploy/plan-guard";
 import { RetirementError } from "../deploy/retirement";
 import { parseCli, positiveInteger, UsageError } from "./cli-args";
@@ -121,16 +123,28 @@ async function main(argv: readonly string[]): Promise<number> {
   console.error(
     `\nwrote ${rel}/summary.md, summary.json, stacks.json and ${run.manifest.stacks.length} saved plan(s) in ${rel}/plans`,
   );
+  return reportPlanRun(run, args.guard, (text) => console.error(text));
+}
+
+/**
+ * Prints the plan errors and the guard's verdict (deploy/plan-guard.ts, the same as
+ * plan:summarize --guard) and returns the exit code: 1 when a plan errored, or with `guard` when
+ * the guard failed (an errored or incomplete plan, or a data store lost without opt-in); else 0.
+ * The guard's message is printed with `guard`, and without it when the guard fails.
+ */
+export function reportPlanRun(
+  run: Pick<PlanRun, "errored" | "guard">,
+  guard: boolean,
+  print: (text: string) => void,
+): number {
   let code = 0;
   if (run.errored.length) {
-    console.error(
-      `\n${run.errored.length} plan(s) errored: ${run.errored.map((e) => e.info.stack).join(", ")}`,
-    );
-    for (const e of run.errored) console.error(`\n${e.info.stack}:\n${e.error}`);
+    print(`\n${run.errored.length} plan(s) errored: ${run.errored.map((e) => e.info.stack).join(", ")}`);
+    for (const e of run.errored) print(`\n${e.info.stack}:\n${e.error}`);
     code = 1;
   }
-  if (args.guard || !run.guard.ok) console.error(`\n${run.guard.message}`);
-  if (args.guard && !run.guard.ok) code = 1;
+  if (guard || !run.guard.ok) print(`\n${run.guard.message}`);
+  if (guard && !run.guard.ok) code = 1;
   return code;
 }
 

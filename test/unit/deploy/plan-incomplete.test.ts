@@ -9,8 +9,8 @@
  */
 import { spawnSync } from "node:child_process";
 import * as path from "node:path";
-import { checkPlanGuard } from "../../../deploy/plan-guard";
-import { classifyActions, planProblems, renderMarkdown, summarizePlans } from "../../../deploy/plan-summary";
+import { checkPlanGuard, planProblems } from "../../../deploy/plan-guard";
+import { classifyActions, renderMarkdown, summarizePlans } from "../../../deploy/plan-summary";
 import { loadPlan, PLANS } from "./fixtures";
 
 const ROOT = path.join(__dirname, "../../..");
