@@ -5,7 +5,14 @@
 import { z } from "zod";
 import { GROUPS, type Group, ROUTE_KEYS, type RouteKey } from "../../contracts/api";
 import { ApiError, type Caller } from "./domain";
-import * as op from "./operations";
+import { accountHistory, listAccounts, mapAccount, unmapAccount } from "./operations/accounts";
+import { decideBudgetChange, listBudgetChanges } from "./operations/approvals";
+import { createBudget, getBudget, listBudgets, updateBudget } from "./operations/budgets";
+import type { Result } from "./operations/common";
+import { ingestionStatus } from "./operations/ingestion";
+import { spend } from "./operations/spend";
+import { approveCard, commentCard, listCards } from "./operations/spend-cards";
+import { listUsers } from "./operations/users";
 import type { ApiDeps } from "./repository";
 import {
   accountIdSchema,
@@ -43,7 +50,7 @@ export interface ApiResponse {
 
 interface Route {
   readonly summary: string;
-  run(deps: ApiDeps, req: ApiRequest): Promise<op.Result>;
+  run(deps: ApiDeps, req: ApiRequest): Promise<Result>;
 }
 
 const yearParam = z.coerce.number().int().min(2000).max(2100);
@@ -73,16 +80,16 @@ function query(req: ApiRequest): Record<string, string> {
 export const ROUTES: { readonly [K in RouteKey]: Route } = {
   "GET /accounts": {
     summary: "List accounts in scope (?unallocated=true: accounts in no budget, finance only)",
-    run: (d, r) => op.listAccounts(d, r.caller, parseOr400(listAccountsQuery, query(r), "query")),
+    run: (d, r) => listAccounts(d, r.caller, parseOr400(listAccountsQuery, query(r), "query")),
   },
   "GET /accounts/{accountId}/allocations": {
     summary: "An account's budget mapping history",
-    run: (d, r) => op.accountHistory(d, r.caller, param(r, "accountId", accountIdSchema)),
+    run: (d, r) => accountHistory(d, r.caller, param(r, "accountId", accountIdSchema)),
   },
   "PUT /accounts/{accountId}/budget": {
     summary: "Map an account to a budget (recorded in its history)",
     run: (d, r) =>
-      op.mapAccount(
+      mapAccount(
         d,
         r.caller,
         param(r, "accountId", accountIdSchema),
@@ -92,7 +99,7 @@ export const ROUTES: { readonly [K in RouteKey]: Route } = {
   "DELETE /accounts/{accountId}/budget": {
     summary: "Unmap an account from its budget (recorded in its history)",
     run: (d, r) =>
-      op.unmapAccount(
+      unmapAccount(
         d,
         r.caller,
         param(r, "accountId", accountIdSchema),
@@ -101,21 +108,20 @@ export const ROUTES: { readonly [K in RouteKey]: Route } = {
   },
   "GET /budgets": {
     summary: "List budgets in scope (?year=YYYY)",
-    run: (d, r) => op.listBudgets(d, r.caller, parseOr400(listBudgetsQuery, query(r), "query")),
+    run: (d, r) => listBudgets(d, r.caller, parseOr400(listBudgetsQuery, query(r), "query")),
   },
   "POST /budgets": {
     summary: "Create an annual calendar-year budget",
-    run: (d, r) => op.createBudget(d, r.caller, parseOr400(createBudgetBody, json(r), "body")),
+    run: (d, r) => createBudget(d, r.caller, parseOr400(createBudgetBody, json(r), "body")),
   },
   "GET /budgets/{budgetId}/{year}": {
     summary: "One budget",
-    run: (d, r) =>
-      op.getBudget(d, r.caller, param(r, "budgetId", budgetIdSchema), param(r, "year", yearParam)),
+    run: (d, r) => getBudget(d, r.caller, param(r, "budgetId", budgetIdSchema), param(r, "year", yearParam)),
   },
   "PATCH /budgets/{budgetId}/{year}": {
     summary: "Change a budget; amount changes above the threshold go to approval (202)",
     run: (d, r) =>
-      op.updateBudget(
+      updateBudget(
         d,
         r.caller,
         param(r, "budgetId", budgetIdSchema),
@@ -125,16 +131,16 @@ export const ROUTES: { readonly [K in RouteKey]: Route } = {
   },
   "GET /spend": {
     summary: "Spend of a month or period grouped by budget, account, service or day",
-    run: (d, r) => op.spend(d, r.caller, parseOr400(spendQuery, query(r), "query")),
+    run: (d, r) => spend(d, r.caller, parseOr400(spendQuery, query(r), "query")),
   },
   "GET /spend-cards": {
     summary: "Spend cards in scope (?budgetId=&period=)",
-    run: (d, r) => op.listCards(d, r.caller, parseOr400(listCardsQuery, query(r), "query")),
+    run: (d, r) => listCards(d, r.caller, parseOr400(listCardsQuery, query(r), "query")),
   },
   "POST /spend-cards/{budgetId}/{periodId}/approval": {
     summary: "Approve a spend card",
     run: (d, r) =>
-      op.approveCard(
+      approveCard(
         d,
         r.caller,
         param(r, "budgetId", budgetIdSchema),
@@ -145,7 +151,7 @@ export const ROUTES: { readonly [K in RouteKey]: Route } = {
   "POST /spend-cards/{budgetId}/{periodId}/comments": {
     summary: "Comment a spend card",
     run: (d, r) =>
-      op.commentCard(
+      commentCard(
         d,
         r.caller,
         param(r, "budgetId", budgetIdSchema),
@@ -155,12 +161,12 @@ export const ROUTES: { readonly [K in RouteKey]: Route } = {
   },
   "GET /approvals": {
     summary: "Budget changes (?status=pending)",
-    run: (d, r) => op.listBudgetChanges(d, r.caller, parseOr400(listChangesQuery, query(r), "query")),
+    run: (d, r) => listBudgetChanges(d, r.caller, parseOr400(listChangesQuery, query(r), "query")),
   },
   "POST /approvals/{changeId}/decision": {
     summary: "Approve or reject a budget change (FinancialAdmins, not the submitter)",
     run: (d, r) =>
-      op.decideBudgetChange(
+      decideBudgetChange(
         d,
         r.caller,
         param(r, "changeId", changeIdParam),
@@ -169,11 +175,11 @@ export const ROUTES: { readonly [K in RouteKey]: Route } = {
   },
   "GET /ingestion": {
     summary: "Last CUR processed and the committed version of each billing period",
-    run: (d, r) => op.ingestionStatus(d, r.caller),
+    run: (d, r) => ingestionStatus(d, r.caller),
   },
   "GET /users": {
     summary: "Users, their groups and their budget scope (Admins only)",
-    run: (d, r) => op.listUsers(d, r.caller),
+    run: (d, r) => listUsers(d, r.caller),
   },
 };
 

@@ -1,0 +1,103 @@
+/** Accounts: list them in scope, map and unmap them to budgets, and their mapping history. */
+import type { z } from "zod";
+import {
+  type Account,
+  actor,
+  type Caller,
+  forbidden,
+  notFound,
+  requireFinance,
+  requireMember,
+} from "../domain";
+import type { ApiDeps } from "../repository";
+import type { listAccountsQuery, mapAccountBody, unmapAccountBody } from "../schemas";
+import { ok, type Result, visible, visibleBudgetIds } from "./common";
+
+/** The audit fields of an allocation entry: the caller's `sub` and verified email. */
+function changedBy(caller: Caller): { changedBy: string; changedByEmail?: string } {
+  const a = actor(caller);
+  return { changedBy: a.by, ...(a.byEmail ? { changedByEmail: a.byEmail } : {}) };
+}
+
+export async function listAccounts(
+  deps: ApiDeps,
+  caller: Caller,
+  query: z.output<typeof listAccountsQuery>,
+): Promise<Result> {
+  const scope = await visibleBudgetIds(deps, caller);
+  if (query.unallocated === "true") {
+    if (scope !== "all")
+      throw forbidden(
+        "only Admins and FinancialAdmins may list unallocated accounts (they are in no budget's scope)",
+      );
+    return ok({ accounts: await deps.repo.listAccounts({ allocationStatus: "unallocated" }) });
+  }
+  const accounts = await deps.repo.listAccounts();
+  return ok({ accounts: accounts.filter((a) => visible(scope, a.budgetId)) });
+}
+
+async function existingAccount(deps: ApiDeps, accountId: string): Promise<Account> {
+  const account = await deps.repo.getAccount(accountId);
+  if (!account)
+    throw notFound(
+      `account ${accountId} is not in the organization's account list (account-sync adds new accounts)`,
+    );
+  return account;
+}
+
+export async function mapAccount(
+  deps: ApiDeps,
+  caller: Caller,
+  accountId: string,
+  body: z.output<typeof mapAccountBody>,
+): Promise<Result> {
+  requireMember(caller);
+  requireFinance(caller, "map accounts to budgets");
+  const account = await existingAccount(deps, accountId);
+  const budgets = await deps.repo.listBudgets();
+  if (!budgets.some((b) => b.budgetId === body.budgetId))
+    throw notFound(`budgetId: no budget "${body.budgetId}"; create it first (POST /budgets)`);
+  if (account.budgetId === body.budgetId)
+    return ok({ accountId, budgetId: body.budgetId, changed: false, note: "already mapped to this budget" });
+  const entry = {
+    accountId,
+    validFrom: deps.now().toISOString(),
+    budgetId: body.budgetId,
+    ...changedBy(caller),
+    ...(body.reason ? { reason: body.reason } : {}),
+  };
+  await deps.repo.recordAllocation(entry);
+  return ok({
+    accountId,
+    budgetId: body.budgetId,
+    changed: true,
+    previousBudgetId: account.budgetId ?? null,
+  });
+}
+
+export async function unmapAccount(
+  deps: ApiDeps,
+  caller: Caller,
+  accountId: string,
+  body: z.output<typeof unmapAccountBody>,
+): Promise<Result> {
+  requireMember(caller);
+  requireFinance(caller, "unmap accounts from budgets");
+  const account = await existingAccount(deps, accountId);
+  if (!account.budgetId) return ok({ accountId, changed: false, note: "account is already unallocated" });
+  await deps.repo.recordAllocation({
+    accountId,
+    validFrom: deps.now().toISOString(),
+    ...changedBy(caller),
+    ...(body.reason ? { reason: body.reason } : {}),
+  });
+  return ok({ accountId, changed: true, previousBudgetId: account.budgetId });
+}
+
+export async function accountHistory(deps: ApiDeps, caller: Caller, accountId: string): Promise<Result> {
+  const scope = await visibleBudgetIds(deps, caller);
+  const account = await existingAccount(deps, accountId);
+  if (!visible(scope, account.budgetId))
+    throw forbidden(`account ${accountId} is not mapped to a budget you own or manage`);
+  return ok({ accountId, history: await deps.repo.allocationHistory(accountId) });
+}
