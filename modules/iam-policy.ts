@@ -17,3 +17,39 @@ export function policyDocument(statements: PolicyStatement[]): string {
   const doc: PolicyDocument = { Version: "2012-10-17", Statement: statements };
   return JSON.stringify(doc);
 }
+
+export interface ServiceTrustOptions {
+  /** Statement id. @default none */
+  readonly sid?: string;
+  /**
+   * The account the service must act for (aws:SourceAccount, StringEquals): the confused-deputy
+   * guard every service role of the landing carries. Written first in the condition.
+   */
+  readonly sourceAccount?: string;
+  /** Further conditions (e.g. aws:SourceArn), after the source account. */
+  readonly condition?: PolicyStatement["Condition"];
+}
+
+/**
+ * The trust statement of a service role: `service` (e.g. "lambda.amazonaws.com") may assume it,
+ * optionally only on behalf of `sourceAccount`. Keys in the order IAM documents them (Sid, Effect,
+ * Principal, Action, Condition): the synthesized JSON is the same as a hand-written statement's.
+ */
+export function serviceTrustStatement(service: string, options: ServiceTrustOptions = {}): PolicyStatement {
+  const condition = {
+    ...(options.sourceAccount ? { StringEquals: { "aws:SourceAccount": options.sourceAccount } } : {}),
+    ...options.condition,
+  };
+  return {
+    ...(options.sid ? { Sid: options.sid } : {}),
+    Effect: "Allow",
+    Principal: { Service: service },
+    Action: "sts:AssumeRole",
+    ...(Object.keys(condition).length ? { Condition: condition } : {}),
+  };
+}
+
+/** A service role's assume-role policy document (JSON) with the one trust statement above. */
+export function serviceTrustPolicy(service: string, options: ServiceTrustOptions = {}): string {
+  return policyDocument([serviceTrustStatement(service, options)]);
+}

@@ -1,6 +1,6 @@
 import { Names } from "../../config/naming";
 import type { MemberAccount } from "../../config/schema";
-import type { PolicyDocument, PolicyStatement } from "../iam-policy";
+import { type PolicyDocument, type PolicyStatement, serviceTrustStatement } from "../iam-policy";
 import { type BudgetAlertPath, budgetAlertPath } from "./budget-alerts";
 
 /**
@@ -141,13 +141,10 @@ export function memberBaseline({ names, accountId, regions, member }: BaselineIn
     description:
       "EventBridge forwards this account's baseline events to the central FinOps bus (PutEvents only)",
     assumeRolePolicy: doc([
-      {
-        Sid: "EventBridgeOfThisAccount",
-        Effect: "Allow",
-        Principal: { Service: "events.amazonaws.com" },
-        Action: "sts:AssumeRole",
-        Condition: { StringEquals: { "aws:SourceAccount": accountId } },
-      },
+      serviceTrustStatement("events.amazonaws.com", {
+        sid: "EventBridgeOfThisAccount",
+        sourceAccount: accountId,
+      }),
     ]),
     inlinePolicyName: "put-events-central-bus",
     inlinePolicy: doc([

@@ -3,7 +3,7 @@ import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { S3BucketReplicationConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-replication-configuration";
 import type { ITerraformDependable, TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
-import { type PolicyStatement, policyDocument } from "../iam-policy";
+import { type PolicyStatement, policyDocument, serviceTrustPolicy } from "../iam-policy";
 
 export interface CurReplicationProps {
   readonly provider: TerraformProvider;
@@ -120,18 +120,11 @@ export class CurReplication extends Construct {
       name: props.roleName,
       description: "S3 replication of the CUR exports to the delegated admin's replica bucket",
       maxSessionDuration: 3600,
-      assumeRolePolicy: policyDocument([
-        {
-          Sid: "S3ReplicationOfTheCurBucket",
-          Effect: "Allow",
-          Principal: { Service: "s3.amazonaws.com" },
-          Action: "sts:AssumeRole",
-          Condition: {
-            StringEquals: { "aws:SourceAccount": props.payerAccountId },
-            ArnEquals: { "aws:SourceArn": sourceArn },
-          },
-        },
-      ]),
+      assumeRolePolicy: serviceTrustPolicy("s3.amazonaws.com", {
+        sid: "S3ReplicationOfTheCurBucket",
+        sourceAccount: props.payerAccountId,
+        condition: { ArnEquals: { "aws:SourceArn": sourceArn } },
+      }),
     });
     const policy = new IamRolePolicy(this, "policy", {
       provider: props.provider,
