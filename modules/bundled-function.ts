@@ -7,11 +7,12 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
-import { AssetType, dependable, TerraformAsset, type TerraformProvider } from "cdktf";
+import { AssetType, dependable, Lazy, TerraformAsset, type TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
 import { buildSync, type Metafile } from "esbuild";
 import type { Names } from "../config/naming";
-import { type PolicyStatement, policyDocument } from "./iam-policy";
+import { TABLE_ENV, type Table } from "../contracts/tables";
+import { type PolicyStatement, policyDocument, serviceTrustPolicy } from "./iam-policy";
 import { VPC_ENI_ACTIONS } from "./iam-wildcards";
 import { deterministicZip } from "./zip";
 
@@ -87,6 +88,39 @@ export function bundleFunction(name: string): FunctionBundle {
   return bundle;
 }
 
+/** DynamoDB actions a function can be granted on a table (BundledFunction.bindTable). */
+export type TableAction =
+  | "GetItem"
+  | "BatchGetItem"
+  | "Query"
+  | "Scan"
+  | "ConditionCheckItem"
+  | "PutItem"
+  | "UpdateItem"
+  | "DeleteItem"
+  | "BatchWriteItem";
+
+/** A table a function can be bound to (modules/data-platform/tables.ts, modules/app/tables.ts). */
+export interface BindableTable {
+  /** The table's contract name (contracts/tables.ts): its environment variable. */
+  readonly table: Table;
+  /** Physical name, known at synth time (Names.dataTable). */
+  readonly name: string;
+  readonly arn: string;
+  /** The table's customer-managed key: a bound function may use it (DataKeyForTables). */
+  readonly kmsKeyArn: string;
+}
+
+export interface TableBindingOptions {
+  /** Grant the actions on the table's indexes too (`<arn>/index/*`). @default false */
+  readonly indexes?: boolean;
+  /** Statement id of the grant. @default "Table<Name>" (TableBudgetChanges) */
+  readonly sid?: string;
+}
+
+/** "budget-changes" → "BudgetChanges". */
+const pascal = (table: string) => table.replace(/(^|-)(\w)/g, (_m, _d, c: string) => c.toUpperCase());
+
 /** Where a function runs in VPC mode. */
 export interface FunctionVpcPlacement {
   readonly subnetIds: string[];
@@ -104,8 +138,11 @@ export interface BundledFunctionProps {
   readonly kmsKeyArn: string;
   /** Days the log group keeps events (monitoring.logRetentionDays). */
   readonly logRetentionDays: number;
-  /** The function's own permissions (least privilege); logs, X-Ray, its key and its DLQ are added. */
-  readonly statements: readonly PolicyStatement[];
+  /**
+   * The function's own permissions (least privilege); logs, X-Ray, its key and its DLQ are added
+   * before them, and bindTable / addToPolicy statements after them, in call order. @default []
+   */
+  readonly statements?: readonly PolicyStatement[];
   /** Validated by the handler at cold start. @default {} */
   readonly environment?: Readonly<Record<string, string>>;
   /** @default 1 */
@@ -130,6 +167,12 @@ export interface BundledFunctionProps {
   readonly provider?: TerraformProvider;
 }
 
+/** What every function of a composite shares (account, region, keys, retention, protection). */
+export type FunctionDefaults = Pick<
+  BundledFunctionProps,
+  "names" | "accountId" | "region" | "kmsKeyArn" | "logRetentionDays" | "preventDestroy" | "provider"
+>;
+
 /**
  * A Node.js 22 Lambda function on arm64 from functions/<name>/handler.ts, with the landing's
  * defaults: esbuild bundle as a deterministic Terraform asset, source maps on, its own IAM role
@@ -146,6 +189,11 @@ export class BundledFunction extends Construct {
   readonly functionName: string;
   /** arn:aws:lambda:<region>:<account>:function:<name>, known at synth time. */
   readonly functionArn: string;
+  /** The function's own statements (after the baseline), in the order they were given. */
+  private readonly statements: PolicyStatement[];
+  /** Index in `statements` of the DataKeyForTables statement of each table key. */
+  private readonly tableKeyStatement = new Map<string, number>();
+  private readonly environment: Record<string, string>;
 
   constructor(scope: Construct, id: string, props: BundledFunctionProps) {
     super(scope, id);
@@ -184,14 +232,7 @@ export class BundledFunction extends Construct {
       provider,
       name: names.lambdaRoleName(props.name),
       description: `Role of the ${this.functionName} function only`,
-      assumeRolePolicy: policyDocument([
-        {
-          Effect: "Allow",
-          Principal: { Service: "lambda.amazonaws.com" },
-          Action: "sts:AssumeRole",
-          Condition: { StringEquals: { "aws:SourceAccount": props.accountId } },
-        },
-      ]),
+      assumeRolePolicy: serviceTrustPolicy("lambda.amazonaws.com", { sourceAccount: props.accountId }),
     });
 
     const baseline: PolicyStatement[] = [
@@ -224,11 +265,18 @@ export class BundledFunction extends Construct {
           ]
         : []),
     ];
+    this.statements = [...(props.statements ?? [])];
+    this.environment = {
+      NODE_OPTIONS: "--enable-source-maps",
+      POWERTOOLS_SERVICE_NAME: props.name,
+      ...props.environment,
+    };
     const policy = new IamRolePolicy(this, "policy", {
       provider,
       name: "least-privilege",
       role: this.role.id,
-      policy: policyDocument([...baseline, ...props.statements]),
+      // Lazy: bindTable and addToPolicy add statements after construction.
+      policy: Lazy.stringValue({ produce: () => policyDocument([...baseline, ...this.statements]) }),
     });
 
     this.function = new LambdaFunction(this, "function", {
@@ -246,18 +294,57 @@ export class BundledFunction extends Construct {
       reservedConcurrentExecutions: props.reservedConcurrency ?? 1,
       tracingConfig: { mode: "Active" },
       kmsKeyArn: props.kmsKeyArn,
-      environment: {
-        variables: {
-          NODE_OPTIONS: "--enable-source-maps",
-          POWERTOOLS_SERVICE_NAME: props.name,
-          ...props.environment,
-        },
-      },
+      environment: { variables: { ...this.environment } },
       loggingConfig: { logFormat: "JSON", logGroup: this.logGroup.name },
       ...(this.deadLetterQueue ? { deadLetterConfig: { targetArn: this.deadLetterQueue.arn } } : {}),
       dependsOn: [this.logGroup, policy],
     });
     if (props.vpc) this.attachToVpc(props.vpc);
+  }
+
+  /**
+   * Binds a table (contracts/tables.ts) to the function: sets the table's environment variable to
+   * its physical name and grants exactly `actions` on it (and on its indexes with `indexes`), plus
+   * the use of the table's key: one DataKeyForTables statement per key, after the tables bound to
+   * it. Access is the explicit, ordered list of DynamoDB actions the handler calls (least
+   * privilege: no "read"/"write" presets, which would grant more than some functions use).
+   */
+  bindTable(table: BindableTable, actions: readonly TableAction[], options: TableBindingOptions = {}): void {
+    this.setTableName(table);
+    const statement: PolicyStatement = {
+      Sid: options.sid ?? `Table${pascal(table.table)}`,
+      Effect: "Allow",
+      Action: actions.map((a) => `dynamodb:${a}`),
+      Resource: options.indexes ? [table.arn, `${table.arn}/index/*`] : table.arn,
+    };
+    const keyAt = this.tableKeyStatement.get(table.kmsKeyArn);
+    if (keyAt === undefined) {
+      this.statements.push(statement, {
+        Sid: "DataKeyForTables",
+        Effect: "Allow",
+        Action: ["kms:Decrypt", "kms:GenerateDataKey", "kms:DescribeKey"],
+        Resource: table.kmsKeyArn,
+      });
+      this.tableKeyStatement.set(table.kmsKeyArn, this.statements.length - 1);
+      return;
+    }
+    this.statements.splice(keyAt, 0, statement);
+    for (const [key, at] of this.tableKeyStatement) if (at >= keyAt) this.tableKeyStatement.set(key, at + 1);
+  }
+
+  /**
+   * Sets only the table's environment variable, granting nothing: for handlers whose shared cold
+   * start reads every application table's name (functions/shared/app-tables-env.ts) although the
+   * function is bound to only some of them.
+   */
+  setTableName(table: BindableTable): void {
+    this.environment[TABLE_ENV[table.table]] = table.name;
+    this.function.putEnvironment({ variables: { ...this.environment } });
+  }
+
+  /** Adds statements to the function's policy, after those given so far. */
+  addToPolicy(...statements: PolicyStatement[]): void {
+    this.statements.push(...statements);
   }
 
   /** Places the function in private subnets (VPC mode) and gives its role the ENI permissions. */

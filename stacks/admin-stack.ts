@@ -40,18 +40,29 @@ export class AdminStack extends AccountStack {
             )
           : dataExportsWriteStatements(replicaArn, this.config.payer.id),
     });
+    const { admin, payer, cur, encryption, dataPlatform, app, monitoring } = this.config;
     this.dataPlatform = new DataPlatform(this, "data-platform", {
-      config: this.config,
       names: this.names,
+      accountId: admin.id,
       region: this.primaryRegion,
+      payerAccountId: payer.id,
+      cur,
+      encryption,
+      settings: dataPlatform,
+      logRetentionDays: monitoring.logRetentionDays,
       curBucketName: this.curReplicaBucket.bucketName,
       protect: this.protectDataStores,
       provider: this.provider(this.primaryRegion),
     });
     this.app = new FinOpsApp(this, "app", {
-      config: this.config,
       names: this.names,
+      accountId: admin.id,
       region: this.primaryRegion,
+      payerAccountId: payer.id,
+      app,
+      logRetentionDays: monitoring.logRetentionDays,
+      curS3Prefix: cur.s3Prefix,
+      curEncryption: cur.encryption,
       dataPlatform: this.dataPlatform,
       protect: this.protectDataStores,
       provider: this.provider(this.primaryRegion),

@@ -1,4 +1,4 @@
-import type { AccountConfig } from "../../config/schema";
+import type { CurConfig } from "../../config/schema";
 import type { PolicyStatement } from "../iam-policy";
 
 /**
@@ -9,12 +9,12 @@ import type { PolicyStatement } from "../iam-policy";
  * With sse-s3 there is nothing to grant.
  */
 export function curObjectDecryptStatements(
-  config: AccountConfig,
+  encryption: CurConfig["encryption"],
   region: string,
   bucketName: string,
 ): PolicyStatement[] {
-  const key = config.cur.encryption.adminBucketKeyArn;
-  if (config.cur.encryption.mode !== "sse-kms" || !key) return [];
+  const key = encryption.adminBucketKeyArn;
+  if (encryption.mode !== "sse-kms" || !key) return [];
   const bucketArn = `arn:aws:s3:::${bucketName}`;
   return [
     {

@@ -3,6 +3,7 @@ import type { TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
 import type { Names } from "../../config/naming";
 import { DATA_TABLES, type DataTable, TABLE_DEFINITIONS } from "../../contracts/tables";
+import type { BindableTable } from "../bundled-function";
 
 export interface DataPlatformTablesProps {
   readonly names: Names;
@@ -23,9 +24,13 @@ export interface DataPlatformTablesProps {
  */
 export class DataPlatformTables extends Construct {
   readonly tables: Readonly<Record<DataTable, DynamodbTable>>;
+  private readonly names: Names;
+  private readonly kmsKeyArn: string;
 
   constructor(scope: Construct, id: string, props: DataPlatformTablesProps) {
     super(scope, id);
+    this.names = props.names;
+    this.kmsKeyArn = props.kmsKeyArn;
     const protect = props.protect ?? true;
     const tables = {} as Record<DataTable, DynamodbTable>;
     for (const name of DATA_TABLES) {
@@ -60,5 +65,10 @@ export class DataPlatformTables extends Construct {
 
   arn(table: DataTable): string {
     return this.tables[table].arn;
+  }
+
+  /** The table as a function binding (BundledFunction.bindTable): physical name, ARN, data key. */
+  bindable(table: DataTable): BindableTable {
+    return { table, name: this.names.dataTable(table), arn: this.arn(table), kmsKeyArn: this.kmsKeyArn };
   }
 }
