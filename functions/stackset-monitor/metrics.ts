@@ -4,23 +4,12 @@ import type {
   StackSetSummary,
 } from "@aws-sdk/client-cloudformation";
 import type { MetricDatum } from "@aws-sdk/client-cloudwatch";
+import { STACKSET_METRICS } from "../../contracts/metrics";
 
 /**
  * Pure metric computation of the StackSet operations monitor: recorded or live CloudFormation
  * responses in, CloudWatch metric data out. No clients here, so tests run on recorded responses.
  */
-export const STACKSET_METRICS = {
-  /** Count per Status (SUCCEEDED, FAILED, STOPPED, RUNNING, QUEUED, STOPPING) of operations in the window. */
-  operations: "Operations",
-  /** Percent of the window's finished operations (SUCCEEDED, FAILED, STOPPED) that succeeded. */
-  successRate: "SuccessRate",
-  /** Seconds from creation to end, one value per finished operation. */
-  operationDuration: "OperationDuration",
-  /** Stack instances per Status (CURRENT, OUTDATED, INOPERABLE). */
-  stackInstances: "StackInstances",
-  /** Member accounts whose baseline heartbeat is overdue. */
-  missingHeartbeats: "MissingHeartbeatAccounts",
-} as const;
 
 export const FINISHED_STATUSES = ["SUCCEEDED", "FAILED", "STOPPED"] as const;
 

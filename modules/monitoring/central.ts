@@ -16,7 +16,7 @@ import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
 import { Construct } from "constructs";
 import type { Names } from "../../config/naming";
-import { STACKSET_METRICS } from "../../functions/stackset-monitor/metrics";
+import { STACKSET_METRICS } from "../../contracts/metrics";
 import { policyDocument } from "../iam-policy";
 import { keyPolicyStatements } from "../security/keys";
 import { BASELINE_RULES, HEARTBEAT_PERIOD_SECONDS } from "./baseline";

@@ -1,11 +1,11 @@
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import type { StackInstanceSummary, StackSetOperationSummary } from "@aws-sdk/client-cloudformation";
+import { STACKSET_METRICS } from "../../../contracts/metrics";
 import {
   aggregate,
   metricData,
   missingHeartbeats,
-  STACKSET_METRICS,
   stackSetStats,
 } from "../../../functions/stackset-monitor/metrics";
 
