@@ -13,7 +13,7 @@ import type { TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
 import { type Cidr, isCidr, parseCidr, subnets } from "../../contracts/cidr";
 import { unreachableEndpoints, vpcEndpointServices } from "../../contracts/endpoints";
-import { policyDocument } from "../iam-policy";
+import { policyDocument, serviceTrustPolicy } from "../iam-policy";
 
 export { SDK_CLIENT_ENDPOINTS, vpcEndpointServices } from "../../contracts/endpoints";
 
@@ -176,14 +176,7 @@ export class PrivateVpc extends Construct {
       provider,
       name: `${namePrefix}-vpc-flow-logs`,
       description: "VPC flow logs delivery into their own log group only",
-      assumeRolePolicy: policyDocument([
-        {
-          Effect: "Allow",
-          Principal: { Service: "vpc-flow-logs.amazonaws.com" },
-          Action: "sts:AssumeRole",
-          Condition: { StringEquals: { "aws:SourceAccount": props.accountId } },
-        },
-      ]),
+      assumeRolePolicy: serviceTrustPolicy("vpc-flow-logs.amazonaws.com", { sourceAccount: props.accountId }),
     });
     new IamRolePolicy(this, "flow-logs-policy", {
       provider,
