@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
-import { checkStack, RULE_IDS, type RuleSettings, type Violation } from "./rules";
+import { checkStack, RULE_IDS, type RuleSettings, type Violation } from "./engine";
 import type { SynthesizedStack } from "./stack-view";
 
 /**

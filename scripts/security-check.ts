@@ -1,8 +1,9 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { formatViolation } from "../checks/engine";
 import { checkSynthesized } from "../checks/exceptions";
-import { formatViolation, RULES } from "../checks/rules";
+import { RULES } from "../checks/rules";
 import { ConfigError, configFileFromEnv, loadAccountConfig } from "../config/load";
 import { synthLanding } from "../deploy/synth";
 

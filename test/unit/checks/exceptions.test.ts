@@ -1,3 +1,4 @@
+import type { Violation } from "../../../checks/engine";
 import {
   applyExceptions,
   globToRegExp,
@@ -5,7 +6,6 @@ import {
   type SecurityException,
   validateExceptions,
 } from "../../../checks/exceptions";
-import type { Violation } from "../../../checks/rules";
 
 const violation: Violation = {
   stack: "admin",

@@ -1,8 +1,8 @@
 import { mkdtempSync, readFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { formatViolation, type RuleSettings } from "../../../checks/engine";
 import { checkSynthesized } from "../../../checks/exceptions";
-import { formatViolation, type RuleSettings } from "../../../checks/rules";
 import { parseAccountConfig } from "../../../config/load";
 import type { AccountConfig } from "../../../config/schema";
 import { synthLanding } from "../../../deploy/synth";

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { TerraformStack, Testing, Token } from "cdktf";
-import { checkStack } from "../../../checks/rules";
+import { checkStack } from "../../../checks/engine";
 import { ConfigError, parseAccountConfig } from "../../../config/load";
 import { KeyRing, keyPolicyStatements } from "../../../modules/security/keys";
 

@@ -1,5 +1,5 @@
+import { formatViolation, type RuleSettings } from "../../../checks/engine";
 import { checkSynthesized } from "../../../checks/exceptions";
-import { formatViolation, type RuleSettings } from "../../../checks/rules";
 import type { AccountConfig } from "../../../config/schema";
 import { localConfigWith, resourcesOf, type StackJson, synthConfig } from "../../support/synth";
 
