@@ -31,7 +31,7 @@ import {
   StopQueryExecutionCommand,
 } from "@aws-sdk/client-athena";
 import { CurDeliveryError } from "../../../functions/shared/cur-delivery-error";
-import { INVOICE_STATUS, SPEND_BY_ACCOUNT_SERVICE_DAY } from "../../../functions/shared/cur-queries";
+import { INVOICE_STATUS, SPEND_BY_ACCOUNT_SERVICE_DAY_EXACT } from "../../../functions/shared/cur-queries";
 import {
   ATHENA_MAX_QUERY_BYTES,
   ATHENA_SQL_RESERVE_BYTES,
@@ -131,7 +131,7 @@ function pathList(queryString: string): string[] {
 const SPEND_COLUMNS: ColumnInfo[] = [
   { Name: "account_id", Type: "varchar" },
   { Name: "usage_date", Type: "varchar" },
-  { Name: "unblended_cost", Type: "double" },
+  { Name: "unblended_cost", Type: "decimal(38,6)" },
   { Name: "line_items", Type: "bigint" },
 ];
 
@@ -144,8 +144,8 @@ describe("GetQueryResults: header row only for DML", () => {
           SPEND_COLUMNS,
           [
             row("account_id", "usage_date", "unblended_cost", "line_items"),
-            row("111111111111", "2026-01-01", "12.5", "3"),
-            row("111111111111", "2026-01-02", "1.2345E8", "9007199254740993"),
+            row("111111111111", "2026-01-01", "12.500000", "3"),
+            row("111111111111", "2026-01-02", "123450000.000000", "9007199254740993"),
           ],
           "token-2",
         ),
@@ -156,17 +156,18 @@ describe("GetQueryResults: header row only for DML", () => {
         ]),
       ],
     });
-    const rows = await engine(client).query(SPEND_BY_ACCOUNT_SERVICE_DAY, ["2026-01"]);
+    const rows = await engine(client).query(SPEND_BY_ACCOUNT_SERVICE_DAY_EXACT, ["2026-01"]);
 
+    // The exact query's money columns are DECIMAL(38,6): kept as their exact text.
     expect(rows).toEqual([
-      { account_id: "111111111111", usage_date: "2026-01-01", unblended_cost: 12.5, line_items: 3 },
+      { account_id: "111111111111", usage_date: "2026-01-01", unblended_cost: "12.500000", line_items: 3 },
       {
         account_id: "111111111111",
         usage_date: "2026-01-02",
-        unblended_cost: 123450000,
+        unblended_cost: "123450000.000000",
         line_items: "9007199254740993",
       },
-      { account_id: "account_id", usage_date: "2026-01-03", unblended_cost: 0.000001, line_items: 1 },
+      { account_id: "account_id", usage_date: "2026-01-03", unblended_cost: "0.000001", line_items: 1 },
       { account_id: "222222222222", usage_date: "2026-01-01", unblended_cost: null, line_items: 0 },
     ]);
     expect(sent.map((s) => s.name)).toEqual([
@@ -271,7 +272,7 @@ describe('only the delivery\'s files: the "$path" filter', () => {
     });
     const e = engine(client);
     expect(await e.attach(delivery({ dataKeys: keys }))).toBeUndefined();
-    await e.query(SPEND_BY_ACCOUNT_SERVICE_DAY, ["2026-01"]);
+    await e.query(SPEND_BY_ACCOUNT_SERVICE_DAY_EXACT, ["2026-01"]);
 
     const input = sent[0]!.input as StartQueryExecutionInput;
     expect(pathList(input.QueryString!)).toEqual([
@@ -292,7 +293,7 @@ describe('only the delivery\'s files: the "$path" filter', () => {
   });
 
   it.each([
-    ["SPEND_BY_ACCOUNT_SERVICE_DAY", SPEND_BY_ACCOUNT_SERVICE_DAY],
+    ["SPEND_BY_ACCOUNT_SERVICE_DAY_EXACT", SPEND_BY_ACCOUNT_SERVICE_DAY_EXACT],
     ["INVOICE_STATUS", INVOICE_STATUS],
     [
       "a query qualifying columns with the alias",
@@ -440,7 +441,7 @@ describe("a failed query", () => {
         },
       ],
     });
-    const result = engine(client).query(SPEND_BY_ACCOUNT_SERVICE_DAY, ["2026-01"]);
+    const result = engine(client).query(SPEND_BY_ACCOUNT_SERVICE_DAY_EXACT, ["2026-01"]);
 
     await expect(result).rejects.toBeInstanceOf(QueryFailedError);
     await expect(result).rejects.toThrow(

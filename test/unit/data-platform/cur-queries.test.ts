@@ -2,12 +2,16 @@ import { mkdtempSync, rmSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { type CurMonthFiles, writeCurMonth } from "../../../emulator/cur/generator";
-import { SPEND_BY_ACCOUNT_SERVICE_DAY } from "../../../functions/shared/cur-queries";
+import { SPEND_BY_ACCOUNT_SERVICE_DAY_EXACT } from "../../../functions/shared/cur-queries";
+import { sumDecimals, toScaled } from "../../../functions/shared/decimal";
 import { DuckDbQueryEngine, localFetcher } from "../../../functions/shared/query-engine/duckdb";
 
 /**
- * The ingest's SQL on DuckDB over a generated CUR 2.0 month equals the generator's ground truth to
- * the cent. (DuckDB stands in for Athena: the same SQL text runs on both.)
+ * The ingest's SQL (SPEND_BY_ACCOUNT_SERVICE_DAY_EXACT, what the ingest writes) on DuckDB over a
+ * generated CUR 2.0 month equals the generator's ground truth to the cent. Each money column comes
+ * back as exact DECIMAL(38,6) text; sums here are exact decimal sums of that text, rounded to the
+ * cent only to compare with the ground truth (the generator's doubles). (DuckDB stands in for
+ * Athena: the same SQL text runs on both.)
  */
 const accounts = [
   { id: "111111111111", name: "payer", regions: ["us-east-1"] },
@@ -39,7 +43,7 @@ beforeAll(async () => {
       dataKeys: [month.dataKey],
       columns: month.manifest.columns,
     });
-    rows = await engine.query(SPEND_BY_ACCOUNT_SERVICE_DAY, ["2026-01"]);
+    rows = await engine.query(SPEND_BY_ACCOUNT_SERVICE_DAY_EXACT, ["2026-01"]);
   } finally {
     await engine.close();
   }
@@ -47,9 +51,12 @@ beforeAll(async () => {
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const cents = (x: number) => Math.round(x * 100);
+/** Cents of a decimal text or a ground-truth double, rounded half away from zero. */
+const cents = (x: string | number) => Number(toScaled(x, 2));
+/** Exact sum of a money column over rows (decimal text). */
+const total = (rs: typeof rows, field: string) => sumDecimals(rs.map((r) => r[field] as string));
 const all = (r: (typeof rows)[number]) =>
-  (r.unblended_cost as number) + (r.credit as number) + (r.refund as number) + (r.tax as number);
+  sumDecimals([r.unblended_cost, r.credit, r.refund, r.tax] as string[]);
 
 describe("spend by account, service and day on DuckDB", () => {
   it("has one row per account × service × day of the ground truth, each equal to the cent", () => {
@@ -65,9 +72,9 @@ describe("spend by account, service and day on DuckDB", () => {
 
   it("keeps credits, refunds and tax apart from usage, per account, equal to the ground truth", () => {
     const by = (field: "credit" | "tax" | "refund") => {
-      const m: Record<string, number> = {};
+      const m: Record<string, string> = {};
       for (const r of rows)
-        m[r.account_id as string] = (m[r.account_id as string] ?? 0) + (r[field] as number);
+        m[r.account_id as string] = sumDecimals([m[r.account_id as string] ?? "0", r[field] as string]);
       return m;
     };
     for (const [account, credit] of Object.entries(month.groundTruth.credits.byAccount))
@@ -82,10 +89,9 @@ describe("spend by account, service and day on DuckDB", () => {
   });
 
   it("totals the month to the cent, and per account", () => {
-    const total = rows.reduce((a, r) => a + all(r), 0);
-    expect(cents(total)).toBe(cents(month.groundTruth.total));
+    expect(cents(sumDecimals(rows.map(all)))).toBe(cents(month.groundTruth.total));
     for (const [account, cost] of Object.entries(month.groundTruth.byAccount)) {
-      const sum = rows.filter((r) => r.account_id === account).reduce((a, r) => a + all(r), 0);
+      const sum = sumDecimals(rows.filter((r) => r.account_id === account).map(all));
       expect(cents(sum)).toBe(cents(cost));
     }
   });
@@ -94,19 +100,10 @@ describe("spend by account, service and day on DuckDB", () => {
     // The discount lines (negative unblended) are in unblended_cost and 0 in net_unblended_cost,
     // whose Usage lines are already after them (cur-queries.ts; line-item-types.test.ts by hand).
     expect(month.groundTruth.byLineItemType.EdpDiscount).toBeLessThan(0);
-    const net = rows.reduce(
-      (a, r) =>
-        a +
-        (r.net_unblended_cost as number) +
-        (r.credit as number) +
-        (r.refund as number) +
-        (r.tax as number),
-      0,
-    );
+    const net = sumDecimals(["net_unblended_cost", "credit", "refund", "tax"].map((f) => total(rows, f)));
     expect(cents(net)).toBe(cents(month.groundTruth.total));
-    const unblended = rows.reduce((a, r) => a + (r.unblended_cost as number), 0);
-    const netUsage = rows.reduce((a, r) => a + (r.net_unblended_cost as number), 0);
-    expect(cents(netUsage)).toBe(cents(unblended));
+    // Exactly: each discount once in both measures.
+    expect(total(rows, "net_unblended_cost")).toBe(total(rows, "unblended_cost"));
   });
 
   it("counts every line item exactly once", () => {
@@ -117,10 +114,10 @@ describe("spend by account, service and day on DuckDB", () => {
     const sp = month.groundTruth.savingsPlan;
     expect(sp.coveredUsage).toBeGreaterThan(0);
     expect(cents(sp.coveredUsage + sp.negation)).toBe(0);
-    const unblended = rows.reduce((a, r) => a + (r.unblended_cost as number), 0);
-    const amortized = rows.reduce((a, r) => a + (r.net_amortized_cost as number), 0);
+    const unblended = toScaled(total(rows, "unblended_cost"), 6);
+    const amortized = toScaled(total(rows, "net_amortized_cost"), 6);
     // Covered usage costs less at the plan's rate, and the fee's used part is in the covered usage.
     expect(amortized).toBeLessThan(unblended);
-    expect(amortized).toBeGreaterThan(0);
+    expect(amortized).toBeGreaterThan(0n);
   });
 });

@@ -9,7 +9,7 @@ import { CurDeliveryError } from "../../../functions/shared/cur-delivery-error";
 import {
   DELIVERY_CHECK,
   deliveryCheckParams,
-  SPEND_BY_ACCOUNT_SERVICE_DAY,
+  SPEND_BY_ACCOUNT_SERVICE_DAY_EXACT,
   withTable,
 } from "../../../functions/shared/cur-queries";
 import { DuckDbQueryEngine, localFetcher } from "../../../functions/shared/query-engine/duckdb";
@@ -84,7 +84,7 @@ async function check(d: {
   try {
     await engine.attach({ billingPeriod: PERIOD, bucket: "bkt", dataKeys: d.dataKeys, columns: d.columns });
     const result = await checkDelivery(engine, PERIOD);
-    return { result, spend: await engine.query(SPEND_BY_ACCOUNT_SERVICE_DAY, [PERIOD]) };
+    return { result, spend: await engine.query(SPEND_BY_ACCOUNT_SERVICE_DAY_EXACT, [PERIOD]) };
   } finally {
     await engine.close();
   }

@@ -3,7 +3,11 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { writeDelivery } from "../../../emulator/cur/delivery";
 import { type CurRow, curDeliveryColumns } from "../../../emulator/cur/generator";
-import { REQUIRED_CUR_COLUMNS, SPEND_BY_ACCOUNT_SERVICE_DAY } from "../../../functions/shared/cur-queries";
+import {
+  REQUIRED_CUR_COLUMNS,
+  SPEND_BY_ACCOUNT_SERVICE_DAY_EXACT,
+} from "../../../functions/shared/cur-queries";
+import { sumDecimals } from "../../../functions/shared/decimal";
 import { DuckDbQueryEngine, localFetcher } from "../../../functions/shared/query-engine/duckdb";
 import { CUR2_COLUMNS } from "../../../modules/payer/export-queries";
 import { CUR_LINE_ITEM_TYPES } from "../../support/cur-line-item-types";
@@ -11,7 +15,8 @@ import { CUR_LINE_ITEM_TYPES } from "../../support/cur-line-item-types";
 /**
  * Every line item type AWS writes into CUR 2.0, hand-computed: small rows built here (not by the
  * generator), written as a Data Exports delivery, read by the ingest's SQL on DuckDB, and compared with
- * figures derived below from the CUR 2.0 user guide, to the cent. The generator and the emulator do not
+ * figures derived below from the CUR 2.0 user guide, exactly: the ingest's query returns each sum as
+ * DECIMAL(38,6) text, compared with the hand-computed dollars written with 6 decimals. The generator and the emulator do not
  * define these semantics; the documents do:
  *
  * [LI]  "Line item columns" (line_item_line_item_type, line_item_unblended_cost, line_item_net_unblended_cost):
@@ -329,7 +334,7 @@ beforeAll(async () => {
       dataKeys: [delivery.dataKey],
       columns: delivery.manifest.columns,
     });
-    result = await engine.query(SPEND_BY_ACCOUNT_SERVICE_DAY, [PERIOD]);
+    result = await engine.query(SPEND_BY_ACCOUNT_SERVICE_DAY_EXACT, [PERIOD]);
   } finally {
     await engine.close();
   }
@@ -337,11 +342,13 @@ beforeAll(async () => {
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const cents = (x: unknown): number => Math.round(Number(x) * 100);
+/** Hand-computed dollars as the exact DECIMAL(38,6) text the query returns (all have ≤ 6 decimals). */
+const usd = (x: number): string => x.toFixed(6);
 const got = (account: string) => result.filter((r) => r.account_id === account);
-const sum = (rows: typeof result, field: string) => rows.reduce((a, r) => a + Number(r[field]), 0);
+/** The exact sum of a money column over rows (DECIMAL(38,6) text), as decimal text. */
+const sum = (rows: typeof result, field: string) => sumDecimals(rows.map((r) => r[field] as string));
 
-describe("SPEND_BY_ACCOUNT_SERVICE_DAY per CUR 2.0 line item type, hand-computed", () => {
+describe("SPEND_BY_ACCOUNT_SERVICE_DAY_EXACT per CUR 2.0 line item type, hand-computed", () => {
   it("covers all 14 line item types AWS writes", () => {
     expect([...new Set(cases.map((c) => c.type))].sort()).toEqual([...CUR_LINE_ITEM_TYPES]);
   });
@@ -363,19 +370,19 @@ describe("SPEND_BY_ACCOUNT_SERVICE_DAY per CUR 2.0 line item type, hand-computed
       expect(rows).toHaveLength(1);
       const r = rows[0]!;
       expect({
-        unblended: cents(r.unblended_cost),
-        netUnblended: cents(r.net_unblended_cost),
-        netAmortized: cents(r.net_amortized_cost),
-        credit: cents(r.credit),
-        refund: cents(r.refund),
-        tax: cents(r.tax),
+        unblended: r.unblended_cost,
+        netUnblended: r.net_unblended_cost,
+        netAmortized: r.net_amortized_cost,
+        credit: r.credit,
+        refund: r.refund,
+        tax: r.tax,
       }).toEqual({
-        unblended: cents(c.unblended),
-        netUnblended: cents(c.netUnblended),
-        netAmortized: cents(c.netAmortized),
-        credit: cents(c.credit ?? 0),
-        refund: cents(c.refund ?? 0),
-        tax: cents(c.tax ?? 0),
+        unblended: usd(c.unblended),
+        netUnblended: usd(c.netUnblended),
+        netAmortized: usd(c.netAmortized),
+        credit: usd(c.credit ?? 0),
+        refund: usd(c.refund ?? 0),
+        tax: usd(c.tax ?? 0),
       });
       expect(Number(r.line_items)).toBe(c.rows.length);
     },
@@ -385,31 +392,32 @@ describe("SPEND_BY_ACCOUNT_SERVICE_DAY per CUR 2.0 line item type, hand-computed
     const [r] = got("100000000020");
     // unblended: 0.96 + 0.45 − 0.096 − 0.02592 − 0.45 = 0.83808 (the invoice, discount lines included)
     // net unblended: 0.83808 + 0 (the bundled line's net) + 0 + 0 + 0 = 0.83808
-    expect(cents(r!.unblended_cost)).toBe(cents(0.83808));
-    expect(cents(r!.net_unblended_cost)).toBe(cents(0.83808));
-    expect(cents(r!.net_amortized_cost)).toBe(cents(0.83808));
+    expect(r!.unblended_cost).toBe(usd(0.83808));
+    expect(r!.net_unblended_cost).toBe(usd(0.83808));
+    expect(r!.net_amortized_cost).toBe(usd(0.83808));
   });
 
   it("amortizes each commitment to its cost for the period, not its cash", () => {
     // RI: 20 h used at 1.164 net effective + 2.64 unused; the 262.80 upfront and 22.32 fee are cash.
     const riAccounts = ["100000000005", "100000000006", "100000000007"];
     const riRows = result.filter((r) => riAccounts.includes(r.account_id as string));
-    expect(cents(sum(riRows, "net_amortized_cost"))).toBe(cents(1.164 + 2.64));
-    expect(cents(sum(riRows, "unblended_cost"))).toBe(cents(262.8 + 22.32));
+    expect(sum(riRows, "net_amortized_cost")).toBe(usd(1.164 + 2.64));
+    expect(sum(riRows, "unblended_cost")).toBe(usd(262.8 + 22.32));
     // Savings Plan day: covered 0.62 + unused 29.38 = the day's commitment 24 × 1.25 = 30.
     const spAccounts = ["100000000009", "100000000010", "100000000011", "100000000012"];
     const spRows = result.filter((r) => spAccounts.includes(r.account_id as string));
-    expect(cents(sum(spRows, "net_amortized_cost"))).toBe(cents(30));
+    expect(sum(spRows, "net_amortized_cost")).toBe(usd(30));
     // Cash: covered + negation cancel; the recurring fee and the upfront payment are invoiced.
-    expect(cents(sum(spRows, "unblended_cost"))).toBe(cents(15 + 5475));
+    expect(sum(spRows, "unblended_cost")).toBe(usd(15 + 5475));
   });
 
   it("keeps the invoice: usage unblended + credit + refund + tax = Σ line_item_unblended_cost", () => {
     const all = [...cases.flatMap((c) => c.rows), ...scenario];
-    const invoice = all.reduce((a, r) => a + (r.line_item_unblended_cost as number), 0);
-    const total =
-      sum(result, "unblended_cost") + sum(result, "credit") + sum(result, "refund") + sum(result, "tax");
-    expect(cents(total)).toBe(cents(invoice));
-    expect(sum(result, "line_items")).toBe(all.length);
+    const invoice = sumDecimals(all.map((r) => r.line_item_unblended_cost as number));
+    const total = sumDecimals(
+      ["unblended_cost", "credit", "refund", "tax"].map((field) => sum(result, field)),
+    );
+    expect(total).toBe(invoice);
+    expect(result.reduce((a, r) => a + Number(r.line_items), 0)).toBe(all.length);
   });
 });

@@ -5,16 +5,14 @@ import { NumberValue } from "@aws-sdk/lib-dynamodb";
 import { writeDelivery } from "../../../emulator/cur/delivery";
 import { curDeliveryColumns, generateCurMonth } from "../../../emulator/cur/generator";
 import { fitsDynamoNumber } from "../../../functions/cur-ingest/ingest";
-import {
-  SPEND_BY_ACCOUNT_SERVICE_DAY,
-  SPEND_BY_ACCOUNT_SERVICE_DAY_EXACT,
-} from "../../../functions/shared/cur-queries";
+import { SPEND_BY_ACCOUNT_SERVICE_DAY_EXACT } from "../../../functions/shared/cur-queries";
+import { sumDecimals, toScaled } from "../../../functions/shared/decimal";
 import { DuckDbQueryEngine, localFetcher } from "../../../functions/shared/query-engine/duckdb";
 
 /**
  * The ingest's exact spend query (SPEND_BY_ACCOUNT_SERVICE_DAY_EXACT) on DuckDB: each money column
- * comes back as the exact DECIMAL(38,6) text, equal to the double query's within its rounding, and
- * exact where doubles drift; the ingest writes that text as the DynamoDB Number (NumberValue).
+ * comes back as the exact DECIMAL(38,6) text, equal to the generator's ground truth to the cent,
+ * and exact where doubles drift; the ingest writes that text as the DynamoDB Number (NumberValue).
  * DynamoDB Numbers: up to 38 digits of precision, magnitude 1E-130 to
  * 9.9999999999999999999999999999999999999E+125
  * (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/HowItWorks.NamingRulesDataTypes.html).
@@ -83,19 +81,19 @@ function lines(count: number, cost: number) {
 }
 
 describe("exact spend (DECIMAL(38,6) text to DynamoDB)", () => {
-  it("returns every money column as decimal text with 6 decimals, equal to the double query within its rounding", async () => {
+  it("returns every money column as decimal text with 6 decimals, one row per account × service × day of the ground truth, equal to it to the cent", async () => {
     const exact = await spend(month.rows, SPEND_BY_ACCOUNT_SERVICE_DAY_EXACT);
-    const double = await spend(month.rows, SPEND_BY_ACCOUNT_SERVICE_DAY);
-    expect(exact).toHaveLength(double.length);
-    exact.forEach((r, i) => {
-      const d = double[i]!;
-      expect([r.account_id, r.service, r.usage_date]).toEqual([d.account_id, d.service, d.usage_date]);
-      expect(Number(r.line_items)).toBe(Number(d.line_items));
-      for (const c of MONEY) {
-        expect(r[c]).toMatch(/^-?\d+\.\d{6}$/);
-        expect(Math.abs(Number(r[c]) - (d[c] as number))).toBeLessThanOrEqual(1.01e-6);
-      }
-    });
+    const truth = month.groundTruth.byAccountServiceDay;
+    expect(exact).toHaveLength(truth.length);
+    const got = new Map(exact.map((r) => [`${r.account_id}|${r.service}|${r.usage_date}`, r]));
+    for (const t of truth) {
+      const r = got.get(`${t.accountId}|${t.service}|${t.day}`)!;
+      expect(r).toBeDefined();
+      for (const c of MONEY) expect(r[c]).toMatch(/^-?\d+\.\d{6}$/);
+      const all = sumDecimals([r.unblended_cost, r.credit, r.refund, r.tax] as string[]);
+      expect(toScaled(all, 2)).toBe(toScaled(t.unblendedCost, 2));
+    }
+    expect(exact.reduce((a, r) => a + Number(r.line_items), 0)).toBe(month.rows.length);
   }, 60_000);
 
   it("adds ten lines of 0.1 to exactly 1.000000, and a million-fold sub-micro amount is not lost", async () => {

@@ -3,7 +3,7 @@
  * usage timestamps are TIMESTAMP WITH TIME ZONE and prints the spend rows' usage days as JSON.
  */
 
-import { SPEND_BY_ACCOUNT_SERVICE_DAY } from "../../../../functions/shared/cur-queries";
+import { SPEND_BY_ACCOUNT_SERVICE_DAY_EXACT } from "../../../../functions/shared/cur-queries";
 import { DuckDbQueryEngine, localFetcher } from "../../../../functions/shared/query-engine/duckdb";
 
 const [dir, key, columns] = process.argv.slice(2) as [string, string, string];
@@ -16,7 +16,7 @@ const [dir, key, columns] = process.argv.slice(2) as [string, string, string];
       dataKeys: [key],
       columns: JSON.parse(columns),
     });
-    const rows = await engine.query(SPEND_BY_ACCOUNT_SERVICE_DAY, ["2026-01"]);
+    const rows = await engine.query(SPEND_BY_ACCOUNT_SERVICE_DAY_EXACT, ["2026-01"]);
     process.stdout.write(JSON.stringify(rows.map((r) => [r.usage_date, Number(r.line_items)])));
   } finally {
     await engine.close();
