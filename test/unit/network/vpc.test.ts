@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { ConfigError, parseAccountConfig } from "../../../config/load";
-import { vpcEndpointServices } from "../../../modules/network/endpoints";
+import { vpcEndpointServices } from "../../../contracts/endpoints";
 import { type StackJson, synthConfig } from "../../support/synth";
 
 const local = readFileSync("accounts/local.yaml", "utf8");
