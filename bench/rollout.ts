@@ -22,8 +22,8 @@ import { deployLanding } from "../deploy/deploy";
 import { diffSynthDirs, planLanding } from "../deploy/plan";
 import { synthLanding } from "../deploy/synth";
 import { terraformEnv } from "../deploy/terraform";
-import { bootstrapOrganization } from "../emulator/bootstrap-org";
 import { ensureGapFiller, ensureMoto, stopLocalServices } from "../emulator/moto-server";
+import { bootstrapOrganization } from "../local/bootstrap-org";
 import { generatedConfigYaml } from "./synth";
 
 interface Level {

@@ -246,7 +246,7 @@ export async function prepareTarget(
   const tfEnv = terraformEnv(dir, env);
   if (config.target === "local") {
     const { ensureMoto, ensureGapFiller } = await import("../emulator/moto-server");
-    const { bootstrapOrganization } = await import("../emulator/bootstrap-org");
+    const { bootstrapOrganization } = await import("../local/bootstrap-org");
     const moto = await ensureMoto(motoPort(env), dir);
     const gaps = await ensureGapFiller(gapFillerPort(env), moto.endpoint, dir);
     log(

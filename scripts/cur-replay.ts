@@ -4,7 +4,7 @@
  * Replays a team's own CUR 2.0 Data Exports export on the local organization: <export-root> is what
  * `aws s3 sync s3://<bucket>/<prefix>/<export-name> <dir>` writes (one or more billing periods,
  * Parquet or gzip CSV, overwrite or create new). Starts the local organization if it is not up,
- * delivers the files where the configured export points (as Data Exports would; emulator/cur/replay.ts),
+ * delivers the files where the configured export points (as Data Exports would; local/cur/replay.ts),
  * runs the same pipeline as `npm run local` (replication or direct delivery, account-sync, ingest),
  * and prints the committed figures, read back from the spend table as the API serves them.
  *
@@ -14,13 +14,13 @@
  *   with money as exact decimal strings (6 decimals). Usage figures exclude Credit, Tax and Refund
  *   lines, which are summed apart. Nothing leaves the machine: the emulator runs locally.
  *
- * A FOCUS 1.2 export root is summarized from its files instead (emulator/cur/focus-replay.ts: billed,
+ * A FOCUS 1.2 export root is summarized from its files instead (local/cur/focus-replay.ts: billed,
  * effective and list cost per period, charge category and sub-account × service × day), since the
  * landing ingests CUR 2.0.
  */
 import { ConfigError, configFileFromEnv } from "../config/load";
-import { summarizeFocusExportRoot } from "../emulator/cur/focus-replay";
-import { readExportRoot, renderFigures } from "../emulator/cur/replay";
+import { summarizeFocusExportRoot } from "../local/cur/focus-replay";
+import { readExportRoot, renderFigures } from "../local/cur/replay";
 import { parseCli, UsageError } from "./cli-args";
 import { replayCur } from "./local-org";
 

@@ -11,8 +11,11 @@ import { synthLanding } from "../deploy/synth";
 import { terraformEnv } from "../deploy/terraform";
 import { runRollout } from "../deploy/waves";
 import { clientConfigForAccount } from "../emulator/aws-clients";
-import { type BootstrapResult, bootstrapOrganization } from "../emulator/bootstrap-org";
-import { emulateCurPipeline, emulateReplayPipeline } from "../emulator/cur/local-delivery";
+import { listExportDefinitions } from "../emulator/data-exports-client";
+import { ensureGapFiller, ensureMoto, type LocalService, stopLocalServices } from "../emulator/moto-server";
+import type { OrgAccount } from "../functions/account-sync/sync";
+import { type BootstrapResult, bootstrapOrganization } from "../local/bootstrap-org";
+import { emulateCurPipeline, emulateReplayPipeline } from "../local/cur/local-delivery";
 import {
   accountsInExport,
   committedFigures,
@@ -20,12 +23,9 @@ import {
   ExportRootError,
   type ReplayPeriodFigures,
   readExportRoot,
-} from "../emulator/cur/replay";
-import { listExportDefinitions } from "../emulator/data-exports-client";
-import { createDemoUsers, demoUsersReport } from "../emulator/demo-users";
-import { ensureGapFiller, ensureMoto, type LocalService, stopLocalServices } from "../emulator/moto-server";
-import { renderPipeline, runDataPipeline } from "../emulator/pipeline";
-import type { OrgAccount } from "../functions/account-sync/sync";
+} from "../local/cur/replay";
+import { createDemoUsers, demoUsersReport } from "../local/demo-users";
+import { renderPipeline, runDataPipeline } from "../local/pipeline";
 
 /**
  * The local organization: the emulator, the organization inside it, and the landing deployed into
@@ -151,7 +151,7 @@ export async function localUp(opts: LocalOptions): Promise<LocalLanding> {
     );
     periods = await deliverAndIngest({ config, emulator, gapFiller, replay, runPipeline: adminUp, log });
   }
-  // One demo user per FinOps group in the admin's user pool, and example API calls (emulator/demo-users.ts).
+  // One demo user per FinOps group in the admin's user pool, and example API calls (local/demo-users.ts).
   if (outcomes.some((o) => o.info.kind === "admin" && (o.status === "applied" || o.status === "unchanged"))) {
     const demo = await createDemoUsers(config, emulator.endpoint);
     for (const line of demoUsersReport(demo)) log(line);
@@ -160,7 +160,7 @@ export async function localUp(opts: LocalOptions): Promise<LocalLanding> {
 }
 
 function focusReplayHint(root: string): string {
-  return `${root}: a FOCUS export; the landing ingests CUR 2.0, so replay a CUR 2.0 export (the FOCUS summarizer, emulator/cur/focus-replay.ts, reads FOCUS exports)`;
+  return `${root}: a FOCUS export; the landing ingests CUR 2.0, so replay a CUR 2.0 export (the FOCUS summarizer, local/cur/focus-replay.ts, reads FOCUS exports)`;
 }
 
 /**

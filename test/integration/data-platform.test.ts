@@ -36,7 +36,6 @@ import {
   uploadCurMonth,
   writeCurMonth,
 } from "../../emulator/cur/generator";
-import { renderPipeline, runDataPipeline } from "../../emulator/pipeline";
 import { organizationsViaPayerRole } from "../../functions/account-sync/source";
 import { listOrganizationAccounts, syncAccounts } from "../../functions/account-sync/sync";
 import { ingestAndAnnounce } from "../../functions/cur-ingest/announce";
@@ -45,6 +44,7 @@ import { ingestManifest } from "../../functions/cur-ingest/ingest";
 import { CurDeliveryError } from "../../functions/shared/cur-delivery-error";
 import { DuckDbQueryEngine, s3Fetcher } from "../../functions/shared/query-engine/duckdb";
 import { currentPointer, queryAll, readCurrentSpend } from "../../functions/shared/spend-store";
+import { renderPipeline, runDataPipeline } from "../../local/pipeline";
 import { createDataTables } from "../support/data-platform";
 import { asAccount, deployLocal, emulatorEndpoint } from "../support/local-org";
 
@@ -79,7 +79,7 @@ let busArn: string;
 let eventQueueUrl: string;
 
 beforeAll(async () => {
-  const { bootstrapOrganization } = await import("../../emulator/bootstrap-org");
+  const { bootstrapOrganization } = await import("../../local/bootstrap-org");
   await bootstrapOrganization(config, emulatorEndpoint());
   const client = await asAccount(admin);
   raw = new DynamoDBClient(client);

@@ -15,10 +15,10 @@ import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-sec
 import { parseAccountConfig } from "../../config/load";
 import { Names } from "../../config/naming";
 import type { AccountConfig } from "../../config/schema";
-import { deliverCurMonth } from "../../emulator/cur/deliver";
-import { emulateCurPipeline } from "../../emulator/cur/local-delivery";
 import { dataExportsCall, listExportDefinitions } from "../../emulator/data-exports-client";
 import { emulateReplication } from "../../emulator/replication";
+import { deliverCurMonth } from "../../local/cur/deliver";
+import { emulateCurPipeline } from "../../local/cur/local-delivery";
 import { asAccount, deployLocal, emulatorEndpoint } from "../support/local-org";
 
 /**

@@ -15,7 +15,7 @@ import {
   terraformPlan,
   terraformShowJson,
 } from "../../deploy/terraform";
-import { bootstrapOrganization } from "../../emulator/bootstrap-org";
+import { bootstrapOrganization } from "../../local/bootstrap-org";
 import { asAccount, emulatorEndpoint } from "../support/local-org";
 import { awsProviders, type StackJson } from "../support/synth";
 

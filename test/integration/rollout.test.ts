@@ -11,7 +11,7 @@ import { checkOrphanStates, listLocalStates } from "../../deploy/retirement";
 import { stackDir } from "../../deploy/synth";
 import { terraformEnv } from "../../deploy/terraform";
 import type { StackRunner } from "../../deploy/waves";
-import { bootstrapOrganization } from "../../emulator/bootstrap-org";
+import { bootstrapOrganization } from "../../local/bootstrap-org";
 import { asAccount, emulatorEndpoint } from "../support/local-org";
 
 /**

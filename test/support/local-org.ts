@@ -7,7 +7,7 @@ import { applyStack, type StackOutcome } from "../../deploy/apply";
 import { synthLanding } from "../../deploy/synth";
 import { runTerraform, terraformEnv, terraformInit } from "../../deploy/terraform";
 import { clientConfigForAccount } from "../../emulator/aws-clients";
-import { bootstrapOrganization } from "../../emulator/bootstrap-org";
+import { bootstrapOrganization } from "../../local/bootstrap-org";
 
 /**
  * Test support for the emulated organization. The integration project's global setup starts one

@@ -10,8 +10,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { loadAccountConfig } from "../../../config/load";
 import { writeFocusMonth } from "../../../emulator/cur/focus";
-import type { FocusPeriodSummary } from "../../../emulator/cur/focus-replay";
 import { curAccountsFromConfig, generateCurMonth } from "../../../emulator/cur/generator";
+import type { FocusPeriodSummary } from "../../../local/cur/focus-replay";
 
 function replay(...args: string[]) {
   return spawnSync("npm", ["run", "-s", "cur:replay", "--", ...args], {

@@ -4,11 +4,6 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { type FocusMonthFiles, focusRowsFromCur, writeFocusMonth } from "../../../emulator/cur/focus";
 import {
-  type FocusPeriodSummary,
-  summarizeFocusDelivery,
-  summarizeFocusExportRoot,
-} from "../../../emulator/cur/focus-replay";
-import {
   type CurMonthFiles,
   type CurRow,
   generateCurMonth,
@@ -16,6 +11,11 @@ import {
 } from "../../../emulator/cur/generator";
 import { SPEND_BY_ACCOUNT_SERVICE_DAY } from "../../../functions/shared/cur-queries";
 import { DuckDbQueryEngine, localFetcher } from "../../../functions/shared/query-engine/duckdb";
+import {
+  type FocusPeriodSummary,
+  summarizeFocusDelivery,
+  summarizeFocusExportRoot,
+} from "../../../local/cur/focus-replay";
 
 /**
  * The CUR 2.0 ↔ FOCUS 1.2 cross-check: one generated month gives the same billed and effective
@@ -186,7 +186,7 @@ describe("summarizeFocusDelivery", () => {
     const script = path.join(dir, "summarize.ts");
     writeFileSync(
       script,
-      `import { summarizeFocusDelivery } from ${JSON.stringify(path.resolve("emulator/cur/focus-replay"))};
+      `import { summarizeFocusDelivery } from ${JSON.stringify(path.resolve("local/cur/focus-replay"))};
 summarizeFocusDelivery({ dataFiles: [process.argv[2]] }).then((s) => process.stdout.write(JSON.stringify(s)));\n`,
     );
     const run = spawnSync(process.execPath, ["--import", "tsx", script, tz], {

@@ -1,7 +1,11 @@
 import { Names } from "../../config/naming";
 import type { AccountConfig } from "../../config/schema";
-import { clientConfigForAccount } from "../aws-clients";
-import { emulateReplication, formatReplicationReport, type ReplicationReport } from "../replication";
+import { clientConfigForAccount } from "../../emulator/aws-clients";
+import {
+  emulateReplication,
+  formatReplicationReport,
+  type ReplicationReport,
+} from "../../emulator/replication";
 import { type CurDelivery, deliverCurMonth } from "./deliver";
 import { deliverExportRoot, type ExportRoot, type ReplayDelivery } from "./replay";
 

@@ -4,9 +4,14 @@ import { join } from "node:path";
 import { S3Client } from "@aws-sdk/client-s3";
 import { Names } from "../../config/naming";
 import type { AccountConfig } from "../../config/schema";
-import { clientConfigForAccount } from "../aws-clients";
-import { type DataExportDefinition, listExportDefinitions } from "../data-exports-client";
-import { type CurGroundTruth, curAccountsFromConfig, uploadCurMonth, writeCurMonth } from "./generator";
+import { clientConfigForAccount } from "../../emulator/aws-clients";
+import {
+  type CurGroundTruth,
+  curAccountsFromConfig,
+  uploadCurMonth,
+  writeCurMonth,
+} from "../../emulator/cur/generator";
+import { type DataExportDefinition, listExportDefinitions } from "../../emulator/data-exports-client";
 
 export interface CurDelivery {
   readonly export: DataExportDefinition;

@@ -25,6 +25,7 @@ import { PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { Names } from "../../config/naming";
 import type { AccountConfig } from "../../config/schema";
+import { clientConfigForAccount } from "../../emulator/aws-clients";
 import { CurDeliveryError } from "../../functions/shared/cur-delivery-error";
 import {
   type CurManifest,
@@ -36,7 +37,6 @@ import {
 import { sumDecimals } from "../../functions/shared/decimal";
 import { DuckDbQueryEngine } from "../../functions/shared/query-engine/duckdb";
 import { readCurrentSpend } from "../../functions/shared/spend-store";
-import { clientConfigForAccount } from "../aws-clients";
 import { payerCurExport } from "./deliver";
 import { walkFiles as walk } from "./focus-replay";
 

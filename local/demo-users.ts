@@ -14,7 +14,7 @@ import {
 import { Names } from "../config/naming";
 import type { AccountConfig } from "../config/schema";
 import { GROUPS } from "../contracts/api";
-import { clientConfigForAccount } from "./aws-clients";
+import { clientConfigForAccount } from "../emulator/aws-clients";
 
 /** Password of every demo user: local emulator only, never a real account. */
 export const DEMO_PASSWORD = "Local-Demo-Passw0rd!";

@@ -17,7 +17,7 @@ import {
   RegisterDelegatedAdministratorCommand,
 } from "@aws-sdk/client-organizations";
 import type { AccountConfig } from "../config/schema";
-import { clientConfigForAccount } from "./aws-clients";
+import { clientConfigForAccount } from "../emulator/aws-clients";
 
 /** Tag our moto launcher reads to give a created account its id from the config. */
 export const PIN_TAG = "finops-local:account-id";

@@ -13,6 +13,7 @@ import { STSClient } from "@aws-sdk/client-sts";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { Names } from "../config/naming";
 import type { AccountConfig } from "../config/schema";
+import { clientConfigForAccount } from "../emulator/aws-clients";
 import { ORGANIZATIONS_REGION, organizationsViaPayerRole } from "../functions/account-sync/source";
 import {
   listOrganizationAccounts,
@@ -26,7 +27,6 @@ import { parseIngestEvent } from "../functions/cur-ingest/events";
 import { type IngestResult, ingestManifest, type ManifestEvent } from "../functions/cur-ingest/ingest";
 import { DuckDbQueryEngine, s3Fetcher } from "../functions/shared/query-engine/duckdb";
 import { queryAll, readCurrentSpend, type SpendItem } from "../functions/shared/spend-store";
-import { clientConfigForAccount } from "./aws-clients";
 
 /**
  * The data platform's pipeline on the local organization: the Lambda handlers' logic runs in this
