@@ -8,7 +8,7 @@ import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
 import type { TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
 import type { Names } from "../../config/naming";
-import { ROUTE_KEYS } from "../../functions/api/router";
+import { ROUTE_KEYS } from "../../contracts/api";
 import type { BundledFunction } from "../bundled-function";
 
 export interface HttpApiProps {

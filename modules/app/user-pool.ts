@@ -6,7 +6,7 @@ import type { TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
 import type { Names } from "../../config/naming";
 import type { AppConfig } from "../../config/schema";
-import { GROUPS, type Group } from "../../functions/api/domain";
+import { GROUPS, type Group } from "../../contracts/api";
 
 /** What each group may do (shown in the console; enforced by the API handlers). */
 export const GROUP_DESCRIPTIONS: Readonly<Record<Group, string>> = {
