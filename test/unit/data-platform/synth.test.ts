@@ -1,7 +1,7 @@
 import { loadAccountConfig } from "../../../config/load";
 import { CUR_COMMITTED_SOURCE, EVENT_BUS_ARN_PATTERN } from "../../../contracts/events";
+import { isWildcardAllowed } from "../../../contracts/iam-wildcards";
 import { TABLE_DEFINITIONS } from "../../../contracts/tables";
-import { isWildcardAllowed } from "../../../modules/iam-wildcards";
 import { localConfigWith, resourcesOf, type StackJson, synthConfig } from "../../support/synth";
 
 /** What the admin stack's data platform synthesizes, for the example organization (target aws) and the local one. */
@@ -219,6 +219,16 @@ describe("least privilege of the functions' roles", () => {
     expect(s.find((x) => x.Sid === "AthenaQueriesInTheWorkgroup")!.Resource).toBe(
       "arn:aws:athena:us-east-1:000000000002:workgroup/finops-cur",
     );
+  });
+
+  it("names each function's tables in the variables every function uses for them (contracts/tables.ts)", () => {
+    const env = (fn: string) => one("aws_lambda_function", `finops-${fn}`)!.environment.variables;
+    expect(env("cur-ingest")).toMatchObject({
+      SPEND_TABLE: "finops-spend",
+      INGESTION_RUNS_TABLE: "finops-ingestion-runs",
+    });
+    expect(env("cur-ingest").RUNS_TABLE).toBeUndefined();
+    expect(env("account-sync")).toMatchObject({ ACCOUNTS_TABLE: "finops-accounts" });
   });
 
   it("lets cur-ingest put only its own committed-period events, on the bus its environment names", () => {
