@@ -4,7 +4,7 @@
  * generator's CUR 2.0 rows (generator.ts) with this module, so the two exports of one month can be
  * compared (test/unit/data-platform/focus-crosscheck.test.ts).
  *
- * Columns: FOCUS_COLUMNS (modules/payer/export-queries.ts, AWS's "FOCUS 1.2 with AWS columns"
+ * Columns: the FOCUS 1.2 catalog (contracts/focus-columns.ts, AWS's "FOCUS 1.2 with AWS columns"
  * dictionary), with its types: costs, prices and quantities double, the four period bounds
  * timestamps, Tags and SkuPriceDetails map<string,string>, x_Discounts map<string,double>.
  *
@@ -37,7 +37,7 @@
  * additionalOutputFiles). Real FOCUS_1_2_AWS deliveries published in public repositories use the
  * same upper-case BILLING_PERIOD= folder as CUR 2.0.
  */
-import { FOCUS_COLUMNS } from "../../modules/payer/export-queries";
+import { FOCUS_COLUMN_CATALOG, type FocusColumnName } from "../../contracts/focus-columns";
 import {
   type DeliveryFiles,
   type DeliveryManifest,
@@ -47,51 +47,9 @@ import {
 } from "./delivery";
 import type { CurRow } from "./generator";
 
-export type FocusColumn = (typeof FOCUS_COLUMNS)[number];
+export type FocusColumn = FocusColumnName;
 export type FocusValue = string | number | Record<string, string | number> | null;
 export type FocusRow = Partial<Record<FocusColumn, FocusValue>>;
-
-const DOUBLE_COLUMNS = new Set<string>([
-  "BilledCost",
-  "CommitmentDiscountQuantity",
-  "ConsumedQuantity",
-  "ContractedCost",
-  "ContractedUnitPrice",
-  "EffectiveCost",
-  "ListCost",
-  "ListUnitPrice",
-  "PricingCurrencyContractedUnitPrice",
-  "PricingCurrencyEffectiveCost",
-  "PricingCurrencyListUnitPrice",
-  "PricingQuantity",
-]);
-const TIMESTAMP_COLUMNS = new Set<string>([
-  "BillingPeriodEnd",
-  "BillingPeriodStart",
-  "ChargePeriodEnd",
-  "ChargePeriodStart",
-]);
-const STRING_MAP_COLUMNS = new Set<string>(["SkuPriceDetails", "Tags"]);
-const DOUBLE_MAP_COLUMNS = new Set<string>(["x_Discounts"]);
-
-/** The DuckDB type of a FOCUS 1.2 column (AWS's dictionary type, in DuckDB's spelling). */
-export function focusDuckType(name: string): string {
-  if (DOUBLE_COLUMNS.has(name)) return "DOUBLE";
-  if (TIMESTAMP_COLUMNS.has(name)) return "TIMESTAMP";
-  if (STRING_MAP_COLUMNS.has(name)) return "MAP(VARCHAR, VARCHAR)";
-  if (DOUBLE_MAP_COLUMNS.has(name)) return "MAP(VARCHAR, DOUBLE)";
-  return "VARCHAR";
-}
-
-/** The manifest type of a FOCUS 1.2 column, as the manifest's `columns` list names types. */
-export function focusManifestType(name: string): string {
-  const t = focusDuckType(name);
-  if (t === "DOUBLE") return "double";
-  if (t === "TIMESTAMP") return "timestamp";
-  if (t === "MAP(VARCHAR, VARCHAR)") return "map<string,string>";
-  if (t === "MAP(VARCHAR, DOUBLE)") return "map<string,double>";
-  return "string";
-}
 
 const num = (v: unknown): number | undefined => (typeof v === "number" ? v : undefined);
 const str = (v: unknown): string | undefined => (typeof v === "string" && v !== "" ? v : undefined);
@@ -324,11 +282,7 @@ export async function writeFocusMonth(
   const rows = focusRowsFromCur(curRows);
   const delivery = await writeDelivery(
     rows,
-    FOCUS_COLUMNS.map((name) => ({
-      name,
-      duckType: focusDuckType(name),
-      manifestType: focusManifestType(name),
-    })),
+    FOCUS_COLUMN_CATALOG.map((c) => ({ name: c.name, duckType: c.duckType, manifestType: c.type })),
     options,
   );
   return { ...delivery, rowCount: rows.length };

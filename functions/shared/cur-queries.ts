@@ -8,6 +8,7 @@
  * partitioning), `{{file}}` and `{{row}}` by the file a line was read from and its row number in
  * that file where the engine knows them (withTable).
  */
+import { MONEY_COLUMNS } from "../../contracts/cur-columns";
 
 /** Line item types that are not usage: kept apart so usage figures stay comparable month to month. */
 export const SEPARATED_LINE_ITEM_TYPES = ["Credit", "Tax", "Refund"] as const;
@@ -110,41 +111,11 @@ FROM {{cur}}
 WHERE billing_period = ?`;
 
 /**
- * Columns of money the spend query reads (every one goes through SUM). The delivery check refuses a
- * line whose value in one of them is not a finite number below MAX_LINE_AMOUNT in magnitude.
+ * Columns of money the spend query reads (every one goes through SUM), and the columns the ingest
+ * requires of a delivery: both are the CUR 2.0 column catalog's (contracts/cur-columns.ts), where
+ * their order and meaning are documented.
  */
-export const MONEY_COLUMNS = [
-  "line_item_unblended_cost",
-  "line_item_net_unblended_cost",
-  "savings_plan_savings_plan_effective_cost",
-  "savings_plan_net_savings_plan_effective_cost",
-  "savings_plan_total_commitment_to_date",
-  "savings_plan_used_commitment",
-  "reservation_effective_cost",
-  "reservation_net_effective_cost",
-  "reservation_unused_amortized_upfront_fee_for_billing_period",
-  "reservation_net_unused_amortized_upfront_fee_for_billing_period",
-  "reservation_unused_recurring_fee",
-  "reservation_net_unused_recurring_fee",
-] as const;
-
-/**
- * Columns the ingest reads. A delivery without one of them cannot be ingested (CUR 2.0 has a fixed
- * schema, so a missing column means a wrong or broken export, not a quiet month).
- */
-export const REQUIRED_CUR_COLUMNS = [
-  "line_item_usage_account_id",
-  "line_item_product_code",
-  "product_servicecode",
-  "line_item_usage_start_date",
-  "line_item_line_item_type",
-  ...MONEY_COLUMNS,
-  "reservation_reservation_a_r_n",
-  "savings_plan_savings_plan_a_r_n",
-  "bill_billing_period_start_date",
-  "bill_invoice_id",
-  "identity_line_item_id",
-] as const;
+export { MONEY_COLUMNS, REQUIRED_CUR_COLUMNS } from "../../contracts/cur-columns";
 
 /**
  * The largest magnitude a line's amount may have (exclusive): 1E+15. No AWS bill has such a line;

@@ -4,61 +4,20 @@ import type { TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
 import type { Names } from "../../config/naming";
 import type { CurConfig } from "../../config/schema";
-import {
-  CUR2_COLUMNS,
-  CUR2_IAM_PRINCIPAL_COLUMNS,
-  CUR2_SPLIT_COST_COLUMNS,
-  FOCUS_COLUMNS,
-} from "../payer/export-queries";
+import { curColumn, curSelectedColumns } from "../../contracts/cur-columns";
+import { FOCUS_COLUMN_CATALOG, focusColumn } from "../../contracts/focus-columns";
 
 /** Months before this are never projected (CUR 2.0 exports backfill at most 36 months). */
 export const PROJECTION_START = "2020-01";
 
-const CUR2_TIMESTAMPS = new Set([
-  "bill_billing_period_end_date",
-  "bill_billing_period_start_date",
-  "line_item_usage_end_date",
-  "line_item_usage_start_date",
-]);
-const CUR2_MAPS: Record<string, string> = {
-  product: "map<string,string>",
-  resource_tags: "map<string,string>",
-  cost_category: "map<string,string>",
-  discount: "map<string,double>",
-};
-/** Rates are strings in CUR 2.0 (they carry their own precision); costs, fees and quantities are doubles. */
-const CUR2_DOUBLE =
-  /(_cost|_amount|_fee|_factor|_discount|_quantity|_value|_commitment|_to_date|_for_billing_period|_for_usage|savings_plan_rate|_usage|_ratio)$/;
-
-/** The Athena/Glue type of a CUR 2.0 column (AWS's CUR 2.0 data dictionary). */
+/** The Athena/Glue type of a CUR 2.0 column (contracts/cur-columns.ts, after AWS's CUR 2.0 dictionary). */
 export function cur2ColumnType(name: string): string {
-  if (CUR2_MAPS[name]) return CUR2_MAPS[name]!;
-  if (CUR2_TIMESTAMPS.has(name)) return "timestamp";
-  if (name.endsWith("_rate") && name !== "savings_plan_savings_plan_rate") return "string";
-  return CUR2_DOUBLE.test(name) ? "double" : "string";
+  return curColumn(name).type;
 }
 
-const FOCUS_DOUBLE = new Set([
-  "BilledCost",
-  "CommitmentDiscountQuantity",
-  "ConsumedQuantity",
-  "ContractedCost",
-  "ContractedUnitPrice",
-  "EffectiveCost",
-  "ListCost",
-  "ListUnitPrice",
-  "PricingCurrencyContractedUnitPrice",
-  "PricingCurrencyEffectiveCost",
-  "PricingCurrencyListUnitPrice",
-  "PricingQuantity",
-]);
-
+/** The Athena/Glue type of a FOCUS 1.2 column (contracts/focus-columns.ts, after AWS's dictionary). */
 export function focusColumnType(name: string): string {
-  if (FOCUS_DOUBLE.has(name)) return "double";
-  if (/Period(Start|End)$/.test(name)) return "timestamp";
-  if (["SkuPriceDetails", "Tags", "x_CostCategories"].includes(name)) return "map<string,string>";
-  if (name === "x_Discounts") return "map<string,double>";
-  return "string";
+  return focusColumn(name).type;
 }
 
 export interface GlueCurTablesProps {
@@ -91,19 +50,14 @@ export class GlueCurTables extends Construct {
       description: "FinOps CUR 2.0 (and FOCUS) tables over the admin's export bucket",
       lifecycle: { preventDestroy },
     });
-    const curColumns = [
-      ...CUR2_COLUMNS,
-      ...(props.cur.splitCostAllocationData ? CUR2_SPLIT_COST_COLUMNS : []),
-      ...(props.cur.includeIamPrincipalData ? CUR2_IAM_PRINCIPAL_COLUMNS : []),
-    ];
     this.cur = this.table("cur-table", props, props.names.curTable, props.cur.exportName, {
-      columns: curColumns.map((name) => ({ name, type: cur2ColumnType(name) })),
+      columns: curSelectedColumns(props.cur).map((c) => ({ name: c.name, type: c.type })),
       description: "CUR 2.0 (COST_AND_USAGE_REPORT) export, one partition per billing period",
       preventDestroy,
     });
     if (props.cur.focus.enabled) {
       this.focus = this.table("focus-table", props, props.names.focusTable, props.names.focusExportName, {
-        columns: FOCUS_COLUMNS.map((name) => ({ name: name.toLowerCase(), type: focusColumnType(name) })),
+        columns: FOCUS_COLUMN_CATALOG.map((c) => ({ name: c.name.toLowerCase(), type: c.type })),
         description: "FOCUS 1.2 (with AWS columns) export, one partition per billing period",
         preventDestroy,
       });

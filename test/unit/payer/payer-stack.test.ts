@@ -1,4 +1,3 @@
-import { CUR_COLUMNS } from "../../../emulator/cur/generator";
 import {
   CUR2_COLUMNS,
   CUR2_IAM_PRINCIPAL_COLUMNS,
@@ -54,10 +53,6 @@ describe("payer stack, replication delivery (accounts/local.yaml)", () => {
     expect(exp.data_query[0].query_statement).toBe(
       `SELECT ${CUR2_COLUMNS.join(", ")} FROM COST_AND_USAGE_REPORT`,
     );
-  });
-
-  it("selects exactly the columns the local sample generator writes", () => {
-    expect(CUR_COLUMNS.map(([n]) => n)).toEqual([...CUR2_COLUMNS]);
   });
 
   it("waits for the bucket policy before creating the export (Data Exports checks it)", () => {
