@@ -10,7 +10,7 @@ import { randomUUID } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { ConfigError, configFileFromEnv, loadAccountConfig } from "../config/load";
-import { curBackfillPlan } from "../modules/payer/cur-backfill";
+import { curBackfillPlan } from "../deploy/cur-backfill";
 
 function main(argv: readonly string[]): number {
   const outAt = argv.indexOf("--out");

@@ -1,6 +1,6 @@
-import { Names } from "../../config/naming";
-import type { AccountConfig } from "../../config/schema";
-import type { PolicyStatement } from "../iam-policy";
+import { Names } from "../config/naming";
+import type { AccountConfig } from "../config/schema";
+import type { PolicyStatement } from "../modules/iam-policy";
 
 /**
  * The one-time backfill of exports that existed before replication (S3 Batch Replication): the

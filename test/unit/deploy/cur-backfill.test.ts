@@ -2,8 +2,8 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { curBackfillPlan } from "../../../modules/payer/cur-backfill";
-import { localConfig } from "./synth-support";
+import { curBackfillPlan } from "../../../deploy/cur-backfill";
+import { localConfig } from "../payer/synth-support";
 
 const PAYER = "111111111111";
 const BUCKET = `arn:aws:s3:::finops-cur-${PAYER}`;
