@@ -1,4 +1,3 @@
-import { Logger } from "@aws-lambda-powertools/logger";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { OrganizationsClient } from "@aws-sdk/client-organizations";
 import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
@@ -7,6 +6,7 @@ import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { z } from "zod";
 import { TABLE_ENV } from "../../contracts/tables";
 import { readEnv } from "../shared/env";
+import { lambdaHandler, logger } from "../shared/observability";
 import { parseAccountSyncEvent, triggerOf } from "./events";
 import { ORGANIZATIONS_REGION, organizationsViaPayerRole, readExternalId } from "./source";
 import { listOrganizationAccounts, type SyncResult, syncAccounts } from "./sync";
@@ -27,14 +27,13 @@ const env = readEnv(
     }),
 );
 
-const logger = new Logger({ serviceName: "account-sync" });
 const ddb = DynamoDBDocumentClient.from(new DynamoDBClient({}));
 const sts = new STSClient({});
 const secrets = new SecretsManagerClient({});
 const directOrg = new OrganizationsClient({ region: ORGANIZATIONS_REGION });
 let externalId: string | undefined;
 
-export const handler = async (event: unknown): Promise<SyncResult> => {
+export const handler = lambdaHandler(async (event: unknown): Promise<SyncResult> => {
   const parsed = parseAccountSyncEvent(event);
   logger.info("account sync", { trigger: triggerOf(parsed), mode: env.SYNC_MODE });
   let org = directOrg;
@@ -61,4 +60,4 @@ export const handler = async (event: unknown): Promise<SyncResult> => {
   } finally {
     if (org !== directOrg) org.destroy();
   }
-};
+});

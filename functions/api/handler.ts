@@ -1,16 +1,17 @@
 /**
  * The FinOps API's Lambda entry, behind the HTTP API (payload format 2.0) whose Cognito JWT
  * authorizer has already verified the token on every route. Clients and environment are set up once
- * per container; everything else is in router.ts and operations.ts.
+ * per container; everything else is in router.ts and operations/. Each request writes one EMF record:
+ * ApiLatency (ms) and Api5xx (1 for a 5xx answer, else 0), by service and route.
  */
 import { randomUUID } from "node:crypto";
-import { Logger } from "@aws-lambda-powertools/logger";
 import { CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-provider";
 import { SFNClient } from "@aws-sdk/client-sfn";
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
 import { z } from "zod";
 import { appTableNames, appTablesEnvSchema, documentClient } from "../shared/app-tables-env";
 import { readEnv } from "../shared/env";
+import { lambdaHandler, logger, MetricUnit, metrics } from "../shared/observability";
 import { CognitoDirectory, StepFunctionsWorkflow } from "./adapters";
 import { ApiError } from "./domain";
 import { DynamoRepository } from "./dynamo-repository";
@@ -35,10 +36,10 @@ export function depsFromEnv(env: z.output<typeof apiEnvSchema>): ApiDeps {
   };
 }
 
-const logger = new Logger({ serviceName: "finops-api" });
-const deps = depsFromEnv(readEnv(apiEnvSchema));
+/** An answer of the function: always with a status code (the 5xx metric reads it). */
+type Answer = APIGatewayProxyStructuredResultV2 & { statusCode: number };
 
-function respond(status: number, body: unknown): APIGatewayProxyStructuredResultV2 {
+function respond(status: number, body: unknown): Answer {
   return {
     statusCode: status,
     headers: { "content-type": "application/json", "cache-control": "no-store" },
@@ -46,9 +47,8 @@ function respond(status: number, body: unknown): APIGatewayProxyStructuredResult
   };
 }
 
-export const handler = async (
-  event: APIGatewayProxyEventV2WithJWTAuthorizer,
-): Promise<APIGatewayProxyStructuredResultV2> => {
+/** One request to its answer: ApiErrors become their status, anything else a logged 500. */
+async function answer(deps: ApiDeps, event: APIGatewayProxyEventV2WithJWTAuthorizer): Promise<Answer> {
   const requestId = event.requestContext?.requestId;
   try {
     const caller = callerFromClaims(event.requestContext?.authorizer?.jwt?.claims ?? {});
@@ -80,4 +80,20 @@ export const handler = async (
       message: `internal error; request id ${requestId ?? "unknown"}`,
     });
   }
-};
+}
+
+/** The API's entry over the given dependencies (the handler's are built from the environment). */
+export function apiHandler(deps: ApiDeps) {
+  return lambdaHandler(
+    async (event: APIGatewayProxyEventV2WithJWTAuthorizer): Promise<APIGatewayProxyStructuredResultV2> => {
+      const started = performance.now();
+      const res = await answer(deps, event);
+      metrics.addDimension("route", event.routeKey);
+      metrics.addMetric("ApiLatency", MetricUnit.Milliseconds, performance.now() - started);
+      metrics.addMetric("Api5xx", MetricUnit.Count, res.statusCode >= 500 ? 1 : 0);
+      return res;
+    },
+  );
+}
+
+export const handler = apiHandler(depsFromEnv(readEnv(apiEnvSchema)));

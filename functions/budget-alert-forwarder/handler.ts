@@ -1,8 +1,8 @@
-import { Logger } from "@aws-lambda-powertools/logger";
 import { EventBridgeClient, PutEventsCommand } from "@aws-sdk/client-eventbridge";
 import { ListAccountsCommand, OrganizationsClient } from "@aws-sdk/client-organizations";
 import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
 import { readEnv } from "../shared/env";
+import { lambdaHandler, logger } from "../shared/observability";
 import { processBatch } from "./forward";
 import { FORWARDER_ENV, settingsFrom } from "./settings";
 
@@ -14,7 +14,6 @@ import { FORWARDER_ENV, settingsFrom } from "./settings";
  */
 const env = readEnv(FORWARDER_ENV);
 const settings = settingsFrom(env);
-const logger = new Logger({ serviceName: "budget-alert-forwarder" });
 const events = new EventBridgeClient({});
 const organizations = new OrganizationsClient({});
 
@@ -33,7 +32,7 @@ async function organizationAccounts(): Promise<ReadonlySet<string>> {
   return ids;
 }
 
-export async function handler(event: SQSEvent): Promise<SQSBatchResponse> {
+export const handler = lambdaHandler(async (event: SQSEvent): Promise<SQSBatchResponse> => {
   const result = await processBatch(
     event.Records.map((r) => ({ messageId: r.messageId, body: r.body })),
     {
@@ -52,4 +51,4 @@ export async function handler(event: SQSEvent): Promise<SQSBatchResponse> {
   );
   logger.info("processed budget-alerts messages", { ...result });
   return { batchItemFailures: result.failedMessageIds.map((itemIdentifier) => ({ itemIdentifier })) };
-}
+});

@@ -1,4 +1,3 @@
-import { Logger } from "@aws-lambda-powertools/logger";
 import { AthenaClient } from "@aws-sdk/client-athena";
 import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
 import { S3Client } from "@aws-sdk/client-s3";
@@ -8,11 +7,12 @@ import { EVENT_BUS_ARN_PATTERN } from "../../contracts/events";
 import { TABLE_ENV } from "../../contracts/tables";
 import { documentClient } from "../shared/app-tables-env";
 import { readEnv } from "../shared/env";
+import { lambdaHandler, logger, MetricUnit, metrics } from "../shared/observability";
 import { AthenaQueryEngine } from "../shared/query-engine/athena";
 import { ingestAndAnnounce } from "./announce";
 import { EventBridgePublisher } from "./eventbridge-publisher";
 import { parseIngestEvent } from "./events";
-import { ingestManifest } from "./ingest";
+import { type IngestResult, ingestManifest, type ManifestEvent } from "./ingest";
 
 const env = readEnv(
   z.object({
@@ -33,7 +33,6 @@ const env = readEnv(
   }),
 );
 
-const logger = new Logger({ serviceName: "cur-ingest" });
 const s3 = new S3Client({});
 const ddb = documentClient();
 const publisher = new EventBridgePublisher(new EventBridgeClient({}), env.CUR_EVENT_BUS_ARN);
@@ -46,38 +45,62 @@ const engine = new AthenaQueryEngine({
 });
 
 /**
- * One SQS message per manifest notification; a failed message goes back to the queue (and to its
- * DLQ). Each committed delivery is announced on the bus (announce.ts); a failed run announces nothing.
+ * One EMF record per run: the line items it read (0 when the delivery was committed already or is
+ * superseded) and the spend items it wrote (0 unless it committed the delivery), with the run's id,
+ * billing period and status as metadata.
  */
-export const handler = async (event: unknown): Promise<SQSBatchResponse> => {
-  const failures: SQSBatchResponse["batchItemFailures"] = [];
-  for (const message of parseIngestEvent(event)) {
-    if (message.kind === "test") continue;
-    try {
-      for (const m of message.manifests) {
-        const result = await ingestAndAnnounce(
-          () =>
-            ingestManifest(
-              {
-                s3,
-                ddb,
-                engine,
-                tables: { spend: env[TABLE_ENV.spend], runs: env[TABLE_ENV["ingestion-runs"]] },
-                export: { s3Prefix: env.CUR_S3_PREFIX, exportName: env.CUR_EXPORT_NAME },
-                runRetentionDays: env.RUN_RETENTION_DAYS,
-                dataWaitSeconds: env.DATA_WAIT_SECONDS,
-                log: logger,
-              },
-              m,
-            ),
-          publisher,
-        );
-        logger.info("run finished", { ...result });
+function recordRun(result: IngestResult): void {
+  metrics.addMetadata("runId", result.runId);
+  metrics.addMetadata("billingPeriod", result.billingPeriod);
+  metrics.addMetadata("runStatus", result.status);
+  metrics.addMetric("LineItemsRead", MetricUnit.Count, result.lineItems);
+  metrics.addMetric("SpendItemsWritten", MetricUnit.Count, result.status === "ingested" ? result.items : 0);
+  metrics.publishStoredMetrics();
+}
+
+/**
+ * One SQS message per manifest notification; a failed message goes back to the queue (and to its
+ * DLQ). `run` ingests one manifest and announces it (the handler's: ingestAndAnnounce below).
+ */
+export function ingestHandler(run: (manifest: ManifestEvent) => Promise<IngestResult>) {
+  return lambdaHandler(async (event: unknown): Promise<SQSBatchResponse> => {
+    const failures: SQSBatchResponse["batchItemFailures"] = [];
+    for (const message of parseIngestEvent(event)) {
+      if (message.kind === "test") continue;
+      try {
+        for (const m of message.manifests) {
+          const result = await run(m);
+          logger.info("run finished", { ...result });
+          recordRun(result);
+        }
+      } catch (e) {
+        logger.error("ingest failed", { messageId: message.messageId, error: e as Error });
+        failures.push({ itemIdentifier: message.messageId });
       }
-    } catch (e) {
-      logger.error("ingest failed", { messageId: message.messageId, error: e as Error });
-      failures.push({ itemIdentifier: message.messageId });
     }
-  }
-  return { batchItemFailures: failures };
-};
+    return { batchItemFailures: failures };
+  });
+}
+
+/**
+ * Each committed delivery is announced on the bus (announce.ts); a failed run announces nothing.
+ */
+export const handler = ingestHandler((m) =>
+  ingestAndAnnounce(
+    () =>
+      ingestManifest(
+        {
+          s3,
+          ddb,
+          engine,
+          tables: { spend: env[TABLE_ENV.spend], runs: env[TABLE_ENV["ingestion-runs"]] },
+          export: { s3Prefix: env.CUR_S3_PREFIX, exportName: env.CUR_EXPORT_NAME },
+          runRetentionDays: env.RUN_RETENTION_DAYS,
+          dataWaitSeconds: env.DATA_WAIT_SECONDS,
+          log: logger,
+        },
+        m,
+      ),
+    publisher,
+  ),
+);

@@ -1,17 +1,15 @@
 /** Spend-card Lambda: the Monday schedule and the CUR ingest's "period committed" event. */
-import { Logger } from "@aws-lambda-powertools/logger";
 import { z } from "zod";
 import { appTablesFromEnv } from "../shared/app-tables-env";
+import { lambdaHandler, logger } from "../shared/observability";
 import { DynamoCardStore } from "./dynamo-store";
 import { parseCardTrigger, todayIn } from "./events";
 import { type RunResult, runCards } from "./run";
 
 const { env, ddb, tables } = appTablesFromEnv({ TIME_ZONE: z.string().min(1) });
-
-const logger = new Logger({ serviceName: "spend-cards" });
 const store = new DynamoCardStore(ddb, tables);
 
-export const handler = async (event: unknown): Promise<RunResult | { ignored: string }> => {
+export const handler = lambdaHandler(async (event: unknown): Promise<RunResult | { ignored: string }> => {
   const trigger = parseCardTrigger(event);
   if (trigger.kind === "ignored") {
     logger.info("no cards", { reason: trigger.reason });
@@ -20,4 +18,4 @@ export const handler = async (event: unknown): Promise<RunResult | { ignored: st
   const result = await runCards(store, trigger, todayIn(env.TIME_ZONE, new Date()), () => new Date());
   logger.info("spend cards", { trigger: trigger.kind, ...result });
   return result;
-};
+});

@@ -1,7 +1,7 @@
-import { Logger } from "@aws-lambda-powertools/logger";
 import { CloudFormationClient } from "@aws-sdk/client-cloudformation";
 import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import { readEnv } from "../shared/env";
+import { lambdaHandler, logger } from "../shared/observability";
 import { runMonitor } from "./monitor";
 import { MONITOR_ENV, settingsFrom } from "./settings";
 
@@ -12,21 +12,22 @@ import { MONITOR_ENV, settingsFrom } from "./settings";
  * Environment read and validated once, at cold start.
  */
 const settings = settingsFrom(readEnv(MONITOR_ENV));
-const logger = new Logger({ serviceName: "stackset-monitor" });
 const cfn = new CloudFormationClient({});
 const cw = new CloudWatchClient({});
 
-export async function handler(): Promise<{ published: number; missingHeartbeatAccounts: number }> {
-  const result = await runMonitor({ cfn, cw, now: new Date() }, settings);
-  logger.info("published StackSet metrics", {
-    stackSets: result.stackSets.map((s) => ({
-      name: s.stackSetName,
-      operations: s.operationsByStatus,
-      successRatePercent: s.successRatePercent,
-      unhealthy: s.unhealthyInstances,
-    })),
-    missingHeartbeatAccounts: result.missingHeartbeatAccounts,
-    published: result.published,
-  });
-  return { published: result.published, missingHeartbeatAccounts: result.missingHeartbeatAccounts.length };
-}
+export const handler = lambdaHandler(
+  async (): Promise<{ published: number; missingHeartbeatAccounts: number }> => {
+    const result = await runMonitor({ cfn, cw, now: new Date() }, settings);
+    logger.info("published StackSet metrics", {
+      stackSets: result.stackSets.map((s) => ({
+        name: s.stackSetName,
+        operations: s.operationsByStatus,
+        successRatePercent: s.successRatePercent,
+        unhealthy: s.unhealthyInstances,
+      })),
+      missingHeartbeatAccounts: result.missingHeartbeatAccounts,
+      published: result.published,
+    });
+    return { published: result.published, missingHeartbeatAccounts: result.missingHeartbeatAccounts.length };
+  },
+);

@@ -6,6 +6,7 @@ import type { Context } from "aws-lambda";
 import { z } from "zod";
 import { readExternalId } from "../account-sync/source";
 import { readEnv } from "../shared/env";
+import { lambdaHandler } from "../shared/observability";
 import { toolNameOf } from "../shared/tool-name";
 import { runCostExplorerTool } from "./tool";
 
@@ -46,7 +47,7 @@ async function costExplorer(): Promise<CostExplorerClient> {
   return client;
 }
 
-export const handler = async (event: unknown, context: Context) => {
+export const handler = lambdaHandler(async (event: unknown, context?: Context) => {
   const tool = toolNameOf(context as never) ?? "";
   try {
     return await runCostExplorerTool(
@@ -58,4 +59,4 @@ export const handler = async (event: unknown, context: Context) => {
   } catch (e) {
     return { error: (e as Error).message };
   }
-};
+});
