@@ -4,8 +4,9 @@ import type { AccountConfig } from "../config/schema";
 import type { Target } from "../config/target";
 import type { LandingStackInfo } from "../stacks/landing";
 import { applyStack, pendingHint } from "./apply";
-import { readPlanManifest, stackJsonHash } from "./plan";
+import { readPlanManifest } from "./plan-manifest";
 import { checkOrphanStates, listStates, RetirementError, type RetirementIssue } from "./retirement";
+import { stackJsonHash } from "./stack-identity";
 import { stackDir, synthLanding } from "./synth";
 import { lastLines, terraformApply, terraformEnv, terraformInit } from "./terraform";
 import {

@@ -4,7 +4,7 @@ import type { AccountConfig } from "../config/schema";
 import type { Target } from "../config/target";
 import type { LandingStackInfo } from "../stacks/landing";
 import { pool } from "./apply";
-import { classifyActions } from "./plan-summary";
+import { classifyActions } from "./plan-json";
 import { stackDir, synthLanding } from "./synth";
 import { lastLines, terraformInit, terraformPlan, terraformShowJson } from "./terraform";
 

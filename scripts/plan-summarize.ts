@@ -1,10 +1,10 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { ALLOW_DATA_STORE_DESTROY_ENV, checkPlanGuard } from "../deploy/plan-guard";
+import { PlanFormatError } from "../deploy/plan-json";
+import { renderMarkdown } from "../deploy/plan-markdown";
 import {
-  PlanFormatError,
   type PlanInput,
   type PlanStackInfo,
-  renderMarkdown,
   stackNameFromPath,
   summarizePlans,
   toSummaryJson,

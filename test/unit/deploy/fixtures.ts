@@ -20,3 +20,15 @@ export const STACKS: Record<string, PlanStackInfo> = Object.fromEntries(
 export function stackPlan(stack: "admin" | "payer" | "member-dev" | "member-prod"): PlanInput {
   return { plan: loadPlan(`derived/${stack}`), stack: STACKS[stack], source: `derived/${stack}.json` };
 }
+
+/** Stack info of the i-th of many member stacks (member-m001…), for long summaries. */
+export function memberStack(i: number) {
+  const name = `m${String(i).padStart(3, "0")}`;
+  return {
+    stack: `member-${name}`,
+    kind: "member" as const,
+    accountId: String(100000000000 + i),
+    accountName: name,
+    regions: ["eu-west-1"],
+  };
+}

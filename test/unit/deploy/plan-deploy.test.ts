@@ -6,14 +6,8 @@ import type { AccountConfig } from "../../../config/schema";
 import { targetFor } from "../../../config/target";
 import { deployLanding, memberProgress, progressBar, savedPlanRunner } from "../../../deploy/deploy";
 import { driftExitCode, driftedResources, renderDriftTable } from "../../../deploy/drift";
-import {
-  diffSynthDirs,
-  normalizedStackJson,
-  PLAN_MANIFEST_KIND,
-  PLAN_MANIFEST_VERSION,
-  readPlanManifest,
-  stackJsonHash,
-} from "../../../deploy/plan";
+import { PLAN_MANIFEST_KIND, PLAN_MANIFEST_VERSION, readPlanManifest } from "../../../deploy/plan-manifest";
+import { diffSynthDirs, normalizedStackJson, stackJsonHash } from "../../../deploy/stack-identity";
 import { synthLanding } from "../../../deploy/synth";
 import type { RolloutEvent, RolloutUnit } from "../../../deploy/waves";
 import { loadPlan } from "./fixtures";

@@ -10,7 +10,9 @@
 import { spawnSync } from "node:child_process";
 import * as path from "node:path";
 import { checkPlanGuard, planProblems } from "../../../deploy/plan-guard";
-import { classifyActions, renderMarkdown, summarizePlans } from "../../../deploy/plan-summary";
+import { classifyActions } from "../../../deploy/plan-json";
+import { renderMarkdown } from "../../../deploy/plan-markdown";
+import { summarizePlans } from "../../../deploy/plan-summary";
 import { loadPlan, PLANS } from "./fixtures";
 
 const ROOT = path.join(__dirname, "../../..");

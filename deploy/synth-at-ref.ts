@@ -1,0 +1,59 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { configAtRef, gitTopLevel } from "./retirement";
+import { lastLines } from "./terraform";
+
+/**
+ * Synthesizes a git ref's own code and config in a temporary worktree (sharing this checkout's
+ * node_modules), into `outdir`. Returns undefined, with the reason, when that is not possible
+ * (the ref predates the deploy tooling, or its config does not exist): the caller then plans all.
+ */
+export function synthAtRef(
+  ref: string,
+  configFile: string,
+  outdir: string,
+  env: NodeJS.ProcessEnv,
+): { ok: true } | { ok: false; reason: string } {
+  const top = gitTopLevel();
+  const rel = path.relative(top, path.resolve(configFile));
+  if (configAtRef(ref, configFile) === undefined) {
+    return { ok: false, reason: `${rel} does not exist at ${ref}` };
+  }
+  const tree = mkdtempSync(path.join(os.tmpdir(), "finops-base-"));
+  const git = (args: string[]) => spawnSync("git", args, { cwd: top, encoding: "utf8" });
+  const add = git(["worktree", "add", "--detach", "--force", tree, ref]);
+  if (add.status !== 0) {
+    rmSync(tree, { recursive: true, force: true });
+    return { ok: false, reason: `git worktree add failed: ${lastLines(add.stderr, 3)}` };
+  }
+  try {
+    symlinkSync(path.join(top, "node_modules"), path.join(tree, "node_modules"), "dir");
+    const script = path.join(tree, ".finops-base-synth.ts");
+    writeFileSync(
+      script,
+      [
+        'import { loadAccountConfig } from "./config/load";',
+        'import { synthLanding } from "./deploy/synth";',
+        "synthLanding(loadAccountConfig(process.argv[2]!), process.argv[3]!);",
+        "",
+      ].join("\n"),
+    );
+    const tsx = path.join(top, "node_modules", ".bin", "tsx");
+    const r = spawnSync(tsx, [script, rel, path.resolve(outdir)], {
+      cwd: tree,
+      encoding: "utf8",
+      // Same local directory as the current synth, so local backend paths resolve alike.
+      env: { ...env, FINOPS_LOCAL_DIR: path.resolve(env.FINOPS_LOCAL_DIR || ".local") },
+    });
+    if (r.status !== 0) {
+      return { ok: false, reason: `synth at ${ref} failed: ${lastLines(r.stderr || r.stdout, 4)}` };
+    }
+    return { ok: true };
+  } finally {
+    git(["worktree", "remove", "--force", tree]);
+    rmSync(tree, { recursive: true, force: true });
+    git(["worktree", "prune"]);
+  }
+}
