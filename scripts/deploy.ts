@@ -17,7 +17,7 @@ import { ConfigError, configFileFromEnv, loadAccountConfig } from "../config/loa
 import { localDir } from "../config/target";
 import { deployLanding, memberProgress, prepareTarget } from "../deploy/deploy";
 import { RetirementError } from "../deploy/retirement";
-import { formatRolloutEvent, renderRolloutTable } from "../deploy/waves";
+import { formatRolloutEvent, renderRolloutTable } from "../deploy/waves-render";
 import { parseCli, UsageError } from "./cli-args";
 
 function parseArgs(argv: readonly string[]): { plans?: string; stacks: string[]; json?: string } {
