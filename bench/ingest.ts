@@ -26,7 +26,7 @@ import { ingestManifest } from "../functions/cur-ingest/ingest";
 import { newBatchStats } from "../functions/shared/ddb-batch";
 import { DuckDbQueryEngine, s3Fetcher } from "../functions/shared/query-engine/duckdb";
 import { readCurrentSpend } from "../functions/shared/spend-store";
-import { createDataTables } from "../test/support/data-platform";
+import { createDataTables } from "../local/data-tables";
 
 const ACCOUNTS = 50;
 const SERVICES = [

@@ -1,4 +1,4 @@
-import { isArnWildcardAllowed, isWildcardAllowed } from "../../modules/iam-wildcards";
+import { isArnWildcardAllowed, isWildcardAllowed } from "../../contracts/iam-wildcards";
 import type { Finding, Rule } from "../engine";
 import {
   hasRestrictingCondition,
@@ -88,7 +88,7 @@ export const IAM_RULES: readonly Rule[] = [
   {
     id: "iam.wildcard-resource",
     title:
-      'Resource "*", or an ARN with only wildcards as resource (or as account, region and resource), only for allowlisted actions or ARNs (modules/iam-wildcards.ts)',
+      'Resource "*", or an ARN with only wildcards as resource (or as account, region and resource), only for allowlisted actions or ARNs (contracts/iam-wildcards.ts)',
     check: (v) =>
       identityPolicies(v).flatMap(({ resource, label, value }) => {
         const parsed = parsePolicy(value, v.data);
@@ -112,7 +112,7 @@ export const IAM_RULES: readonly Rule[] = [
               return [
                 {
                   resource,
-                  message: `${label} statement ${s.Sid ?? "?"} allows ${bad.join(", ")} on "${arn}", which ${why}; name the account, region and resource (a prefix is fine), or allowlist the ARN with a reason (modules/iam-wildcards.ts)`,
+                  message: `${label} statement ${s.Sid ?? "?"} allows ${bad.join(", ")} on "${arn}", which ${why}; name the account, region and resource (a prefix is fine), or allowlist the ARN with a reason (contracts/iam-wildcards.ts)`,
                 },
               ];
             });

@@ -72,7 +72,7 @@ export function addApi(scope: Construct, props: ApiProps): Api {
     },
     {
       // SendTaskSuccess has no resource type (Service Authorization Reference): "*" is the only
-      // resource that grants it (allowlisted in modules/iam-wildcards.ts). The task token itself
+      // resource that grants it (allowlisted in contracts/iam-wildcards.ts). The task token itself
       // names the waiting execution; the API reads it only from a pending change it stored.
       Sid: "ApprovalDecision",
       Effect: "Allow",

@@ -4,10 +4,10 @@ import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { SfnStateMachine } from "@cdktf/provider-aws/lib/sfn-state-machine";
 import type { Construct } from "constructs";
 import { approvalDefinition } from "../../contracts/approvals";
+import { LOG_DELIVERY_ACTIONS } from "../../contracts/iam-wildcards";
 import type { Table } from "../../contracts/tables";
 import { type BindableTable, BundledFunction, type FunctionDefaults } from "../bundled-function";
 import { policyDocument, serviceTrustPolicy } from "../iam-policy";
-import { LOG_DELIVERY_ACTIONS } from "../iam-wildcards";
 import { setAppTableNames } from "./tables";
 
 export interface ApprovalWorkflowProps {

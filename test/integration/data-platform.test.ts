@@ -44,8 +44,8 @@ import { ingestManifest } from "../../functions/cur-ingest/ingest";
 import { CurDeliveryError } from "../../functions/shared/cur-delivery-error";
 import { DuckDbQueryEngine, s3Fetcher } from "../../functions/shared/query-engine/duckdb";
 import { currentPointer, queryAll, readCurrentSpend } from "../../functions/shared/spend-store";
+import { createDataTables } from "../../local/data-tables";
 import { renderPipeline, runDataPipeline } from "../../local/pipeline";
-import { createDataTables } from "../support/data-platform";
 import { asAccount, deployLocal, emulatorEndpoint } from "../support/local-org";
 
 /**

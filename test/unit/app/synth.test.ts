@@ -1,7 +1,7 @@
 import { loadAccountConfig } from "../../../config/load";
 import { GROUPS, ROUTE_KEYS } from "../../../contracts/api";
+import { isWildcardAllowed } from "../../../contracts/iam-wildcards";
 import { validateAsl } from "../../../emulator/gap-filler/stepfunctions-validate";
-import { isWildcardAllowed } from "../../../modules/iam-wildcards";
 import { resourcesOf, type StackJson, synthConfig } from "../../support/synth";
 
 /** What the admin stack's FinOps application synthesizes for the example organization. */

@@ -1,5 +1,5 @@
 import { wildcardArnReason } from "../../../checks/policy";
-import { isArnWildcardAllowed } from "../../../modules/iam-wildcards";
+import { isArnWildcardAllowed } from "../../../contracts/iam-wildcards";
 
 /** A Terraform reference `${expr}` (written without a template placeholder in a string). */
 const tf = (expr: string) => `$${"{"}${expr}}`;

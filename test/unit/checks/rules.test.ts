@@ -671,7 +671,7 @@ describe("security rules over hand-made stacks", () => {
     d.statement[0]!.resources = ["arn:aws:dynamodb:*:*:table/*"];
     const [v] = check(stack);
     expect(v?.message).toBe(
-      'policy statement Table allows dynamodb:GetItem on "arn:aws:dynamodb:*:*:table/*", which has a wildcard account and region and a wildcard resource; name the account, region and resource (a prefix is fine), or allowlist the ARN with a reason (modules/iam-wildcards.ts)',
+      'policy statement Table allows dynamodb:GetItem on "arn:aws:dynamodb:*:*:table/*", which has a wildcard account and region and a wildcard resource; name the account, region and resource (a prefix is fine), or allowlist the ARN with a reason (contracts/iam-wildcards.ts)',
     );
   });
 

@@ -5,11 +5,11 @@ import * as path from "node:path";
 import { parseAccountConfig } from "../../../config/load";
 import { Names } from "../../../config/naming";
 import type { AccountConfig } from "../../../config/schema";
+import { isWildcardAllowed } from "../../../contracts/iam-wildcards";
 import { STACKSET_METRICS } from "../../../contracts/metrics";
 import { readStackJson, synthLanding } from "../../../deploy/synth";
 import { metricData } from "../../../functions/stackset-monitor/metrics";
 import { MONITOR_ENV } from "../../../functions/stackset-monitor/settings";
-import { isWildcardAllowed } from "../../../modules/iam-wildcards";
 import { BASELINE_RULES } from "../../../modules/monitoring/baseline";
 
 // biome-ignore lint/suspicious/noExplicitAny: synthesized Terraform JSON is untyped

@@ -1,5 +1,5 @@
+import { isWildcardAllowed, RESOURCE_WILDCARD_ALLOWLIST } from "../../../contracts/iam-wildcards";
 import type { PolicyStatement } from "../../../modules/iam-policy";
-import { isWildcardAllowed, RESOURCE_WILDCARD_ALLOWLIST } from "../../../modules/iam-wildcards";
 import { iamPermissionPolicies, localConfig, statements, synth } from "./synth-support";
 
 /** Statements that allow `Resource: "*"` for an action outside the allowlist. */

@@ -4,7 +4,7 @@ import {
   UpdateTimeToLiveCommand,
   waitUntilTableExists,
 } from "@aws-sdk/client-dynamodb";
-import { DATA_TABLES, type DataTable, TABLE_DEFINITIONS } from "../../contracts/tables";
+import { DATA_TABLES, type DataTable, TABLE_DEFINITIONS } from "../contracts/tables";
 
 /**
  * Creates the data platform's tables on the emulator with the SDK, from the same definitions the
