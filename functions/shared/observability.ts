@@ -55,7 +55,7 @@ export function lambdaHandler<A extends [event?: unknown, context?: Context], R>
   const entry = async (event?: unknown, context?: Context): Promise<R> => {
     if (context) logger.addContext(context);
     try {
-      return await fn(...([event, context] as A));
+      return await fn(...([event, context] as unknown as A));
     } finally {
       flushMetrics();
     }
