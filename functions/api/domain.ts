@@ -5,12 +5,6 @@
 
 import { GROUPS, type Group } from "../../contracts/api";
 
-/**
- * Re-exported only while modules/app/user-pool.ts still imports them from here; the groups live
- * in contracts/api.ts.
- */
-export { GROUPS, type Group };
-
 /** Groups whose members see only the budgets they own or manage (and those budgets' accounts). */
 export const SCOPED_GROUPS: readonly Group[] = [
   "BUManagers",

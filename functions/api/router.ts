@@ -183,12 +183,6 @@ export const ROUTES: { readonly [K in RouteKey]: Route } = {
   },
 };
 
-/**
- * Re-exported only while modules/app/http-api.ts still imports it from here; the route keys live
- * in contracts/api.ts.
- */
-export { ROUTE_KEYS };
-
 const byKey: ReadonlyMap<string, Route> = new Map(ROUTE_KEYS.map((k) => [k, ROUTES[k]]));
 
 /** Dispatches one request; ApiErrors become their status, anything else propagates (500 in the handler). */
