@@ -9,7 +9,8 @@ import {
   generateCurMonth,
   writeCurMonth,
 } from "../../../emulator/cur/generator";
-import { SPEND_BY_ACCOUNT_SERVICE_DAY } from "../../../functions/shared/cur-queries";
+import { SPEND_BY_ACCOUNT_SERVICE_DAY_EXACT } from "../../../functions/shared/cur-queries";
+import { sumDecimals } from "../../../functions/shared/decimal";
 import { DuckDbQueryEngine, localFetcher } from "../../../functions/shared/query-engine/duckdb";
 import {
   type FocusPeriodSummary,
@@ -61,7 +62,7 @@ let cur: CurMonthFiles;
 let curRows: CurRow[];
 let parquet: FocusMonthFiles;
 let csv: FocusMonthFiles;
-let curByAccount: Map<string, { billed: number; effective: number }>;
+let curByAccount: Map<string, { billed: string; effective: string }>;
 let focusParquet: FocusPeriodSummary;
 let focusCsv: FocusPeriodSummary;
 
@@ -84,17 +85,19 @@ beforeAll(async () => {
       dataKeys: [cur.dataKey],
       columns: cur.manifest.columns,
     });
-    rows = await engine.query(SPEND_BY_ACCOUNT_SERVICE_DAY, [PERIOD]);
+    rows = await engine.query(SPEND_BY_ACCOUNT_SERVICE_DAY_EXACT, [PERIOD]);
   } finally {
     await engine.close();
   }
   curByAccount = new Map();
+  // The ingest's exact DECIMAL(38,6) text, summed exactly.
   for (const r of rows) {
-    const apart = (r.credit as number) + (r.tax as number) + (r.refund as number);
-    const a = curByAccount.get(r.account_id as string) ?? { billed: 0, effective: 0 };
-    a.billed += (r.unblended_cost as number) + apart;
-    a.effective += (r.net_amortized_cost as number) + apart;
-    curByAccount.set(r.account_id as string, a);
+    const apart = [r.credit, r.tax, r.refund] as string[];
+    const a = curByAccount.get(r.account_id as string) ?? { billed: "0", effective: "0" };
+    curByAccount.set(r.account_id as string, {
+      billed: sumDecimals([a.billed, r.unblended_cost as string, ...apart]),
+      effective: sumDecimals([a.effective, r.net_amortized_cost as string, ...apart]),
+    });
   }
 
   [focusParquet] = await summarizeFocusDelivery({
@@ -119,14 +122,14 @@ describe("CUR 2.0 and FOCUS 1.2 give the same month", () => {
   });
 
   it("bills the same total through both exports, to the cent", () => {
-    const curBilled = sum([...curByAccount.values()].map((a) => a.billed));
+    const curBilled = sumDecimals([...curByAccount.values()].map((a) => a.billed));
     expect(cents(focusParquet.totals.billedCost)).toBe(cents(curBilled));
     // and that is the generator's invoice (sum of unblended over every line)
     expect(cents(focusParquet.totals.billedCost)).toBe(cents(cur.groundTruth.total));
   });
 
   it("gives the same effective (net amortized) total through both exports, to the cent", () => {
-    const curEffective = sum([...curByAccount.values()].map((a) => a.effective));
+    const curEffective = sumDecimals([...curByAccount.values()].map((a) => a.effective));
     expect(cents(focusParquet.totals.effectiveCost)).toBe(cents(curEffective));
   });
 
