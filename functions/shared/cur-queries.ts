@@ -65,9 +65,19 @@ const NET_AMORTIZED = `CASE line_item_line_item_type
 
 const USAGE = `line_item_line_item_type NOT IN ('Credit', 'Tax', 'Refund')`;
 
-/** The spend query with `sum` as the aggregate of each money column. */
-function spendQuery(sum: (expression: string) => string): string {
-  return `SELECT line_item_usage_account_id AS account_id,
+/** The exact sum of a money expression: see SPEND_BY_ACCOUNT_SERVICE_DAY_EXACT. */
+const sum = (expression: string): string =>
+  `CAST(SUM(CAST(${expression} AS DECIMAL(38, 12))) AS DECIMAL(38, 6))`;
+
+/**
+ * Spend by account × service × day of one billing period (the spend table's grain), exact: each
+ * line's amount becomes DECIMAL(38,12) (the double rounded to 12 decimals, so sub-micro amounts
+ * still add up), the sum is exact decimal arithmetic, and the result is DECIMAL(38,6) (rounded half
+ * up). Both engines return DECIMAL as its exact text (Athena: athenaValue; DuckDB: its JSON value),
+ * which the ingest writes as the DynamoDB Number unchanged. DELIVERY_CHECK keeps each line below
+ * MAX_LINE_AMOUNT, so the sums fit (26 integer digits).
+ */
+export const SPEND_BY_ACCOUNT_SERVICE_DAY_EXACT = `SELECT line_item_usage_account_id AS account_id,
   COALESCE(NULLIF(product_servicecode, ''), line_item_product_code) AS service,
   CAST(CAST(line_item_usage_start_date AS DATE) AS VARCHAR) AS usage_date,
   ${sum(`CASE WHEN ${USAGE} THEN COALESCE(line_item_unblended_cost, 0) ELSE 0 END`)} AS unblended_cost,
@@ -81,24 +91,6 @@ FROM {{cur}}
 WHERE billing_period = ?
 GROUP BY 1, 2, 3
 ORDER BY 1, 2, 3`;
-}
-
-/**
- * Spend by account × service × day of one billing period (the spend table's grain), each money
- * column a double: the sum of doubles rounded to 6 decimals.
- */
-export const SPEND_BY_ACCOUNT_SERVICE_DAY = spendQuery((e) => `ROUND(SUM(${e}), 6)`);
-
-/**
- * The same spend, exact: each line's amount becomes DECIMAL(38,12) (the double rounded to 12
- * decimals, so sub-micro amounts still add up), the sum is exact decimal arithmetic, and the result
- * is DECIMAL(38,6) (rounded half up). Both engines return DECIMAL as its exact text (Athena:
- * athenaValue; DuckDB: its JSON value), which the ingest writes as the DynamoDB Number unchanged.
- * DELIVERY_CHECK keeps each line below MAX_LINE_AMOUNT, so the sums fit (26 integer digits).
- */
-export const SPEND_BY_ACCOUNT_SERVICE_DAY_EXACT = spendQuery(
-  (e) => `CAST(SUM(CAST(${e} AS DECIMAL(38, 12))) AS DECIMAL(38, 6))`,
-);
 
 /**
  * Whether the delivery is final: AWS leaves `bill_invoice_id` blank until the month is invoiced,
