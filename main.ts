@@ -5,7 +5,7 @@
  *   FINOPS_CONFIG=accounts/example.yaml npx cdktf synth
  */
 import { App } from "cdktf";
-import { ConfigError, configFileFromEnv, loadAccountConfig } from "./config/load";
+import { configFileFromEnv, failureMessage, loadAccountConfig } from "./config/load";
 import { targetFor } from "./config/target";
 import { invalidateSynthOutput } from "./deploy/synth";
 import { buildLanding } from "./stacks/landing";
@@ -20,7 +20,7 @@ function main(): void {
   try {
     config = loadAccountConfig(file);
   } catch (e) {
-    const message = e instanceof ConfigError ? e.message : `${file}: ${(e as Error).message}`;
+    const message = failureMessage(e, file);
     invalidateSynthOutput(outdir, message);
     console.error(message);
     console.error(`Nothing was synthesized (${outdir} holds no stacks). Fix the errors above and run again.`);

@@ -312,6 +312,20 @@ export function loadAccountConfig(file: string): AccountConfig {
 }
 
 /** The config file in effect: FINOPS_CONFIG, or the local organization. */
+/**
+ * The one line a command prints when it fails: a ConfigError's located issues as they are, an
+ * error of one of the `located` classes (errors whose message already names what and where) as it
+ * is, anything else prefixed with `context` (the command or the file). Never a stack trace.
+ */
+export function failureMessage(
+  e: unknown,
+  context: string,
+  ...located: ReadonlyArray<abstract new (...args: never[]) => Error>
+): string {
+  if (e instanceof ConfigError || located.some((c) => e instanceof c)) return (e as Error).message;
+  return `${context}: ${e instanceof Error ? e.message : String(e)}`;
+}
+
 export function configFileFromEnv(env: NodeJS.ProcessEnv = process.env): string {
   return env.FINOPS_CONFIG?.trim() || DEFAULT_CONFIG_FILE;
 }

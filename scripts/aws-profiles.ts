@@ -11,7 +11,7 @@
  * Config: --config, else FINOPS_CONFIG, else accounts/local.yaml.
  * Exit codes: 0 printed; 1 the config is invalid or cannot use profiles (target local); 2 usage.
  */
-import { ConfigError, configFileFromEnv, loadAccountConfig } from "../config/load";
+import { configFileFromEnv, failureMessage, loadAccountConfig } from "../config/load";
 import { type ProfileRole, renderAwsConfig } from "../deploy/aws-profiles";
 import { parseCli, UsageError } from "./cli-args";
 
@@ -80,8 +80,7 @@ export function main(argv: readonly string[], env: NodeJS.ProcessEnv = process.e
     process.stdout.write(text);
     return 0;
   } catch (error) {
-    const message = error instanceof ConfigError ? error.message : `${file}: ${(error as Error).message}`;
-    process.stderr.write(`aws-profiles: ${message}\n`);
+    process.stderr.write(`aws-profiles: ${failureMessage(error, file)}\n`);
     return 1;
   }
 }

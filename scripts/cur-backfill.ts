@@ -9,7 +9,7 @@
 import { randomUUID } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
-import { ConfigError, configFileFromEnv, loadAccountConfig } from "../config/load";
+import { configFileFromEnv, failureMessage, loadAccountConfig } from "../config/load";
 import { curBackfillPlan } from "../deploy/cur-backfill";
 
 function main(argv: readonly string[]): number {
@@ -20,8 +20,7 @@ function main(argv: readonly string[]): number {
   try {
     plan = curBackfillPlan(loadAccountConfig(file));
   } catch (e) {
-    if (e instanceof ConfigError) console.error(e.message);
-    else console.error(`cur:backfill: ${(e as Error).message}`);
+    console.error(failureMessage(e, "cur:backfill"));
     return 1;
   }
   mkdirSync(out, { recursive: true });

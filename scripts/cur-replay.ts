@@ -18,7 +18,7 @@
  * effective and list cost per period, charge category and sub-account × service × day), since the
  * landing ingests CUR 2.0.
  */
-import { ConfigError, configFileFromEnv } from "../config/load";
+import { configFileFromEnv, failureMessage } from "../config/load";
 import { summarizeFocusExportRoot } from "../local/cur/focus-replay";
 import { readExportRoot, renderFigures } from "../local/cur/replay";
 import { parseCli, UsageError } from "./cli-args";
@@ -74,7 +74,7 @@ main(process.argv.slice(2)).then(
       console.error(e.message);
       process.exit(2);
     }
-    console.error(e instanceof ConfigError ? e.message : `cur:replay: ${(e as Error).message}`);
+    console.error(failureMessage(e, "cur:replay"));
     process.exit(1);
   },
 );

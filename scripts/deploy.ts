@@ -13,7 +13,7 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
-import { ConfigError, configFileFromEnv, loadAccountConfig } from "../config/load";
+import { configFileFromEnv, failureMessage, loadAccountConfig } from "../config/load";
 import { localDir } from "../config/target";
 import { deployLanding, memberProgress, prepareTarget } from "../deploy/deploy";
 import { RetirementError } from "../deploy/retirement";
@@ -83,9 +83,7 @@ main(process.argv.slice(2)).then(
       console.error(`deploy: ${e.message}`);
       process.exit(2);
     }
-    console.error(
-      e instanceof ConfigError || e instanceof RetirementError ? e.message : `error: ${(e as Error).message}`,
-    );
+    console.error(failureMessage(e, "error", RetirementError));
     process.exit(1);
   },
 );

@@ -8,7 +8,7 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
-import { ConfigError, configFileFromEnv, loadAccountConfig } from "../config/load";
+import { configFileFromEnv, failureMessage, loadAccountConfig } from "../config/load";
 import { localDir } from "../config/target";
 import { prepareTarget } from "../deploy/deploy";
 import { checkDrift, renderDriftTable } from "../deploy/drift";
@@ -70,7 +70,7 @@ main(process.argv.slice(2)).then(
       console.error(`drift: ${e.message}`);
       process.exit(64);
     }
-    console.error(e instanceof ConfigError ? e.message : `error: ${(e as Error).message}`);
+    console.error(failureMessage(e, "error"));
     process.exit(1);
   },
 );

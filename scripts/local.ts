@@ -3,7 +3,7 @@
  * npm run local:down   stop the emulator this project started and remove local state
  * npm run local:emulator  only start the emulator (for tests and CI)
  */
-import { ConfigError, configFileFromEnv } from "../config/load";
+import { configFileFromEnv, failureMessage } from "../config/load";
 import { gapFillerPort, localDir, motoPort } from "../config/target";
 import { pendingHint } from "../deploy/apply";
 import { ensureGapFiller, ensureMoto } from "../emulator/moto-server";
@@ -72,7 +72,7 @@ main(process.argv[2], process.argv.slice(3)).then(
       console.error(e.message);
       process.exit(2);
     }
-    console.error(e instanceof ConfigError ? e.message : `error: ${(e as Error).message}`);
+    console.error(failureMessage(e, "error"));
     process.exit(1);
   },
 );

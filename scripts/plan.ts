@@ -19,7 +19,7 @@
  */
 import { execFileSync } from "node:child_process";
 import * as path from "node:path";
-import { ConfigError, configFileFromEnv, loadAccountConfig } from "../config/load";
+import { configFileFromEnv, failureMessage, loadAccountConfig } from "../config/load";
 import { localDir } from "../config/target";
 import { prepareTarget } from "../deploy/deploy";
 import { type PlanRun, planLanding } from "../deploy/plan";
@@ -156,11 +156,7 @@ if (require.main === module) {
         console.error(`plan: ${e.message}`);
         process.exit(2);
       }
-      console.error(
-        e instanceof ConfigError || e instanceof RetirementError
-          ? e.message
-          : `error: ${(e as Error).message}`,
-      );
+      console.error(failureMessage(e, "error", RetirementError));
       process.exit(1);
     },
   );

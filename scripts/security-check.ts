@@ -4,7 +4,7 @@ import * as path from "node:path";
 import { formatViolation } from "../checks/engine";
 import { checkSynthesized } from "../checks/exceptions";
 import { RULES } from "../checks/rules";
-import { ConfigError, configFileFromEnv, loadAccountConfig } from "../config/load";
+import { configFileFromEnv, failureMessage, loadAccountConfig } from "../config/load";
 import { synthLanding } from "../deploy/synth";
 
 /**
@@ -18,11 +18,8 @@ function main(argv: string[]): number {
   try {
     config = loadAccountConfig(file);
   } catch (e) {
-    if (e instanceof ConfigError) {
-      console.error(e.message);
-      return 2;
-    }
-    throw e;
+    console.error(failureMessage(e, "security:check"));
+    return 2;
   }
   const outdir = mkdtempSync(path.join(os.tmpdir(), "finops-security-"));
   try {
