@@ -1,0 +1,107 @@
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { loadAccountConfig } from "../../../config/load";
+import type { AccountConfig } from "../../../config/schema";
+import { targetFor } from "../../../config/target";
+import { diffSynthDirs, normalizedStackJson, stackJsonHash } from "../../../deploy/stack-identity";
+import { synthLanding } from "../../../deploy/synth";
+
+const LOCAL = loadAccountConfig(path.join(__dirname, "../../../accounts/local.yaml"));
+
+function tmp(prefix: string): string {
+  return mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+function synth(config: AccountConfig, dir: string, localDir: string): string {
+  mkdirSync(path.dirname(dir), { recursive: true });
+  synthLanding(config, dir, targetFor(config, { FINOPS_LOCAL_DIR: localDir }));
+  return dir;
+}
+
+const newMember: AccountConfig["members"][number] = {
+  ...LOCAL.members[0]!,
+  id: "666666666666",
+  name: "new-team",
+  email: "new-team@example.com",
+};
+
+describe("--changed-only: which stacks differ from the base synthesis", () => {
+  const root = tmp("finops-diff-");
+  const localDir = path.join(root, "local");
+  const base = synth(LOCAL, path.join(root, "base"), localDir);
+
+  it("finds only the new member's stack when a member is added", () => {
+    const current = synth(
+      { ...LOCAL, members: [...LOCAL.members, newMember] },
+      path.join(root, "add"),
+      localDir,
+    );
+
+    expect(diffSynthDirs(current, base)).toEqual({
+      changed: ["member-new-team"],
+      unchanged: expect.arrayContaining([
+        "admin",
+        "payer",
+        "member-app-dev",
+        "member-app-prod",
+        "member-sandbox-data",
+      ]),
+      removed: [],
+    });
+  });
+
+  it("compares synth directories at different places as equal (local backend path resolved, cdktf metadata ignored)", () => {
+    const elsewhere = synth(LOCAL, path.join(root, "deeper", "still", "base"), localDir);
+
+    expect(diffSynthDirs(elsewhere, base).changed).toEqual([]);
+    expect(stackJsonHash(elsewhere, "admin")).toBe(stackJsonHash(base, "admin"));
+    expect(normalizedStackJson(base, "admin")).not.toContain('"//"');
+  });
+
+  it("finds the retired member's stack (planned empty) and reports a removed one", () => {
+    const retired = synth(
+      { ...LOCAL, members: LOCAL.members.map((m) => (m.name === "app-dev" ? { ...m, retired: true } : m)) },
+      path.join(root, "retired"),
+      localDir,
+    );
+    const removed = synth(
+      { ...LOCAL, members: LOCAL.members.filter((m) => m.name !== "app-dev") },
+      path.join(root, "removed"),
+      localDir,
+    );
+
+    expect(diffSynthDirs(retired, base).changed).toEqual(["member-app-dev"]);
+    expect(diffSynthDirs(removed, base)).toMatchObject({ changed: [], removed: ["member-app-dev"] });
+  });
+
+  it("plans a stack whose provider config changed (a new region)", () => {
+    const current = synth(
+      {
+        ...LOCAL,
+        members: LOCAL.members.map((m) =>
+          m.name === "app-dev" ? { ...m, regions: ["us-east-1", "eu-west-1"] } : m,
+        ),
+      },
+      path.join(root, "region"),
+      localDir,
+    );
+
+    expect(diffSynthDirs(current, base).changed).toEqual(["member-app-dev"]);
+  });
+});
+
+describe("stack JSON identity", () => {
+  it("hashes the normalized JSON, not the file bytes", () => {
+    const localDir = tmp("finops-local-");
+    const dir = synth(LOCAL, path.join(tmp("finops-h-"), "synth"), localDir);
+    const file = path.join(dir, "stacks", "admin", "cdk.tf.json");
+    const before = stackJsonHash(dir, "admin");
+    const json = JSON.parse(readFileSync(file, "utf8"));
+    writeFileSync(file, JSON.stringify(json, null, 4)); // same content, different bytes
+    expect(stackJsonHash(dir, "admin")).toBe(before);
+    json.resource = { ...json.resource, terraform_data: { x: { input: "changed" } } };
+    writeFileSync(file, JSON.stringify(json));
+    expect(stackJsonHash(dir, "admin")).not.toBe(before);
+  });
+});
