@@ -62,29 +62,40 @@ export function describeLanding(config: AccountConfig): LandingStackInfo[] {
   ];
 }
 
-/** Adds every stack of the organization to the app. Stacks only compose modules. */
+/**
+ * Adds every stack of the organization to the app, one per describeLanding entry (the same list,
+ * order and dependencies the plan and deploy tools read). Stacks only compose modules.
+ */
 export function buildLanding(app: App, config: AccountConfig, target: Target): Map<string, AccountStack> {
   const stacks = new Map<string, AccountStack>();
   const base = { config, target, outdir: app.outdir };
   const platform = { environment: "prod" } as const;
-
-  const admin = new AdminStack(app, Names.adminStack, {
-    ...base,
-    account: { ...config.admin, ...platform, regions: config.admin.regions },
-  });
-  stacks.set(Names.adminStack, admin);
-
-  const payer = new PayerStack(app, Names.payerStack, {
-    ...base,
-    account: { ...config.payer, ...platform, regions: config.payer.regions ?? [config.cur.homeRegion] },
-  });
-  payer.addDependency(admin);
-  stacks.set(Names.payerStack, payer);
-
-  for (const member of config.members) {
-    const name = Names.memberStack(member);
-    const Stack = member.retired ? RetiredMemberStack : MemberStack;
-    stacks.set(name, new Stack(app, name, { ...base, account: member }));
+  const members = new Map(config.members.map((m) => [Names.memberStack(m), m]));
+  for (const info of describeLanding(config)) {
+    let stack: AccountStack;
+    if (info.kind === "admin") {
+      stack = new AdminStack(app, info.stack, {
+        ...base,
+        account: { ...config.admin, ...platform, regions: info.regions },
+      });
+    } else if (info.kind === "payer") {
+      stack = new PayerStack(app, info.stack, {
+        ...base,
+        account: { ...config.payer, ...platform, regions: info.regions },
+      });
+    } else {
+      const member = members.get(info.stack);
+      if (!member) throw new Error(`describeLanding named ${info.stack}, which is no member of the config`);
+      const Stack = info.retired ? RetiredMemberStack : MemberStack;
+      stack = new Stack(app, info.stack, { ...base, account: member });
+    }
+    for (const dependency of info.dependsOn) {
+      const first = stacks.get(dependency);
+      if (!first)
+        throw new Error(`${info.stack} depends on ${dependency}, which describeLanding lists after it`);
+      stack.addDependency(first);
+    }
+    stacks.set(info.stack, stack);
   }
   return stacks;
 }
