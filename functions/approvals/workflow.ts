@@ -8,7 +8,7 @@
 import { z } from "zod";
 import { APPROVAL_ERRORS } from "../../contracts/approvals";
 import type { Budget, BudgetChange } from "../api/domain";
-import { applyPatch } from "../api/operations";
+import { applyPatch } from "../api/operations/budgets";
 
 export interface ApprovalStore {
   getBudgetChange(changeId: string): Promise<BudgetChange | undefined>;

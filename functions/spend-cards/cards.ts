@@ -4,7 +4,7 @@
  * Pure: inputs are the budget, the period, the spend rows and the accounts' mapping histories.
  */
 import type { Allocation, Budget, CardMover, SpendCard, SpendRow } from "../api/domain";
-import { budgetAt } from "../api/operations";
+import { budgetAt } from "../api/operations/spend";
 import { type Period, previousPeriod, proRatedAllowance } from "../shared/period-calendar";
 
 export const TOP_MOVERS = 5;
