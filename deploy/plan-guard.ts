@@ -6,7 +6,7 @@ import type { DataStoreLoss, PlanSummary } from "./plan-summary";
  * 1. every stack's plan is complete and error-free (not `errored: true`, not `complete: false`, no
  *    `deferred_changes`): a plan that does not show every change can hide a destroy, and no opt-in
  *    waives this; and
- * 2. no data store (deploy/data-stores.ts) is destroyed or replaced, unless the change opts in
+ * 2. no data store (contracts/data-stores.ts) is destroyed or replaced, unless the change opts in
  *    explicitly, by option or by FINOPS_ALLOW_DATA_STORE_DESTROY=true (which the pull request
  *    workflow sets from a label). A forget (the object stays in AWS) is not a loss.
  */

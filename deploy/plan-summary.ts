@@ -44,7 +44,7 @@ export interface ResourceChangeSummary {
   readonly address: string;
   readonly type: string;
   readonly action: ChangeAction;
-  /** The resource type holds data (deploy/data-stores.ts). */
+  /** The resource type holds data (contracts/data-stores.ts). */
   readonly dataStore: boolean;
   /** A data store that this plan deletes or replaces. */
   readonly dataStoreLoss: boolean;
