@@ -40,7 +40,8 @@ function worktree(ref: string, scratch: string): string {
 const localDir = path.resolve(process.env.FINOPS_LOCAL_DIR || ".local");
 
 function synth(tree: string, config: string, outdir: string): void {
-  if (!existsSync(path.join(tree, config))) throw new UsageError(`${config} does not exist in ${tree}`);
+  // A relative config is read from each tree's own copy; an absolute one is the same file for both.
+  if (!existsSync(path.resolve(tree, config))) throw new UsageError(`${config} does not exist in ${tree}`);
   mkdirSync(path.dirname(outdir), { recursive: true });
   const r = spawnSync(process.execPath, [path.join("node_modules", "tsx", "dist", "cli.mjs"), "main.ts"], {
     cwd: tree,

@@ -1,4 +1,5 @@
 import type { Construct } from "constructs";
+import { resolveStackSetTargeting } from "../config/targeting";
 import { FinOpsApp } from "../modules/app";
 import { BundledFunction } from "../modules/bundled-function";
 import { DataPlatform } from "../modules/data-platform";
@@ -68,8 +69,21 @@ export class AdminStack extends AccountStack {
       provider: this.provider(this.primaryRegion),
     });
     this.monitoring = new AdminMonitoring(this, "monitoring", {
-      config: this.config,
       names: this.names,
+      homeRegion: this.config.organization.homeRegion,
+      adminAccountId: admin.id,
+      payerAccountId: payer.id,
+      monitoring,
+      monitoringKeyArn: encryption.keys.monitoring,
+      preventDestroy: this.protectDataStores,
+      stackSet:
+        monitoring.mode === "stackset"
+          ? {
+              targeting: resolveStackSetTargeting(this.config),
+              rollout: this.config.rollout,
+              organizationalUnits: this.config.organization.organizationalUnits,
+            }
+          : undefined,
       provider: (region) => this.provider(region),
       adminRegions: this.account.regions,
       functionsKeyArn: this.dataPlatform.keys.functions.arn,

@@ -2,7 +2,8 @@ import type { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import type { Names } from "../../config/naming";
-import type { AccountConfig } from "../../config/schema";
+import type { AccountConfig, MonitoringConfig, RolloutConfig } from "../../config/schema";
+import type { StackSetTargeting } from "../../config/targeting";
 import { KeyRing } from "../security/keys";
 import { BudgetAlertForwarding } from "./budget-alert-forwarding";
 import { snsIntoBudgetAlertQueueKeyStatement } from "./budget-alerts";
@@ -11,8 +12,23 @@ import { BaselineStackSet } from "./stackset";
 import { StackSetMonitor } from "./stackset-monitor";
 
 export interface AdminMonitoringProps {
-  readonly config: AccountConfig;
   readonly names: Names;
+  /** organization.homeRegion: the central bus, alarms and the monitor live there. */
+  readonly homeRegion: string;
+  readonly adminAccountId: string;
+  readonly payerAccountId: string;
+  /** The monitoring section (mode, alert e-mail, log retention, stackset settings). */
+  readonly monitoring: MonitoringConfig;
+  /** encryption.keys.monitoring: a supplied key for the central log group and the alerts topic. */
+  readonly monitoringKeyArn?: string;
+  /** prevent_destroy / deletion protection on the log groups and queues. */
+  readonly preventDestroy: boolean;
+  /** stackset mode only: where the baseline's instances go and how the stack set rolls out. */
+  readonly stackSet?: {
+    readonly targeting: StackSetTargeting;
+    readonly rollout: RolloutConfig;
+    readonly organizationalUnits: AccountConfig["organization"]["organizationalUnits"];
+  };
   /** Provider of one of the admin's regions: the central bus lives in organization.homeRegion. */
   readonly provider: (region: string) => AwsProvider;
   readonly adminRegions: readonly string[];
@@ -32,8 +48,8 @@ export class AdminMonitoring extends Construct {
 
   constructor(scope: Construct, id: string, props: AdminMonitoringProps) {
     super(scope, id);
-    const { config, names } = props;
-    const region = config.organization.homeRegion;
+    const { names, monitoring, preventDestroy } = props;
+    const region = props.homeRegion;
     if (!props.adminRegions.includes(region)) {
       throw new Error(
         `admin.regions (${props.adminRegions.join(", ")}) does not include organization.homeRegion ${region}, where the central monitoring bus lives; add ${region} to admin.regions`,
@@ -44,28 +60,31 @@ export class AdminMonitoring extends Construct {
       names,
       provider,
       region,
-      accountId: config.admin.id,
-      logRetentionDays: config.monitoring.logRetentionDays,
-      kmsKeyArn: config.encryption.keys.monitoring,
-      alertEmail: config.monitoring.alertEmail,
-      preventDestroy: !config.organization.allowDataStoreDestroy,
+      accountId: props.adminAccountId,
+      logRetentionDays: monitoring.logRetentionDays,
+      kmsKeyArn: props.monitoringKeyArn,
+      alertEmail: monitoring.alertEmail,
+      preventDestroy,
     });
-    if (config.monitoring.mode === "stackset") {
+    if (monitoring.mode === "stackset") {
+      if (!props.stackSet)
+        throw new Error("monitoring.mode stackset needs the stack set's targeting and rollout");
       this.stackSet = new BaselineStackSet(this, "stackset", {
-        config,
         names,
         provider,
         organization: this.central.organization,
+        settings: monitoring.stackset,
+        ...props.stackSet,
       });
     }
     this.budgetAlerts = new BudgetAlertForwarding(this, "budget-alerts", {
       names,
       provider,
       region,
-      accountId: config.admin.id,
+      accountId: props.adminAccountId,
       functionsKeyArn: props.functionsKeyArn,
-      logRetentionDays: config.monitoring.logRetentionDays,
-      preventDestroy: !config.organization.allowDataStoreDestroy,
+      logRetentionDays: monitoring.logRetentionDays,
+      preventDestroy,
     });
     // SNS encrypts member budget alerts into the queue with the functions key: a key the landing
     // creates gets the statement; a supplied key's owner adds it (docs/monitoring.md).
@@ -78,8 +97,12 @@ export class AdminMonitoring extends Construct {
       );
     ring?.addToKeyPolicy("functions", snsIntoBudgetAlertQueueKeyStatement());
     this.monitor = new StackSetMonitor(this, "stackset-monitor", {
-      config,
       names,
+      adminAccountId: props.adminAccountId,
+      payerAccountId: props.payerAccountId,
+      monitoringMode: monitoring.mode,
+      logRetentionDays: monitoring.logRetentionDays,
+      preventDestroy,
       provider,
       region,
       functionsKeyArn: props.functionsKeyArn,

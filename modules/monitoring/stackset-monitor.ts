@@ -4,7 +4,7 @@ import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
 import type { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { Construct } from "constructs";
 import type { Names } from "../../config/naming";
-import type { AccountConfig } from "../../config/schema";
+import type { MonitoringConfig } from "../../config/schema";
 import { BundledFunction } from "../bundled-function";
 import type { PolicyStatement } from "../iam-policy";
 import { HEARTBEAT_PERIOD_SECONDS } from "./baseline";
@@ -16,8 +16,15 @@ export const STACKSET_MONITOR_SCHEDULE = "rate(15 minutes)";
 export const STACKSET_MONITOR_FUNCTION = "stackset-monitor";
 
 export interface StackSetMonitorProps {
-  readonly config: AccountConfig;
   readonly names: Names;
+  /** The delegated-admin account, where the monitor runs. */
+  readonly adminAccountId: string;
+  /** The management account, which owns the service-managed stack set in stackset mode. */
+  readonly payerAccountId: string;
+  readonly monitoringMode: MonitoringConfig["mode"];
+  readonly logRetentionDays: number;
+  /** prevent_destroy on the function's log group. */
+  readonly preventDestroy: boolean;
   /** Provider of the admin account in organization.homeRegion (where the central alarms live). */
   readonly provider: AwsProvider;
   readonly region: string;
@@ -44,10 +51,10 @@ export class StackSetMonitor extends Construct {
 
   constructor(scope: Construct, id: string, props: StackSetMonitorProps) {
     super(scope, id);
-    const { config, names, provider, region } = props;
-    const admin = config.admin.id;
-    const stackSetMode = config.monitoring.mode === "stackset";
-    const stackSetOwner = stackSetMode ? config.payer.id : admin;
+    const { names, provider, region } = props;
+    const admin = props.adminAccountId;
+    const stackSetMode = props.monitoringMode === "stackset";
+    const stackSetOwner = stackSetMode ? props.payerAccountId : admin;
 
     this.environment = {
       METRICS_NAMESPACE: names.stackSetMetricsNamespace,
@@ -107,12 +114,12 @@ export class StackSetMonitor extends Construct {
       description:
         "Publishes StackSet operation and instance metrics and the count of members with overdue heartbeats",
       kmsKeyArn: props.functionsKeyArn,
-      logRetentionDays: config.monitoring.logRetentionDays,
+      logRetentionDays: props.logRetentionDays,
       statements,
       environment: this.environment,
       timeoutSeconds: 120,
       memorySizeMb: 256,
-      preventDestroy: !config.organization.allowDataStoreDestroy,
+      preventDestroy: props.preventDestroy,
       provider,
     });
 

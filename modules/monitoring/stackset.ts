@@ -5,13 +5,20 @@ import { DataAwsOrganizationsOrganizationalUnit } from "@cdktf/provider-aws/lib/
 import type { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { Construct } from "constructs";
 import type { Names } from "../../config/naming";
-import type { AccountConfig, RolloutConfig } from "../../config/schema";
-import { resolveStackSetTargeting, type StackSetTargeting } from "../../config/targeting";
+import type { AccountConfig, MonitoringConfig, RolloutConfig } from "../../config/schema";
+import type { StackSetTargeting } from "../../config/targeting";
 import { baselineTemplate, type CfnTemplate } from "./template";
 
 export interface BaselineStackSetProps {
-  readonly config: AccountConfig;
   readonly names: Names;
+  /** Which OUs and accounts get instances, in which regions (config/targeting.ts). */
+  readonly targeting: StackSetTargeting;
+  /** monitoring.stackset: auto-deployment and what happens to stacks of accounts that leave. */
+  readonly settings: Pick<MonitoringConfig["stackset"], "autoDeployment" | "retainStacksOnAccountRemoval">;
+  /** The rollout section: StackSets operation preferences (the direct-mode deployer's semantics). */
+  readonly rollout: RolloutConfig;
+  /** organization.organizationalUnits: names and parents, to look up the targeted OUs' ids. */
+  readonly organizationalUnits: AccountConfig["organization"]["organizationalUnits"];
   /** Provider of the admin account in the organization's home region. */
   readonly provider: AwsProvider;
   /** The organization (data source), for the root id the OU lookups start from. */
@@ -57,11 +64,10 @@ export class BaselineStackSet extends Construct {
 
   constructor(scope: Construct, id: string, props: BaselineStackSetProps) {
     super(scope, id);
-    const { config, names, provider } = props;
-    const settings = config.monitoring.stackset;
-    this.targeting = resolveStackSetTargeting(config);
+    const { names, provider, settings, rollout } = props;
+    this.targeting = props.targeting;
     this.template = baselineTemplate(names, this.targeting.regions);
-    const prefs = operationPreferences(config.rollout, this.targeting.regions);
+    const prefs = operationPreferences(rollout, this.targeting.regions);
 
     this.stackSet = new CloudformationStackSet(this, "stack-set", {
       provider,
@@ -99,7 +105,7 @@ export class BaselineStackSet extends Construct {
               accounts: group.accounts.length > 0 ? [...group.accounts] : undefined,
               accountFilterType: group.accountFilterType,
             },
-            operationPreferences: { ...prefs, concurrencyMode: config.rollout.concurrencyMode },
+            operationPreferences: { ...prefs, concurrencyMode: rollout.concurrencyMode },
           }),
         );
       }
@@ -108,7 +114,7 @@ export class BaselineStackSet extends Construct {
 
   /** OU names → ids, through data sources that walk down from the root (parents first). */
   private resolveOuIds(props: BaselineStackSetProps, wanted: Set<string>): Map<string, string> {
-    const byName = new Map(props.config.organization.organizationalUnits.map((o) => [o.name, o]));
+    const byName = new Map(props.organizationalUnits.map((o) => [o.name, o]));
     const ids = new Map<string, string>();
     const resolve = (name: string): string => {
       const known = ids.get(name);
