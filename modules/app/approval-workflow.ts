@@ -1,13 +1,11 @@
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
-import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
-import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { SfnStateMachine } from "@cdktf/provider-aws/lib/sfn-state-machine";
 import type { Construct } from "constructs";
 import { approvalDefinition } from "../../contracts/approvals";
 import { LOG_DELIVERY_ACTIONS } from "../../contracts/iam-wildcards";
 import type { Table } from "../../contracts/tables";
 import { type BindableTable, BundledFunction, type FunctionDefaults } from "../bundled-function";
-import { policyDocument, serviceTrustPolicy } from "../iam-policy";
+import { addServiceRole } from "../service-role";
 import { setAppTableNames } from "./tables";
 
 export interface ApprovalWorkflowProps {
@@ -48,17 +46,15 @@ export function addApprovalWorkflow(scope: Construct, props: ApprovalWorkflowPro
     kmsKeyId: d.kmsKeyArn,
     lifecycle: { preventDestroy: d.preventDestroy },
   });
-  const role = new IamRole(scope, "approval-role", {
+  const { role } = addServiceRole(scope, "approval-role", {
     provider,
     name: names.approvalStateMachineRole,
     description: "Runs the budget approval workflow: invokes the approvals function, logs, traces",
-    assumeRolePolicy: serviceTrustPolicy("states.amazonaws.com", { sourceAccount: account }),
-  });
-  new IamRolePolicy(scope, "approval-role-policy", {
-    provider,
-    name: "least-privilege",
-    role: role.id,
-    policy: policyDocument([
+    service: "states.amazonaws.com",
+    trust: { sourceAccount: account },
+    policyId: "approval-role-policy",
+    policyName: "least-privilege",
+    statements: [
       {
         Sid: "InvokeApprovals",
         Effect: "Allow",
@@ -82,7 +78,7 @@ export function addApprovalWorkflow(scope: Construct, props: ApprovalWorkflowPro
         ],
         Resource: "*",
       },
-    ]),
+    ],
   });
   const stateMachine = new SfnStateMachine(scope, "approval-workflow", {
     provider,

@@ -1,7 +1,5 @@
 import { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-rule";
 import { CloudwatchEventTarget } from "@cdktf/provider-aws/lib/cloudwatch-event-target";
-import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
-import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
 import { SchedulerSchedule } from "@cdktf/provider-aws/lib/scheduler-schedule";
 import { SqsQueuePolicy } from "@cdktf/provider-aws/lib/sqs-queue-policy";
@@ -9,7 +7,8 @@ import type { Construct } from "constructs";
 import { CUR_COMMITTED_DETAIL_TYPE, CUR_COMMITTED_SOURCE } from "../../contracts/events";
 import type { Table } from "../../contracts/tables";
 import { type BindableTable, BundledFunction, type FunctionDefaults } from "../bundled-function";
-import { policyDocument, serviceTrustPolicy } from "../iam-policy";
+import { policyDocument } from "../iam-policy";
+import { addServiceRole } from "../service-role";
 import { setAppTableNames } from "./tables";
 
 export interface SpendCardsProps {
@@ -49,17 +48,15 @@ export function addSpendCards(scope: Construct, props: SpendCardsProps): Bundled
   spendCards.bindTable(table("spend-cards"), ["UpdateItem"]);
 
   const dlq = spendCards.deadLetterQueue;
-  const schedulerRole = new IamRole(scope, "spend-cards-scheduler-role", {
+  const { role: schedulerRole } = addServiceRole(scope, "spend-cards-scheduler-role", {
     provider,
     name: names.spendCardsSchedulerRole,
     description: "EventBridge Scheduler invokes the spend-card function, nothing else",
-    assumeRolePolicy: serviceTrustPolicy("scheduler.amazonaws.com", { sourceAccount: account }),
-  });
-  new IamRolePolicy(scope, "spend-cards-scheduler-policy", {
-    provider,
-    name: "invoke-spend-cards",
-    role: schedulerRole.id,
-    policy: policyDocument([
+    service: "scheduler.amazonaws.com",
+    trust: { sourceAccount: account },
+    policyId: "spend-cards-scheduler-policy",
+    policyName: "invoke-spend-cards",
+    statements: [
       {
         Sid: "InvokeSpendCards",
         Effect: "Allow",
@@ -84,7 +81,7 @@ export function addSpendCards(scope: Construct, props: SpendCardsProps): Bundled
             },
           ]
         : []),
-    ]),
+    ],
   });
   new SchedulerSchedule(scope, "spend-cards-weekly", {
     provider,

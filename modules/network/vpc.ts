@@ -1,8 +1,6 @@
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { DefaultSecurityGroup } from "@cdktf/provider-aws/lib/default-security-group";
 import { FlowLog } from "@cdktf/provider-aws/lib/flow-log";
-import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
-import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { RouteTable } from "@cdktf/provider-aws/lib/route-table";
 import { RouteTableAssociation } from "@cdktf/provider-aws/lib/route-table-association";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
@@ -13,7 +11,7 @@ import type { TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
 import { type Cidr, isCidr, parseCidr, subnets } from "../../contracts/cidr";
 import { unreachableEndpoints, vpcEndpointServices } from "../../contracts/endpoints";
-import { policyDocument, serviceTrustPolicy } from "../iam-policy";
+import { addServiceRole } from "../service-role";
 
 export { SDK_CLIENT_ENDPOINTS, vpcEndpointServices } from "../../contracts/endpoints";
 
@@ -172,24 +170,22 @@ export class PrivateVpc extends Construct {
       kmsKeyId: props.logKmsKeyArn,
       lifecycle: { preventDestroy: props.preventDestroy ?? true },
     });
-    const role = new IamRole(this, "flow-logs-role", {
+    const { role } = addServiceRole(this, "flow-logs-role", {
       provider,
       name: `${namePrefix}-vpc-flow-logs`,
       description: "VPC flow logs delivery into their own log group only",
-      assumeRolePolicy: serviceTrustPolicy("vpc-flow-logs.amazonaws.com", { sourceAccount: props.accountId }),
-    });
-    new IamRolePolicy(this, "flow-logs-policy", {
-      provider,
-      name: "deliver-to-own-log-group",
-      role: role.id,
-      policy: policyDocument([
+      service: "vpc-flow-logs.amazonaws.com",
+      trust: { sourceAccount: props.accountId },
+      policyId: "flow-logs-policy",
+      policyName: "deliver-to-own-log-group",
+      statements: [
         {
           Sid: "OwnLogGroupOnly",
           Effect: "Allow",
           Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
           Resource: [`${this.flowLogGroup.arn}`, `${this.flowLogGroup.arn}:*`],
         },
-      ]),
+      ],
     });
     new FlowLog(this, "flow-log", {
       provider,

@@ -1,9 +1,9 @@
-import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
-import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import type { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { S3BucketReplicationConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-replication-configuration";
 import type { ITerraformDependable, TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
-import { type PolicyStatement, policyDocument, serviceTrustPolicy } from "../iam-policy";
+import type { PolicyStatement } from "../iam-policy";
+import { addServiceRole } from "../service-role";
 
 export interface CurReplicationProps {
   readonly provider: TerraformProvider;
@@ -115,23 +115,22 @@ export class CurReplication extends Construct {
       );
     }
     const sourceArn = s3Arn(props.sourceBucketName);
-    this.role = new IamRole(this, "role", {
+    const { role, policy } = addServiceRole(this, "role", {
       provider: props.provider,
       name: props.roleName,
       description: "S3 replication of the CUR exports to the delegated admin's replica bucket",
       maxSessionDuration: 3600,
-      assumeRolePolicy: serviceTrustPolicy("s3.amazonaws.com", {
+      service: "s3.amazonaws.com",
+      trust: {
         sid: "S3ReplicationOfTheCurBucket",
         sourceAccount: props.payerAccountId,
         condition: { ArnEquals: { "aws:SourceArn": sourceArn } },
-      }),
+      },
+      policyId: "policy",
+      policyName: "replication",
+      statements: replicationRoleStatements(props),
     });
-    const policy = new IamRolePolicy(this, "policy", {
-      provider: props.provider,
-      name: "replication",
-      role: this.role.id,
-      policy: policyDocument(replicationRoleStatements(props)),
-    });
+    this.role = role;
 
     const rtc = props.replicationTimeControl ?? false;
     this.configuration = new S3BucketReplicationConfigurationA(this, "configuration", {
