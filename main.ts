@@ -6,9 +6,10 @@
  */
 import { App } from "cdktf";
 import { configFileFromEnv, failureMessage, loadAccountConfig } from "./config/load";
-import { targetFor } from "./config/target";
+import { type Target, targetFor } from "./config/target";
+import { prepareForCdktfCli, sendInfoToStdout } from "./deploy/cdktf-cli";
 import { invalidateSynthOutput } from "./deploy/synth";
-import { buildLanding } from "./stacks/landing";
+import { buildLanding, describeLanding } from "./stacks/landing";
 
 function main(): void {
   const file = configFileFromEnv();
@@ -26,9 +27,13 @@ function main(): void {
     console.error(`Nothing was synthesized (${outdir} holds no stacks). Fix the errors above and run again.`);
     process.exit(1);
   }
+  // The cdktf CLI prints whatever the app writes to stderr as [ERROR]: only problems go there.
+  sendInfoToStdout();
+  let target: Target;
   try {
+    target = targetFor(config);
     const app = new App();
-    buildLanding(app, config, targetFor(config));
+    buildLanding(app, config, target);
     app.synth();
   } catch (e) {
     // Validation accepted the config: an environment setting (e.g. a FINOPS_* port) or a bug.
@@ -40,6 +45,18 @@ function main(): void {
       `Nothing usable was synthesized (${outdir} holds no stacks). If the message names an environment variable, fix it; otherwise npm run accounts:validate ${file} accepted this config and this is a finops-landing bug: please report it with the message above.`,
     );
     process.exit(1);
+  }
+  // Ready for cdktf diff | deploy | output | destroy, offline too (deploy/cdktf-cli.ts).
+  try {
+    for (const note of prepareForCdktfCli(outdir, describeLanding(config), target)) {
+      if (note.level === "info") console.log(note.text);
+      else console.error(note.text);
+    }
+  } catch (e) {
+    // The stacks are synthesized; only the offline provider setup failed: say so, do not fail synth.
+    console.error(
+      `The stacks are synthesized, but the offline provider setup failed: ${(e as Error).message}`,
+    );
   }
 }
 

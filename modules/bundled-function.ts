@@ -34,10 +34,22 @@ export interface FunctionBundle {
 const bundles = new Map<string, FunctionBundle>();
 
 /**
+ * Where the one-line bundle size reports go: stderr by default, so that a tool whose stdout is data
+ * (cur:replay --json) stays clean. The cdktf app (main.ts) sends them to stdout: the cdktf CLI prints
+ * everything an app writes to stderr as a red [ERROR].
+ */
+let reportBundle: (line: string) => void = (line) => process.stderr.write(`${line}\n`);
+
+/** Sends the bundle size reports to `report` (one line each, no newline) from now on. */
+export function reportBundlesTo(report: (line: string) => void): void {
+  reportBundle = report;
+}
+
+/**
  * esbuild bundle of functions/<name>/handler.ts and only what it imports (AWS SDK v3 included, so
  * the code runs with the versions tested here, not the runtime's): CommonJS for Node.js 22, minified,
  * with an external source map whose paths are relative to the repository (no machine paths).
- * Bundled once per process; the size is reported on stderr.
+ * Bundled once per process; the size is reported in one line (reportBundlesTo).
  */
 export function bundleFunction(name: string): FunctionBundle {
   const cached = bundles.get(name);
@@ -82,8 +94,8 @@ export function bundleFunction(name: string): FunctionBundle {
   };
   bundles.set(name, bundle);
   const kib = (n: number) => `${(n / 1024).toFixed(1)} KiB`;
-  process.stderr.write(
-    `bundle     ${name}: ${kib(bundle.code.length)} code, ${kib(bundle.sourceMap.length)} source map, ${kib(zip.length)} zipped\n`,
+  reportBundle(
+    `bundle     ${name}: ${kib(bundle.code.length)} code, ${kib(bundle.sourceMap.length)} source map, ${kib(zip.length)} zipped`,
   );
   return bundle;
 }

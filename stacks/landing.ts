@@ -5,6 +5,7 @@ import type { Target } from "../config/target";
 import { AccountStack } from "./account-stack";
 import { AdminStack } from "./admin-stack";
 import { MemberStack } from "./member-stack";
+import { addStackOutputs } from "./outputs";
 import { PayerStack } from "./payer-stack";
 
 /** What a stack is, for the tools that plan, deploy and report (no construct needed). */
@@ -95,6 +96,8 @@ export function buildLanding(app: App, config: AccountConfig, target: Target): M
         throw new Error(`${info.stack} depends on ${dependency}, which describeLanding lists after it`);
       stack.addDependency(first);
     }
+    // What the team needs after a deploy (cdktf output <stack>): stacks/outputs.ts.
+    addStackOutputs(stack);
     stacks.set(info.stack, stack);
   }
   return stacks;
