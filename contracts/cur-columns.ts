@@ -222,19 +222,29 @@ export function curSelectedColumns(o: CurSelection): CurColumnSpec<CurColumnName
   );
 }
 
-const BY_NAME: ReadonlyMap<string, CurColumnSpec<CurColumnName>> = new Map(
-  CUR_COLUMN_CATALOG.map((c) => [c.name, c]),
-);
+/**
+ * A lookup of a column catalog by name that throws, naming the catalog, for a name it does not
+ * hold (the CUR 2.0 and FOCUS catalogs both use it).
+ */
+export function columnLookup<S extends { readonly name: string }>(
+  catalog: readonly S[],
+  what: string,
+  where: string,
+): (name: string) => S {
+  const byName: ReadonlyMap<string, S> = new Map(catalog.map((c) => [c.name, c]));
+  return (name) => {
+    const c = byName.get(name);
+    if (!c) throw new Error(`"${name}" is not a ${what} column of ${where}; add it there`);
+    return c;
+  };
+}
 
 /** The catalog entry of a CUR 2.0 column; throws for a name the catalog does not hold. */
-export function curColumn(name: string): CurColumnSpec<CurColumnName> {
-  const c = BY_NAME.get(name);
-  if (!c)
-    throw new Error(
-      `"${name}" is not a CUR 2.0 column of contracts/cur-columns.ts; add it to CUR_COLUMN_CATALOG`,
-    );
-  return c;
-}
+export const curColumn: (name: string) => CurColumnSpec<CurColumnName> = columnLookup(
+  CUR_COLUMN_CATALOG,
+  "CUR 2.0",
+  "CUR_COLUMN_CATALOG in contracts/cur-columns.ts",
+);
 
 /**
  * Columns of money the ingest's spend query reads (every one goes through SUM), in the order the

@@ -8,7 +8,7 @@
  *
  * Plain data and types only: this file imports only contracts/cur-columns.ts (the type names).
  */
-import { type CurAthenaType, type CurDuckType, DUCK_TYPE_OF } from "./cur-columns";
+import { type CurAthenaType, type CurDuckType, columnLookup, DUCK_TYPE_OF } from "./cur-columns";
 
 export interface FocusColumnSpec<N extends string = string> {
   readonly name: N;
@@ -91,16 +91,9 @@ export type FocusColumnName = (typeof FOCUS_COLUMN_CATALOG)[number]["name"];
 /** The column names, in order (the export's SELECT list). */
 export const FOCUS_COLUMNS: readonly FocusColumnName[] = FOCUS_COLUMN_CATALOG.map((c) => c.name);
 
-const BY_NAME: ReadonlyMap<string, FocusColumnSpec<FocusColumnName>> = new Map(
-  FOCUS_COLUMN_CATALOG.map((c) => [c.name, c]),
-);
-
 /** The catalog entry of a FOCUS 1.2 column; throws for a name the catalog does not hold. */
-export function focusColumn(name: string): FocusColumnSpec<FocusColumnName> {
-  const c = BY_NAME.get(name);
-  if (!c)
-    throw new Error(
-      `"${name}" is not a FOCUS 1.2 column of contracts/focus-columns.ts; add it to FOCUS_COLUMN_CATALOG`,
-    );
-  return c;
-}
+export const focusColumn: (name: string) => FocusColumnSpec<FocusColumnName> = columnLookup(
+  FOCUS_COLUMN_CATALOG,
+  "FOCUS 1.2",
+  "FOCUS_COLUMN_CATALOG in contracts/focus-columns.ts",
+);
