@@ -3,6 +3,7 @@ import { Names } from "../../config/naming";
 import type { CurConfig } from "../../config/schema";
 import { BundledFunction, type FunctionDefaults } from "../bundled-function";
 import { curObjectDecryptStatements } from "../data-platform/cur-object-keys";
+import { curCatalogResources } from "../data-platform/glue-cur-table";
 import type { PolicyStatement } from "../iam-policy";
 
 export interface CostToolsProps {
@@ -29,7 +30,6 @@ export function addCostTools(scope: Construct, props: CostToolsProps): CostTools
   const { names, region, accountId: account } = d;
   const athenaStatements = (): PolicyStatement[] => {
     const wg = `arn:aws:athena:${region}:${account}:workgroup/${names.athenaWorkgroup}`;
-    const glue = (r: string) => `arn:aws:glue:${region}:${account}:${r}`;
     const results = `arn:aws:s3:::${names.athenaResultsBucket}`;
     const cur = `arn:aws:s3:::${names.curReplicaBucket}`;
     return [
@@ -54,11 +54,7 @@ export function addCostTools(scope: Construct, props: CostToolsProps): CostTools
           "glue:GetPartition",
           "glue:GetPartitions",
         ],
-        Resource: [
-          glue("catalog"),
-          glue(`database/${names.glueDatabase}`),
-          glue(`table/${names.glueDatabase}/*`),
-        ],
+        Resource: curCatalogResources(names, region, account),
       },
       {
         Sid: "CurDataRead",

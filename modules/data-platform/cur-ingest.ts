@@ -7,6 +7,7 @@ import { CUR_COMMITTED_SOURCE } from "../../contracts/events";
 import { type BindableTable, BundledFunction, type FunctionDefaults } from "../bundled-function";
 import { policyDocument } from "../iam-policy";
 import { curObjectDecryptStatements } from "./cur-object-keys";
+import { curCatalogResources } from "./glue-cur-table";
 
 /** Lambda timeout of the ingest; the manifest queue's visibility timeout is six times this (AWS guidance). */
 const INGEST_TIMEOUT_SECONDS = 900;
@@ -89,7 +90,6 @@ export function addCurIngest(scope: Construct, props: CurIngestProps): CurIngest
   });
 
   const workgroupArn = `arn:aws:athena:${region}:${account}:workgroup/${names.athenaWorkgroup}`;
-  const glue = (path: string) => `arn:aws:glue:${region}:${account}:${path}`;
   const results = `arn:aws:s3:::${names.athenaResultsBucket}`;
   const curIngest = new BundledFunction(scope, "cur-ingest", {
     ...d,
@@ -139,11 +139,7 @@ export function addCurIngest(scope: Construct, props: CurIngestProps): CurIngest
         Sid: "GlueCurTables",
         Effect: "Allow",
         Action: ["glue:GetDatabase", "glue:GetTable", "glue:GetPartition", "glue:GetPartitions"],
-        Resource: [
-          glue("catalog"),
-          glue(`database/${names.glueDatabase}`),
-          glue(`table/${names.glueDatabase}/*`),
-        ],
+        Resource: curCatalogResources(names, region, account),
       },
       {
         Sid: "AthenaResults",

@@ -7,6 +7,15 @@ import type { CurConfig } from "../../config/schema";
 import { curColumn, curSelectedColumns } from "../../contracts/cur-columns";
 import { FOCUS_COLUMN_CATALOG, focusColumn } from "../../contracts/focus-columns";
 
+/**
+ * The Glue resources a reader of the CUR tables needs in its policy: the catalog, the landing's
+ * database and its tables (Athena reads the table definitions through Glue).
+ */
+export function curCatalogResources(names: Names, region: string, account: string): string[] {
+  const glue = (path: string) => `arn:aws:glue:${region}:${account}:${path}`;
+  return [glue("catalog"), glue(`database/${names.glueDatabase}`), glue(`table/${names.glueDatabase}/*`)];
+}
+
 /** Months before this are never projected (CUR 2.0 exports backfill at most 36 months). */
 export const PROJECTION_START = "2020-01";
 
