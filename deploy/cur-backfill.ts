@@ -1,6 +1,6 @@
 import { Names } from "../config/naming";
 import type { AccountConfig } from "../config/schema";
-import type { PolicyStatement } from "../modules/iam-policy";
+import { type PolicyStatement, serviceTrustStatement } from "../modules/iam-policy";
 
 /**
  * The one-time backfill of exports that existed before replication (S3 Batch Replication): the
@@ -54,16 +54,11 @@ export function curBackfillPlan(config: AccountConfig): CurBackfillPlan {
     trustPolicy: {
       Version: "2012-10-17",
       Statement: [
-        {
-          Sid: "S3BatchOperationsJobsOfThePayer",
-          Effect: "Allow",
-          Principal: { Service: "batchoperations.s3.amazonaws.com" },
-          Action: "sts:AssumeRole",
-          Condition: {
-            StringEquals: { "aws:SourceAccount": payer },
-            ArnLike: { "aws:SourceArn": `arn:aws:s3:${region}:${payer}:job/*` },
-          },
-        },
+        serviceTrustStatement("batchoperations.s3.amazonaws.com", {
+          sid: "S3BatchOperationsJobsOfThePayer",
+          sourceAccount: payer,
+          condition: { ArnLike: { "aws:SourceArn": `arn:aws:s3:${region}:${payer}:job/*` } },
+        }),
       ],
     },
     permissionsPolicy: {
