@@ -1,6 +1,6 @@
 /**
  * The manifest of an AWS Data Exports delivery (CUR 2.0, FOCUS), exactly as AWS writes it, and where
- * it sits. Sources (cited by the tests in test/unit/data-platform/manifest.test.ts):
+ * it sits. Sources (cited by the tests in test/unit/functions/shared/cur-manifest.test.ts):
  * - "Data Exports manifest file reference"
  *   (https://docs.aws.amazon.com/cur/latest/userguide/dataexports-manifest.html): the manifest is a
  *   JSON document whose top-level fields are executionId (string), exportArn (string), columns

@@ -16,9 +16,9 @@ import { runStep } from "../../functions/approvals/workflow";
 import { DynamoCardStore } from "../../functions/spend-cards/dynamo-store";
 import { runCards } from "../../functions/spend-cards/run";
 import { createDemoUsers, demoUsername } from "../../local/demo-users";
+import { accessTokenClaims, idTokenClaims, subOf } from "../support/cognito-tokens";
 import { asAccount, deployLocal, emulatorEndpoint } from "../support/local-org";
 import { emptyTables } from "../support/tables";
-import { accessTokenClaims, idTokenClaims, subOf } from "../unit/api/cognito-tokens";
 
 /**
  * The admin stack applied with Terraform to the emulated organization (tables, user pool, HTTP
@@ -26,7 +26,7 @@ import { accessTokenClaims, idTokenClaims, subOf } from "../unit/api/cognito-tok
  * API handler run in-process with the real SDK against moto's DynamoDB, Cognito and Step Functions.
  * Not covered here: API Gateway invoking the function and the JWT authorizer (moto runs no Lambda
  * code and does not verify tokens), so the verified claims are given to the handler as API Gateway would.
- * The claims are shaped as AWS documents Cognito's tokens (test/unit/api/cognito-tokens.ts cites the
+ * The claims are shaped as AWS documents Cognito's tokens (test/support/cognito-tokens.ts cites the
  * pages), not as moto happens to name users: `sub` and `cognito:username` are UUIDs, not the email.
  */
 describe("the FinOps API against the emulated admin account", () => {

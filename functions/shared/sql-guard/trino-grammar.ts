@@ -4,7 +4,7 @@
  *
  * dt-sql-parser ships ES modules with directory imports, which plain Node refuses; it loads when
  * bundled by esbuild (the Lambda bundling) or run through tsx (the CLI). Jest tests load the guard
- * through the same esbuild bundling (test/unit/sql-guard/bundled-guard.ts).
+ * through the same esbuild bundling (test/support/bundled-sql-guard.ts).
  *
  * Statement kinds are told apart with `instanceof` on the generated context classes, never by
  * class name, so a minified bundle classifies the same way.
