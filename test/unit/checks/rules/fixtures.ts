@@ -1,4 +1,4 @@
-import type { SynthesizedStack } from "../../../checks/stack-view";
+import type { SynthesizedStack } from "../../../../checks/stack-view";
 
 /**
  * A small hand-made stack with one resource of every type the rules look at, each configured the

@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { PLANS } from "./fixtures";
+import { PLANS } from "../deploy/fixtures";
 
 const ROOT = path.join(__dirname, "../../..");
 const TSX = path.join(ROOT, "node_modules/.bin/tsx");

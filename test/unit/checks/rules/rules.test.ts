@@ -1,5 +1,5 @@
-import { checkStack, formatViolation, type RuleSettings, type Violation } from "../../../checks/engine";
-import { RULES } from "../../../checks/rules";
+import { checkStack, formatViolation, type RuleSettings, type Violation } from "../../../../checks/engine";
+import { RULES } from "../../../../checks/rules";
 import { ACCOUNT, goodStack, JSONENCODED, OTHER_ACCOUNT, ref } from "./fixtures";
 
 /** A Terraform reference `${expr}` (written without a template placeholder in a string). */

@@ -1,9 +1,9 @@
 import { readdirSync } from "node:fs";
 import * as path from "node:path";
-import type { Rule } from "../../../checks/engine";
-import { RULES } from "../../../checks/rules";
+import type { Rule } from "../../../../checks/engine";
+import { RULES } from "../../../../checks/rules";
 
-const RULES_DIR = path.join(__dirname, "../../../checks/rules");
+const RULES_DIR = path.join(__dirname, "../../../../checks/rules");
 
 /** Every rules/<service>.ts with the rule lists it exports (index.ts registers, helpers.ts reads). */
 const ruleFiles = readdirSync(RULES_DIR)

@@ -2,21 +2,21 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { type FocusMonthFiles, focusRowsFromCur, writeFocusMonth } from "../../../emulator/cur/focus";
+import { type FocusMonthFiles, focusRowsFromCur, writeFocusMonth } from "../../../../emulator/cur/focus";
 import {
   type CurMonthFiles,
   type CurRow,
   generateCurMonth,
   writeCurMonth,
-} from "../../../emulator/cur/generator";
-import { SPEND_BY_ACCOUNT_SERVICE_DAY_EXACT } from "../../../functions/shared/cur-queries";
-import { sumDecimals } from "../../../functions/shared/decimal";
-import { DuckDbQueryEngine, localFetcher } from "../../../functions/shared/query-engine/duckdb";
+} from "../../../../emulator/cur/generator";
+import { SPEND_BY_ACCOUNT_SERVICE_DAY_EXACT } from "../../../../functions/shared/cur-queries";
+import { sumDecimals } from "../../../../functions/shared/decimal";
+import { DuckDbQueryEngine, localFetcher } from "../../../../functions/shared/query-engine/duckdb";
 import {
   type FocusPeriodSummary,
   summarizeFocusDelivery,
   summarizeFocusExportRoot,
-} from "../../../local/cur/focus-replay";
+} from "../../../../local/cur/focus-replay";
 
 /**
  * The CUR 2.0 ↔ FOCUS 1.2 cross-check: one generated month gives the same billed and effective

@@ -7,10 +7,10 @@
 import { mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { loadAccountConfig } from "../../../config/load";
-import { writeFocusMonth } from "../../../emulator/cur/focus";
-import { curAccountsFromConfig, generateCurMonth, writeCurMonth } from "../../../emulator/cur/generator";
-import { accountsInExport, keyUnderExport, readExportRoot } from "../../../local/cur/replay";
+import { loadAccountConfig } from "../../../../config/load";
+import { writeFocusMonth } from "../../../../emulator/cur/focus";
+import { curAccountsFromConfig, generateCurMonth, writeCurMonth } from "../../../../emulator/cur/generator";
+import { accountsInExport, keyUnderExport, readExportRoot } from "../../../../local/cur/replay";
 
 const config = loadAccountConfig("accounts/local.yaml");
 const base = {
