@@ -19,8 +19,9 @@
  * landing ingests CUR 2.0.
  */
 import { configFileFromEnv, failureMessage } from "../config/load";
+import { readExportRoot } from "../local/cur/export-root";
 import { summarizeFocusExportRoot } from "../local/cur/focus-replay";
-import { readExportRoot, renderFigures } from "../local/cur/replay";
+import { renderFigures } from "../local/cur/replay-figures";
 import { parseCli, UsageError } from "./cli-args";
 import { replayCur } from "./local-org";
 

@@ -15,15 +15,9 @@ import { listExportDefinitions } from "../emulator/data-exports-client";
 import { ensureGapFiller, ensureMoto, type LocalService, stopLocalServices } from "../emulator/moto-server";
 import type { OrgAccount } from "../functions/account-sync/sync";
 import { type BootstrapResult, bootstrapOrganization } from "../local/bootstrap-org";
+import { accountsInExport, type ExportRoot, ExportRootError, readExportRoot } from "../local/cur/export-root";
 import { emulateCurPipeline, emulateReplayPipeline } from "../local/cur/local-delivery";
-import {
-  accountsInExport,
-  committedFigures,
-  type ExportRoot,
-  ExportRootError,
-  type ReplayPeriodFigures,
-  readExportRoot,
-} from "../local/cur/replay";
+import { committedFigures, type ReplayPeriodFigures } from "../local/cur/replay-figures";
 import { createDemoUsers, demoUsersReport } from "../local/demo-users";
 import { renderPipeline, runDataPipeline } from "../local/pipeline";
 

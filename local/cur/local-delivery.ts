@@ -7,7 +7,8 @@ import {
   type ReplicationReport,
 } from "../../emulator/replication";
 import { type CurDelivery, deliverCurMonth } from "./deliver";
-import { deliverExportRoot, type ExportRoot, type ReplayDelivery } from "./replay";
+import type { ExportRoot } from "./export-root";
+import { deliverExportRoot, type ReplayDelivery } from "./replay";
 
 /** The last complete month before `now`, YYYY-MM (UTC). */
 export function previousBillingPeriod(now = new Date()): string {

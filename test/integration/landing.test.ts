@@ -22,7 +22,7 @@ import { loadAccountConfig } from "../../config/load";
 import { Names } from "../../config/naming";
 import type { StackOutcome } from "../../deploy/apply";
 import { type CurGroundTruth, curAccountsFromConfig, writeCurMonth } from "../../emulator/cur/generator";
-import type { ReplayPeriodFigures } from "../../local/cur/replay";
+import type { ReplayPeriodFigures } from "../../local/cur/replay-figures";
 import { asAccount, deployLocal } from "../support/local-org";
 
 /**

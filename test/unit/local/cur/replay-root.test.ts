@@ -1,5 +1,5 @@
 /**
- * Reading a synced export root for `npm run cur:replay` (local/cur/replay.ts). The layout is AWS's
+ * Reading a synced export root for `npm run cur:replay` (local/cur/export-root.ts). The layout is AWS's
  * ("Understanding export delivery",
  * https://docs.aws.amazon.com/cur/latest/userguide/dataexports-export-delivery.html), written here by
  * the emulator's Data Exports writer, whose manifests carry only AWS's documented fields.
@@ -10,7 +10,8 @@ import * as path from "node:path";
 import { loadAccountConfig } from "../../../../config/load";
 import { writeFocusMonth } from "../../../../emulator/cur/focus";
 import { curAccountsFromConfig, generateCurMonth, writeCurMonth } from "../../../../emulator/cur/generator";
-import { accountsInExport, keyUnderExport, readExportRoot } from "../../../../local/cur/replay";
+import { accountsInExport, readExportRoot } from "../../../../local/cur/export-root";
+import { keyUnderExport } from "../../../../local/cur/replay";
 
 const config = loadAccountConfig("accounts/local.yaml");
 const base = {
