@@ -189,7 +189,7 @@ export function prepareForCdktfCli(
   if (target.kind === "local") {
     notes.push({
       level: "info",
-      text: `target     local: the emulator at ${target.endpoint} (start it with npm run local:emulator, or the whole landing with npm run local), state in ${shortPath(target.stateDir)}`,
+      text: `target     local: the emulated organization at ${target.endpoint} (npm run local brings it up), state in ${shortPath(target.stateDir)}`,
     });
   }
   return notes;
