@@ -1,6 +1,6 @@
 import { Names } from "../config/naming";
 import type { AccountConfig } from "../config/schema";
-import { type PolicyStatement, serviceTrustStatement } from "../modules/iam-policy";
+import { type PolicyStatement, serviceTrustStatement } from "../contracts/iam-policy";
 
 /**
  * The one-time backfill of exports that existed before replication (S3 Batch Replication): the

@@ -11,9 +11,9 @@ import { AssetType, dependable, Lazy, TerraformAsset, type TerraformProvider } f
 import { Construct } from "constructs";
 import { buildSync, type Metafile } from "esbuild";
 import type { Names } from "../config/naming";
+import { type PolicyStatement, policyDocument, serviceTrustPolicy } from "../contracts/iam-policy";
 import { VPC_ENI_ACTIONS } from "../contracts/iam-wildcards";
 import { TABLE_ENV, type Table } from "../contracts/tables";
-import { type PolicyStatement, policyDocument, serviceTrustPolicy } from "./iam-policy";
 import { deterministicZip } from "./zip";
 
 /** Repository root: functions/<name>/handler.ts lives below it. */

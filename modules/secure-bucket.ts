@@ -7,7 +7,7 @@ import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/
 import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
 import type { TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
-import { type PolicyStatement, policyDocument } from "./iam-policy";
+import { type PolicyStatement, policyDocument } from "../contracts/iam-policy";
 
 export interface SecureBucketProps {
   /** Physical bucket name, from the naming module. */

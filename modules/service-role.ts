@@ -7,7 +7,7 @@ import {
   policyDocument,
   type ServiceTrustOptions,
   serviceTrustPolicy,
-} from "./iam-policy";
+} from "../contracts/iam-policy";
 
 export interface ServiceRoleProps {
   readonly provider?: TerraformProvider;

@@ -1,10 +1,10 @@
 import type { Construct } from "constructs";
 import { Names } from "../../config/naming";
 import type { CurConfig } from "../../config/schema";
+import type { PolicyStatement } from "../../contracts/iam-policy";
 import { BundledFunction, type FunctionDefaults } from "../bundled-function";
 import { curObjectDecryptStatements } from "../data-platform/cur-object-keys";
 import { curCatalogResources } from "../data-platform/glue-cur-table";
-import type { PolicyStatement } from "../iam-policy";
 
 export interface CostToolsProps {
   readonly functionDefaults: FunctionDefaults;

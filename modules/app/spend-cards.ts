@@ -5,9 +5,9 @@ import { SchedulerSchedule } from "@cdktf/provider-aws/lib/scheduler-schedule";
 import { SqsQueuePolicy } from "@cdktf/provider-aws/lib/sqs-queue-policy";
 import type { Construct } from "constructs";
 import { CUR_COMMITTED_DETAIL_TYPE, CUR_COMMITTED_SOURCE } from "../../contracts/events";
+import { policyDocument } from "../../contracts/iam-policy";
 import type { Table } from "../../contracts/tables";
 import { type BindableTable, BundledFunction, type FunctionDefaults } from "../bundled-function";
-import { policyDocument } from "../iam-policy";
 import { addServiceRole } from "../service-role";
 import { setAppTableNames } from "./tables";
 

@@ -4,8 +4,8 @@ import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import type { Construct } from "constructs";
 import type { CurConfig } from "../../config/schema";
 import { CUR_COMMITTED_SOURCE } from "../../contracts/events";
+import { policyDocument } from "../../contracts/iam-policy";
 import { type BindableTable, BundledFunction, type FunctionDefaults } from "../bundled-function";
-import { policyDocument } from "../iam-policy";
 import { curObjectDecryptStatements } from "./cur-object-keys";
 import { curCatalogResources } from "./glue-cur-table";
 

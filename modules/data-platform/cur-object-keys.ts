@@ -1,5 +1,5 @@
 import type { CurConfig } from "../../config/schema";
-import type { PolicyStatement } from "../iam-policy";
+import type { PolicyStatement } from "../../contracts/iam-policy";
 
 /**
  * What a reader of the admin's CUR bucket needs on top of s3:GetObject when the bucket is SSE-KMS

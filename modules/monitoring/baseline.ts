@@ -1,6 +1,6 @@
 import { Names } from "../../config/naming";
 import type { MemberAccount } from "../../config/schema";
-import { type PolicyDocument, type PolicyStatement, serviceTrustStatement } from "../iam-policy";
+import { type PolicyDocument, type PolicyStatement, serviceTrustStatement } from "../../contracts/iam-policy";
 import { type BudgetAlertPath, budgetAlertPath } from "./budget-alerts";
 
 /**

@@ -4,8 +4,8 @@ import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import { SqsQueuePolicy } from "@cdktf/provider-aws/lib/sqs-queue-policy";
 import { Construct } from "constructs";
 import type { Names } from "../../config/naming";
+import { type PolicyStatement, policyDocument } from "../../contracts/iam-policy";
 import { BundledFunction } from "../bundled-function";
-import { type PolicyStatement, policyDocument } from "../iam-policy";
 import {
   BUDGET_ALERT_DETAIL_TYPE,
   BUDGET_ALERT_FORWARDER,

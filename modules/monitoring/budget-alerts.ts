@@ -1,5 +1,5 @@
 import { Names } from "../../config/naming";
-import type { PolicyStatement } from "../iam-policy";
+import type { PolicyStatement } from "../../contracts/iam-policy";
 
 /**
  * Budget threshold alerts on their way to the central monitoring bus (docs/monitoring.md,

@@ -16,8 +16,8 @@ import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
 import { Construct } from "constructs";
 import type { Names } from "../../config/naming";
+import { policyDocument } from "../../contracts/iam-policy";
 import { STACKSET_METRICS } from "../../contracts/metrics";
-import { policyDocument } from "../iam-policy";
 import { keyPolicyStatements } from "../security/keys";
 import { BASELINE_RULES, HEARTBEAT_PERIOD_SECONDS } from "./baseline";
 

@@ -12,7 +12,7 @@ import { SnsTopicPolicy } from "@cdktf/provider-aws/lib/sns-topic-policy";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
 import { TerraformStack } from "cdktf";
 import { Construct } from "constructs";
-import { policyDocument } from "../iam-policy";
+import { policyDocument } from "../../contracts/iam-policy";
 import type { Baseline, BaselineRole } from "./baseline";
 
 export interface MemberBaselineProps {

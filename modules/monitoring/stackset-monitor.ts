@@ -5,8 +5,8 @@ import type { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { Construct } from "constructs";
 import type { Names } from "../../config/naming";
 import type { MonitoringConfig } from "../../config/schema";
+import type { PolicyStatement } from "../../contracts/iam-policy";
 import { BundledFunction } from "../bundled-function";
-import type { PolicyStatement } from "../iam-policy";
 import { HEARTBEAT_PERIOD_SECONDS } from "./baseline";
 
 /** How often the monitor runs: the missing-heartbeats alarm expects one data point per 15 minutes. */

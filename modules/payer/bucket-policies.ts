@@ -1,5 +1,5 @@
 import { Names } from "../../config/naming";
-import type { PolicyStatement } from "../iam-policy";
+import type { PolicyStatement } from "../../contracts/iam-policy";
 
 /** Data Exports only run in us-east-1 (config/rules.ts refuses another cur.homeRegion). */
 export const DATA_EXPORTS_REGION = "us-east-1";

@@ -3,7 +3,7 @@ import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import type { TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
 import { Names } from "../../config/naming";
-import { type PolicyStatement, policyDocument } from "../iam-policy";
+import { type PolicyStatement, policyDocument } from "../../contracts/iam-policy";
 import { DATA_EXPORTS_REGION } from "./bucket-policies";
 
 export interface CurBucketKeyProps {

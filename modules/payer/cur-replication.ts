@@ -2,7 +2,7 @@ import type { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { S3BucketReplicationConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-replication-configuration";
 import type { ITerraformDependable, TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
-import type { PolicyStatement } from "../iam-policy";
+import type { PolicyStatement } from "../../contracts/iam-policy";
 import { addServiceRole } from "../service-role";
 
 export interface CurReplicationProps {

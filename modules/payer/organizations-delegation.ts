@@ -2,7 +2,7 @@ import { OrganizationsResourcePolicy } from "@cdktf/provider-aws/lib/organizatio
 import type { TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
 import { Names } from "../../config/naming";
-import { type PolicyStatement, policyDocument } from "../iam-policy";
+import { type PolicyStatement, policyDocument } from "../../contracts/iam-policy";
 
 export interface OrganizationsDelegationProps {
   readonly provider: TerraformProvider;

@@ -3,7 +3,7 @@ import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import type { TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
 import { Names } from "../../config/naming";
-import { type PolicyStatement, policyDocument } from "../iam-policy";
+import { type PolicyStatement, policyDocument } from "../../contracts/iam-policy";
 import { DATA_EXPORTS_REGION } from "./bucket-policies";
 
 /** The Cost Explorer calls of the application's Cost Explorer tool (functions/shared/cost-explorer-params.ts). */

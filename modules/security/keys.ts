@@ -3,7 +3,7 @@ import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { Lazy, type TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
 import { type EncryptionConfig, KEY_DOMAINS, type KeyDomain } from "../../config/schema";
-import { type PolicyStatement, policyDocument } from "../iam-policy";
+import { type PolicyStatement, policyDocument } from "../../contracts/iam-policy";
 
 export { KEY_DOMAINS, type KeyDomain };
 

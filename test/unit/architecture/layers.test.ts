@@ -123,4 +123,26 @@ describe("import direction", () => {
   it("no layer imports a layer above it", () => {
     expect(wrongWayImports()).toEqual([]);
   });
+
+  it("modules/ holds constructs and their private helpers only", () => {
+    // A file of modules/ builds constructs (imports constructs, cdktf or the provider bindings), or
+    // it is a helper of constructs that only modules/ and the stacks composing them import (the
+    // statements or description a construct's props take).
+    const moduleFiles = sources(path.join(ROOT, "modules"));
+    const importedFromOutside = new Set<string>();
+    for (const layer of Object.keys(MAY_IMPORT).filter(
+      (l) => l !== "modules" && l !== "stacks" && !l.endsWith(".ts"),
+    ))
+      for (const file of sources(path.join(ROOT, layer)))
+        for (const spec of importsOf(readFileSync(file, "utf8")))
+          if (spec.startsWith(".")) importedFromOutside.add(path.resolve(path.dirname(file), spec));
+    const notConstructs = moduleFiles.filter((file) => {
+      const builds = importsOf(readFileSync(file, "utf8")).some((s) =>
+        /^(constructs|cdktf|@cdktf\/)/.test(s),
+      );
+      const bare = file.replace(/\.ts$/, "");
+      return !builds && importedFromOutside.has(bare);
+    });
+    expect(notConstructs.map((f) => path.relative(ROOT, f))).toEqual([]);
+  });
 });
