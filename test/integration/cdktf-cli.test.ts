@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { loadAccountConfig } from "../../config/load";
@@ -80,6 +80,9 @@ describe("the cdktf CLI on the local organization (README, Using the cdktf CLI)"
     // The first command a team runs synthesizes into --output; the later ones reuse it (--skip-synth).
     payerWithoutAdmin = cdktf("deploy", "payer", "--auto-approve");
   }, 1_800_000);
+
+  // The synthesized stacks only (links into the mirror are removed, not followed); state stays.
+  afterAll(() => rmSync(OUTDIR, { recursive: true, force: true }));
 
   it("stops cdktf deploy payer without admin with the dependency and the commands to run, applying nothing", () => {
     expect(payerWithoutAdmin.code).not.toBe(0);
