@@ -53,3 +53,24 @@ export function serviceTrustStatement(service: string, options: ServiceTrustOpti
 export function serviceTrustPolicy(service: string, options: ServiceTrustOptions = {}): string {
   return policyDocument([serviceTrustStatement(service, options)]);
 }
+
+/**
+ * A key policy statement that lets an AWS service use the key for what it writes into an encrypted
+ * resource of the landing (a queue, a topic, a log group): `Resource: "*"` is the key itself in a
+ * key policy. Keys in IAM's documented order (Sid, Effect, Principal, Action, Resource, Condition).
+ */
+export function serviceKeyUseStatement(
+  sid: string,
+  service: string,
+  actions: string[],
+  condition?: PolicyStatement["Condition"],
+): PolicyStatement {
+  return {
+    Sid: sid,
+    Effect: "Allow",
+    Principal: { Service: service },
+    Action: actions,
+    Resource: "*",
+    ...(condition ? { Condition: condition } : {}),
+  };
+}

@@ -1,5 +1,5 @@
 import { Names } from "../../config/naming";
-import type { PolicyStatement } from "../../contracts/iam-policy";
+import { type PolicyStatement, serviceKeyUseStatement } from "../../contracts/iam-policy";
 
 /**
  * Budget threshold alerts on their way to the central monitoring bus (docs/monitoring.md,
@@ -111,16 +111,14 @@ export function budgetAlertPath(names: Names, accountId: string, region: string)
         Action: "kms:*",
         Resource: "*",
       },
-      {
-        // An encrypted topic needs its publisher to use the key: an AWS-managed key (aws/sns)
-        // cannot grant that to a service, a customer-managed key can.
-        Sid: "BudgetsOfThisAccountPublishEncrypted",
-        Effect: "Allow",
-        Principal: { Service: "budgets.amazonaws.com" },
-        Action: ["kms:GenerateDataKey*", "kms:Decrypt"],
-        Resource: "*",
-        Condition: budgetsOfThisAccount,
-      },
+      // An encrypted topic needs its publisher to use the key: an AWS-managed key (aws/sns)
+      // cannot grant that to a service, a customer-managed key can.
+      serviceKeyUseStatement(
+        "BudgetsOfThisAccountPublishEncrypted",
+        "budgets.amazonaws.com",
+        ["kms:GenerateDataKey*", "kms:Decrypt"],
+        budgetsOfThisAccount,
+      ),
     ],
     topicPolicy: [
       {
@@ -154,11 +152,8 @@ export function budgetAlertQueuePolicy(names: Names): PolicyStatement[] {
 
 /** Key policy statement of the queue's key (functions): SNS encrypts what it delivers into the central queue. */
 export function snsIntoBudgetAlertQueueKeyStatement(): PolicyStatement {
-  return {
-    Sid: "SnsDeliversIntoTheBudgetAlertQueue",
-    Effect: "Allow",
-    Principal: { Service: "sns.amazonaws.com" },
-    Action: ["kms:GenerateDataKey*", "kms:Decrypt"],
-    Resource: "*",
-  };
+  return serviceKeyUseStatement("SnsDeliversIntoTheBudgetAlertQueue", "sns.amazonaws.com", [
+    "kms:GenerateDataKey*",
+    "kms:Decrypt",
+  ]);
 }

@@ -3,7 +3,7 @@ import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { Lazy, type TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
 import { type EncryptionConfig, KEY_DOMAINS, type KeyDomain } from "../../config/schema";
-import { type PolicyStatement, policyDocument } from "../../contracts/iam-policy";
+import { type PolicyStatement, policyDocument, serviceKeyUseStatement } from "../../contracts/iam-policy";
 
 export { KEY_DOMAINS, type KeyDomain };
 
@@ -167,33 +167,29 @@ export function keyPolicyStatements(
   }
   if (domain === "functions") {
     statements.push(
-      {
-        Sid: "S3NotificationsIntoEncryptedQueues",
-        Effect: "Allow",
-        Principal: { Service: "s3.amazonaws.com" },
-        Action: ["kms:GenerateDataKey", "kms:Decrypt"],
-        Resource: "*",
-        Condition: sourceAccount,
-      },
-      {
-        Sid: "EventBridgeIntoEncryptedDeadLetterQueues",
-        Effect: "Allow",
-        Principal: { Service: "events.amazonaws.com" },
-        Action: ["kms:GenerateDataKey", "kms:Decrypt"],
-        Resource: "*",
-        Condition: sourceAccount,
-      },
+      serviceKeyUseStatement(
+        "S3NotificationsIntoEncryptedQueues",
+        "s3.amazonaws.com",
+        ["kms:GenerateDataKey", "kms:Decrypt"],
+        sourceAccount,
+      ),
+      serviceKeyUseStatement(
+        "EventBridgeIntoEncryptedDeadLetterQueues",
+        "events.amazonaws.com",
+        ["kms:GenerateDataKey", "kms:Decrypt"],
+        sourceAccount,
+      ),
     );
   }
   if (domain === "monitoring") {
-    statements.push({
-      Sid: "AlarmsPublishToTheAlertsTopic",
-      Effect: "Allow",
-      Principal: { Service: "cloudwatch.amazonaws.com" },
-      Action: ["kms:GenerateDataKey*", "kms:Decrypt"],
-      Resource: "*",
-      Condition: sourceAccount,
-    });
+    statements.push(
+      serviceKeyUseStatement(
+        "AlarmsPublishToTheAlertsTopic",
+        "cloudwatch.amazonaws.com",
+        ["kms:GenerateDataKey*", "kms:Decrypt"],
+        sourceAccount,
+      ),
+    );
   }
   return statements;
 }
