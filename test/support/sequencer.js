@@ -1,12 +1,14 @@
 /**
  * Integration test files share one emulated organization, so they run in one fixed order (the same
  * on every machine, whatever Jest's timing cache says): the end-to-end landing first (every stack
- * from a fresh emulator), then each area's file, which applies its own config variant on top.
+ * from a fresh emulator), then the cdktf CLI's file while the organization is still exactly
+ * accounts/local.yaml (its diffs must show no changes, so nothing needs re-applying first), then
+ * each area's file, which applies its own config variant on top.
  * Unit files keep Jest's default order.
  */
 const Sequencer = require("@jest/test-sequencer").default;
 
-const ORDER = ["landing", "payer", "data-platform", "api", "monitoring", "rollout", "vpc"];
+const ORDER = ["landing", "cdktf-cli", "payer", "data-platform", "api", "monitoring", "rollout", "vpc"];
 const rank = (p) => {
   const m = /integration[\\/]([\w-]+)\.test\.ts$/.exec(p);
   if (!m) return -1;
