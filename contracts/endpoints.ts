@@ -3,7 +3,7 @@
  * functions have no route out of the VPC: every AWS API a function calls must have an endpoint.
  *
  * `SDK_CLIENT_ENDPOINTS` maps each AWS SDK client package a function imports to the endpoint of
- * its API. test/unit/network/endpoints.test.ts reads every import of functions/** and fails when a
+ * its API. test/unit/contracts/endpoints.test.ts reads every import of functions/** and fails when a
  * function imports a client that is not in this table: add the client here (with its endpoint)
  * when a function starts calling a new service. There is deliberately no entry for a client no
  * function imports (SSM, Lambda, ...): an endpoint costs money per AZ and hour.

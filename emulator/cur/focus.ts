@@ -2,7 +2,7 @@
  * EMULATION of a FOCUS 1.2 Data Exports delivery (table FOCUS_1_2_AWS): AWS derives it from the same
  * billing data as CUR 2.0; the local organization and the tests derive it from the sample
  * generator's CUR 2.0 rows (generator.ts) with this module, so the two exports of one month can be
- * compared (test/unit/data-platform/focus-crosscheck.test.ts).
+ * compared (test/unit/local/cur/focus-crosscheck.test.ts).
  *
  * Columns: the FOCUS 1.2 catalog (contracts/focus-columns.ts, AWS's "FOCUS 1.2 with AWS columns"
  * dictionary), with its types: costs, prices and quantities double, the four period bounds

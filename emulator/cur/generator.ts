@@ -41,7 +41,7 @@
  * for EC2 (instances, EBS, data transfer), S3, RDS, Lambda, DynamoDB and CloudWatch with the
  * region's usage-type prefix (none in us-east-1, "EU-" in eu-west-1, ...). Every line item type
  * AWS writes is in the month (values after the CUR 2.0 user guide; the ingest's SQL and its
- * hand-computed test, test/unit/data-platform/line-item-types.test.ts, follow the guide, not this file):
+ * hand-computed test, test/unit/functions/shared/line-item-types.test.ts, follow the guide, not this file):
  * - Reservation (first account, first region): a Partial Upfront one-year m5.large RI bought on the
  *   1st: a Fee (bill type Purchase, reservation ARN) for the upfront payment, DiscountedUsage lines
  *   (unblended 0, reservation_effective_cost = amortized upfront + recurring fee for the usage) for

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { curBackfillPlan } from "../../../deploy/cur-backfill";
-import { localConfig } from "../payer/synth-support";
+import { localConfig } from "../../support/synth";
 
 const PAYER = "111111111111";
 const BUCKET = `arn:aws:s3:::finops-cur-${PAYER}`;

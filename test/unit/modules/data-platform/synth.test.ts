@@ -1,8 +1,8 @@
-import { loadAccountConfig } from "../../../config/load";
-import { CUR_COMMITTED_SOURCE, EVENT_BUS_ARN_PATTERN } from "../../../contracts/events";
-import { isWildcardAllowed } from "../../../contracts/iam-wildcards";
-import { TABLE_DEFINITIONS } from "../../../contracts/tables";
-import { localConfigWith, resourcesOf, type StackJson, synthConfig } from "../../support/synth";
+import { loadAccountConfig } from "../../../../config/load";
+import { CUR_COMMITTED_SOURCE, EVENT_BUS_ARN_PATTERN } from "../../../../contracts/events";
+import { isWildcardAllowed } from "../../../../contracts/iam-wildcards";
+import { TABLE_DEFINITIONS } from "../../../../contracts/tables";
+import { localConfigWith, resourcesOf, type StackJson, synthConfig } from "../../../support/synth";
 
 /** What the admin stack's data platform synthesizes, for the example organization (target aws) and the local one. */
 const example = synthConfig(loadAccountConfig("accounts/example.yaml"));

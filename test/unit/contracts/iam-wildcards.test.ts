@@ -1,6 +1,6 @@
 import { isWildcardAllowed, RESOURCE_WILDCARD_ALLOWLIST } from "../../../contracts/iam-wildcards";
-import type { PolicyStatement } from "../../../modules/iam-policy";
-import { iamPermissionPolicies, localConfig, statements, synth } from "./synth-support";
+import type { PolicyStatement } from "../../../contracts/iam-policy";
+import { iamPermissionPolicies, localConfig, statements, synthPayerAdmin } from "../../support/synth";
 
 /** Statements that allow `Resource: "*"` for an action outside the allowlist. */
 function wildcardViolations(address: string, policy: string): string[] {
@@ -51,7 +51,7 @@ describe("the Resource * allowlist", () => {
       },
     ],
   ])("finds no unlisted Resource * in any IAM policy of the payer and admin stacks (%s)", (_label, patch) => {
-    const s = synth(localConfig(patch));
+    const s = synthPayerAdmin(localConfig(patch));
     const policies = [...iamPermissionPolicies(s.payer), ...iamPermissionPolicies(s.admin)];
     expect(policies.length).toBeGreaterThanOrEqual(1);
     expect(policies.flatMap((p) => wildcardViolations(p.address, p.policy))).toEqual([]);

@@ -4,7 +4,7 @@ import {
   CUR2_SPLIT_COST_COLUMNS,
 } from "../../../modules/payer/export-queries";
 import { tlsOnlyStatements } from "../../../modules/secure-bucket";
-import { bySid, type Json, localConfig, resource, statements, synth } from "./synth-support";
+import { bySid, type Json, localConfig, resource, statements, synthPayerAdmin } from "../../support/synth";
 
 const PAYER = "111111111111";
 const ADMIN = "222222222222";
@@ -28,7 +28,7 @@ const DATA_EXPORTS_STATEMENT = (bucketArn: string) => ({
 });
 
 describe("payer stack, replication delivery (accounts/local.yaml)", () => {
-  const s = synth(localConfig());
+  const s = synthPayerAdmin(localConfig());
 
   it("creates the CUR 2.0 export as Parquet, overwriting, with resource ids and the configured granularity", () => {
     const exp = resource(s.payer, "aws_bcmdataexports_export", "data-exports/cur2").export[0];
@@ -299,7 +299,7 @@ describe("payer stack, replication delivery (accounts/local.yaml)", () => {
 });
 
 describe("payer stack, direct delivery", () => {
-  const s = synth(
+  const s = synthPayerAdmin(
     localConfig((d) => {
       d.cur.delivery = "direct";
     }),
@@ -328,7 +328,7 @@ describe("payer stack, direct delivery", () => {
 });
 
 describe("payer stack, every option on", () => {
-  const s = synth(
+  const s = synthPayerAdmin(
     localConfig((d) => {
       d.cur = {
         ...d.cur,

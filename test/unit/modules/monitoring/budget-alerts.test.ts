@@ -1,17 +1,16 @@
-import { mkdtempSync, readFileSync } from "node:fs";
-import * as os from "node:os";
+import { readFileSync } from "node:fs";
 import * as path from "node:path";
-import { parseAccountConfig } from "../../../config/load";
-import { Names } from "../../../config/naming";
-import type { AccountConfig } from "../../../config/schema";
-import { readStackJson, synthLanding } from "../../../deploy/synth";
-import { FORWARDER_ENV } from "../../../functions/budget-alert-forwarder/settings";
-import { BASELINE_RULES } from "../../../modules/monitoring/baseline";
+import { parseAccountConfig } from "../../../../config/load";
+import { Names } from "../../../../config/naming";
+import type { AccountConfig } from "../../../../config/schema";
+import { FORWARDER_ENV } from "../../../../functions/budget-alert-forwarder/settings";
+import { BASELINE_RULES } from "../../../../modules/monitoring/baseline";
 import {
   BUDGET_ALERT_DETAIL_TYPE,
   BUDGET_ALERT_SOURCE,
   BudgetAlertNames,
-} from "../../../modules/monitoring/budget-alerts";
+} from "../../../../modules/monitoring/budget-alerts";
+import { synthConfig } from "../../../support/synth";
 
 /**
  * Budget threshold alerts reach the central bus the way AWS supports: the budget notifies an SNS
@@ -23,7 +22,7 @@ import {
 // biome-ignore lint/suspicious/noExplicitAny: synthesized Terraform JSON is untyped
 type Json = any;
 
-const LOCAL = readFileSync(path.join(__dirname, "../../../accounts/local.yaml"), "utf8");
+const LOCAL = readFileSync(path.join(__dirname, "../../../../accounts/local.yaml"), "utf8");
 
 function config(monitoring: string): AccountConfig {
   return parseAccountConfig(
@@ -33,15 +32,8 @@ function config(monitoring: string): AccountConfig {
 }
 
 function synth(c: AccountConfig): (name: string) => Json {
-  const outdir = mkdtempSync(path.join(os.tmpdir(), "finops-budget-alerts-"));
-  const saved = { ...process.env };
-  process.env.FINOPS_LOCAL_DIR = path.join(outdir, ".local");
-  try {
-    synthLanding(c, outdir);
-  } finally {
-    process.env = saved;
-  }
-  return (name) => readStackJson(outdir, name);
+  const { stacks } = synthConfig(c);
+  return (name) => stacks[name];
 }
 
 const resources = (stack: Json, type: string): Json[] => Object.values(stack.resource?.[type] ?? {});

@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { bySid, localConfig, resource, statements, synthPayer } from "./synth-support";
+import { bySid, localConfig, resource, statements, synthPayer } from "../../../support/synth";
 
 /**
  * The Organizations delegation policy the payer stack owns when account-sync reads the organization

@@ -1,8 +1,8 @@
-import { loadAccountConfig } from "../../../config/load";
-import { GROUPS, ROUTE_KEYS } from "../../../contracts/api";
-import { isWildcardAllowed } from "../../../contracts/iam-wildcards";
-import { validateAsl } from "../../../emulator/gap-filler/stepfunctions-validate";
-import { resourcesOf, type StackJson, synthConfig } from "../../support/synth";
+import { loadAccountConfig } from "../../../../config/load";
+import { GROUPS, ROUTE_KEYS } from "../../../../contracts/api";
+import { isWildcardAllowed } from "../../../../contracts/iam-wildcards";
+import { validateAsl } from "../../../../emulator/gap-filler/stepfunctions-validate";
+import { resourcesOf, type StackJson, synthConfig } from "../../../support/synth";
 
 /** What the admin stack's FinOps application synthesizes for the example organization. */
 const admin = synthConfig(loadAccountConfig("accounts/example.yaml")).stacks.admin as StackJson;

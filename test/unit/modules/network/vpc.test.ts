@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
-import { ConfigError, parseAccountConfig } from "../../../config/load";
-import { vpcEndpointServices } from "../../../contracts/endpoints";
-import { type StackJson, synthConfig } from "../../support/synth";
+import { ConfigError, parseAccountConfig } from "../../../../config/load";
+import { vpcEndpointServices } from "../../../../contracts/endpoints";
+import { type StackJson, synthConfig } from "../../../support/synth";
 
 const local = readFileSync("accounts/local.yaml", "utf8");
 const withVpc = (section: string) => local.replace(/\nrollout:/, `\nvpc:\n${section}\n\nrollout:`);

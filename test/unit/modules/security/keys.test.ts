@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import { TerraformStack, Testing, Token } from "cdktf";
-import { checkStack } from "../../../checks/engine";
-import { ConfigError, parseAccountConfig } from "../../../config/load";
-import { KeyRing, keyPolicyStatements } from "../../../modules/security/keys";
+import { checkStack } from "../../../../checks/engine";
+import { ConfigError, parseAccountConfig } from "../../../../config/load";
+import { KeyRing, keyPolicyStatements } from "../../../../modules/security/keys";
 
 const local = readFileSync("accounts/local.yaml", "utf8");
 const ADMIN = "222222222222";

@@ -1,4 +1,4 @@
-import { type Json, localConfig, synth } from "../payer/synth-support";
+import { type Json, localConfig, synthPayerAdmin } from "../../../support/synth";
 
 /**
  * With cur.encryption sse-kms the admin's CUR objects are encrypted with adminBucketKeyArn, and
@@ -22,7 +22,7 @@ function decryptGrants(admin: Json): Record<string, Json[]> {
 
 describe("kms:Decrypt for the readers of an SSE-KMS CUR bucket", () => {
   it("is granted to cur-ingest and the two Athena tools, on the admin bucket key, through S3 for that bucket", () => {
-    const { admin } = synth(
+    const { admin } = synthPayerAdmin(
       localConfig((d) => {
         d.cur = { ...d.cur, encryption: { mode: "sse-kms", adminBucketKeyArn: ADMIN_KEY } };
       }),
@@ -49,6 +49,6 @@ describe("kms:Decrypt for the readers of an SSE-KMS CUR bucket", () => {
   });
 
   it("is granted to nobody with sse-s3", () => {
-    expect(decryptGrants(synth(localConfig()).admin)).toEqual({});
+    expect(decryptGrants(synthPayerAdmin(localConfig()).admin)).toEqual({});
   });
 });

@@ -1,8 +1,8 @@
 import {
   createOrganizationsResourcePolicyHandler,
   ORGANIZATIONS_TARGET_PREFIX,
-} from "../../../emulator/gap-filler/organizations-resource-policy";
-import type { GapContext, GapRequest } from "../../../emulator/gap-filler/server";
+} from "../../../../emulator/gap-filler/organizations-resource-policy";
+import type { GapContext, GapRequest } from "../../../../emulator/gap-filler/server";
 
 /**
  * The gap-filler's Organizations delegation-policy emulation, driven as the Terraform provider

@@ -2,16 +2,16 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
-import { loadAccountConfig } from "../../../config/load";
-import { deliveryKeys } from "../../../emulator/cur/delivery";
+import { loadAccountConfig } from "../../../../config/load";
+import { deliveryKeys } from "../../../../emulator/cur/delivery";
 import {
   CUR_COLUMNS,
   curAccountsFromConfig,
   generateCurMonth,
   writeCurMonth,
-} from "../../../emulator/cur/generator";
-import { parseManifest, parseManifestKey } from "../../../functions/shared/cur-manifest";
-import { CUR_LINE_ITEM_TYPES } from "../../support/cur-line-item-types";
+} from "../../../../emulator/cur/generator";
+import { parseManifest, parseManifestKey } from "../../../../functions/shared/cur-manifest";
+import { CUR_LINE_ITEM_TYPES } from "../../../support/cur-line-item-types";
 
 const config = loadAccountConfig("accounts/local.yaml");
 const options = {
@@ -96,7 +96,7 @@ describe("the sample CUR 2.0 generator", () => {
   });
 
   // The month's values hang together as the CUR 2.0 user guide describes them; what the ingest makes
-  // of each type is tested by hand in test/unit/data-platform/line-item-types.test.ts.
+  // of each type is tested by hand in test/unit/functions/shared/line-item-types.test.ts.
   describe("consistent values per line item type", () => {
     const { rows } = generateCurMonth(options);
     const of = (type: string) => rows.filter((r) => r.line_item_line_item_type === type);

@@ -4,7 +4,7 @@ import {
   CurReplication,
   type CurReplicationProps,
   replicationRoleStatements,
-} from "../../../modules/payer/cur-replication";
+} from "../../../../modules/payer/cur-replication";
 
 const base: CurReplicationProps = {
   provider: undefined as never,

@@ -1,7 +1,7 @@
-import { formatViolation, type RuleSettings } from "../../../checks/engine";
-import { checkSynthesized } from "../../../checks/exceptions";
-import type { AccountConfig } from "../../../config/schema";
-import { localConfigWith, resourcesOf, type StackJson, synthConfig } from "../../support/synth";
+import { formatViolation, type RuleSettings } from "../../../../checks/engine";
+import { checkSynthesized } from "../../../../checks/exceptions";
+import type { AccountConfig } from "../../../../config/schema";
+import { localConfigWith, resourcesOf, type StackJson, synthConfig } from "../../../support/synth";
 
 /**
  * encryption.keys.<domain>: a supplied key replaces the landing's own key of that domain everywhere

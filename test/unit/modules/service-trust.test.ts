@@ -1,7 +1,7 @@
-import { serviceTrustPolicy, serviceTrustStatement } from "../../../modules/iam-policy";
+import { serviceTrustPolicy, serviceTrustStatement } from "../../../contracts/iam-policy";
 
 /**
- * The one service-role trust statement (modules/iam-policy.ts). The exact JSON text matters: a role's
+ * The one service-role trust statement (contracts/iam-policy.ts). The exact JSON text matters: a role's
  * assume_role_policy is compared as text by synth:compare, so key order is part of the contract.
  */
 describe("serviceTrustPolicy", () => {

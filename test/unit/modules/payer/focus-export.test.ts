@@ -1,11 +1,11 @@
 import {
   createDataExportsHandler,
   DATA_EXPORTS_TARGET_PREFIX,
-} from "../../../emulator/gap-filler/data-exports";
-import type { GapRequest } from "../../../emulator/gap-filler/server";
-import { focusColumnType } from "../../../modules/data-platform/glue-cur-table";
-import { FOCUS_COLUMNS, FOCUS_TABLE, focusQuery } from "../../../modules/payer/export-queries";
-import { localConfig, resource, synth } from "./synth-support";
+} from "../../../../emulator/gap-filler/data-exports";
+import type { GapRequest } from "../../../../emulator/gap-filler/server";
+import { focusColumnType } from "../../../../modules/data-platform/glue-cur-table";
+import { FOCUS_COLUMNS, FOCUS_TABLE, focusQuery } from "../../../../modules/payer/export-queries";
+import { localConfig, resource, synthPayerAdmin } from "../../../support/synth";
 
 /**
  * The FOCUS export asks for FOCUS 1.2, the version Data Exports offers, with the AWS columns.
@@ -91,7 +91,7 @@ describe("FOCUS export (FOCUS_1_2_AWS)", () => {
   });
 
   it("synthesizes the FOCUS export with that query, no table configuration (none is required) and a 1.2 description", () => {
-    const s = synth(
+    const s = synthPayerAdmin(
       localConfig((d) => {
         d.cur = { ...d.cur, focus: { enabled: true } };
       }),

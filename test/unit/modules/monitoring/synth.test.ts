@@ -1,21 +1,20 @@
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import * as os from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
-import { parseAccountConfig } from "../../../config/load";
-import { Names } from "../../../config/naming";
-import type { AccountConfig } from "../../../config/schema";
-import { isWildcardAllowed } from "../../../contracts/iam-wildcards";
-import { STACKSET_METRICS } from "../../../contracts/metrics";
-import { readStackJson, synthLanding } from "../../../deploy/synth";
-import { metricData } from "../../../functions/stackset-monitor/metrics";
-import { MONITOR_ENV } from "../../../functions/stackset-monitor/settings";
-import { BASELINE_RULES } from "../../../modules/monitoring/baseline";
+import { parseAccountConfig } from "../../../../config/load";
+import { Names } from "../../../../config/naming";
+import type { AccountConfig } from "../../../../config/schema";
+import { isWildcardAllowed } from "../../../../contracts/iam-wildcards";
+import { STACKSET_METRICS } from "../../../../contracts/metrics";
+import { metricData } from "../../../../functions/stackset-monitor/metrics";
+import { MONITOR_ENV } from "../../../../functions/stackset-monitor/settings";
+import { BASELINE_RULES } from "../../../../modules/monitoring/baseline";
+import { synthConfig } from "../../../support/synth";
 
 // biome-ignore lint/suspicious/noExplicitAny: synthesized Terraform JSON is untyped
 type Json = any;
 
-const LOCAL = readFileSync(path.join(__dirname, "../../../accounts/local.yaml"), "utf8");
+const LOCAL = readFileSync(path.join(__dirname, "../../../../accounts/local.yaml"), "utf8");
 
 function config(monitoring: string): AccountConfig {
   return parseAccountConfig(
@@ -25,15 +24,8 @@ function config(monitoring: string): AccountConfig {
 }
 
 function synth(c: AccountConfig): { outdir: string; stack: (name: string) => Json } {
-  const outdir = mkdtempSync(path.join(os.tmpdir(), "finops-mon-synth-"));
-  const saved = { ...process.env };
-  process.env.FINOPS_LOCAL_DIR = path.join(outdir, ".local");
-  try {
-    synthLanding(c, outdir);
-  } finally {
-    process.env = saved;
-  }
-  return { outdir, stack: (name) => readStackJson(outdir, name) };
+  const { outdir, stacks } = synthConfig(c);
+  return { outdir, stack: (name) => stacks[name] };
 }
 
 const resources = (stack: Json, type: string): Json[] => Object.values(stack.resource?.[type] ?? {});

@@ -1,5 +1,12 @@
-import { tlsOnlyStatements } from "../../../modules/secure-bucket";
-import { type Json, localConfig, resource, statements, synth, synthPayer } from "./synth-support";
+import { tlsOnlyStatements } from "../../../../modules/secure-bucket";
+import {
+  type Json,
+  localConfig,
+  resource,
+  statements,
+  synthPayer,
+  synthPayerAdmin,
+} from "../../../support/synth";
 
 /**
  * cur.encryption: SSE-S3 (default) or SSE-KMS for the CUR buckets, every statement of the key
@@ -76,7 +83,7 @@ describe("CUR encryption sse-s3 (the default)", () => {
 });
 
 describe("CUR encryption sse-kms, replication, payer key created by the landing", () => {
-  const s = synth(kmsConfig({ adminBucketKeyArn: ADMIN_KEY }));
+  const s = synthPayerAdmin(kmsConfig({ adminBucketKeyArn: ADMIN_KEY }));
 
   it("creates a rotating payer key whose policy names the payer account and only the payer's exports", () => {
     const key = resource(s.payer, "aws_kms_key", "cur-bucket-key/key");
@@ -225,7 +232,7 @@ describe("CUR encryption sse-kms, replication, payer key supplied", () => {
 });
 
 describe("CUR encryption sse-kms, direct delivery", () => {
-  const s = synth(kmsConfig({ adminBucketKeyArn: ADMIN_KEY }, "direct"));
+  const s = synthPayerAdmin(kmsConfig({ adminBucketKeyArn: ADMIN_KEY }, "direct"));
 
   it("creates no payer key, bucket or replication, and encrypts the admin bucket with the supplied key", () => {
     expect(s.payer.aws_kms_key).toBeUndefined();
