@@ -1,5 +1,5 @@
-import { isWildcardAllowed, RESOURCE_WILDCARD_ALLOWLIST } from "../../../contracts/iam-wildcards";
 import type { PolicyStatement } from "../../../contracts/iam-policy";
+import { isWildcardAllowed, RESOURCE_WILDCARD_ALLOWLIST } from "../../../contracts/iam-wildcards";
 import { iamPermissionPolicies, localConfig, statements, synthPayerAdmin } from "../../support/synth";
 
 /** Statements that allow `Resource: "*"` for an action outside the allowlist. */
