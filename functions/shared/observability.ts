@@ -3,7 +3,7 @@
  * (CloudWatch embedded metric format, EMF: JSON written to stdout, which CloudWatch Logs turns into
  * metrics). Each function bundles its own copy of this module, so each has its own pair.
  *
- * - Service: POWERTOOLS_SERVICE_NAME, which modules/bundled-function.ts sets to the function's
+ * - Service: POWERTOOLS_SERVICE_NAME, which modules/bundled-function/index.ts sets to the function's
  *   short name ("api", "cur-ingest", ...); it names the `service` of log lines and the `service`
  *   dimension of every metric.
  * - Namespace: POWERTOOLS_METRICS_NAMESPACE when set, else FinOpsLanding.

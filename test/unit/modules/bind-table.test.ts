@@ -5,7 +5,7 @@ import { type BindableTable, BundledFunction } from "../../../modules/bundled-fu
 import type { StackJson } from "../../support/synth";
 
 /**
- * BundledFunction.bindTable (modules/bundled-function.ts): the table's variable from
+ * BundledFunction.bindTable (modules/bundled-function/index.ts): the table's variable from
  * contracts/tables.ts, exactly the listed actions, one data-key statement per key after the tables
  * bound to it, and statements in call order. Expected values are written out here.
  */

@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { inflateRawSync } from "node:zlib";
-import { bundleFunction } from "../../../modules/bundled-function";
-import { deterministicZip } from "../../../modules/zip";
+import { bundleFunction } from "../../../modules/bundled-function/bundle";
+import { deterministicZip } from "../../../modules/bundled-function/zip";
 
 const pkg = JSON.parse(readFileSync("package.json", "utf8")) as { devDependencies: Record<string, string> };
 const devDependencies = Object.keys(pkg.devDependencies);
