@@ -18,11 +18,6 @@ import { checkDelivery } from "./delivery-check";
 import { getText, newerExecutionManifest, waitForObject } from "./delivery-objects";
 import { type SpendWriteItem, spendRowSchema } from "./spend-rows";
 
-// Moved out of this file (one concern each); kept reachable here until the tests import them directly.
-export { checkDelivery, type DeliveryCheck, invoiceStatus } from "./delivery-check";
-export { newerExecutionManifest } from "./delivery-objects";
-export { fitsDynamoNumber } from "./spend-rows";
-
 /** The subset of the Powertools logger the ingest uses. */
 export interface IngestLogger {
   info(message: string, ...extra: Record<string, unknown>[]): void;

@@ -4,7 +4,7 @@ import * as path from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { writeDelivery } from "../../../../emulator/cur/delivery";
 import { type CurAccount, curDeliveryColumns, generateCurMonth } from "../../../../emulator/cur/generator";
-import { checkDelivery } from "../../../../functions/cur-ingest/ingest";
+import { checkDelivery } from "../../../../functions/cur-ingest/delivery-check";
 import { CurDeliveryError } from "../../../../functions/shared/cur-delivery-error";
 import {
   DELIVERY_CHECK,

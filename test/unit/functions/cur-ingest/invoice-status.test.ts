@@ -3,7 +3,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { type CurMonthFiles, writeCurMonth } from "../../../../emulator/cur/generator";
-import { invoiceStatus } from "../../../../functions/cur-ingest/ingest";
+import { invoiceStatus } from "../../../../functions/cur-ingest/delivery-check";
 import { INVOICE_STATUS, REQUIRED_CUR_COLUMNS } from "../../../../functions/shared/cur-queries";
 import { DuckDbQueryEngine, localFetcher } from "../../../../functions/shared/query-engine/duckdb";
 

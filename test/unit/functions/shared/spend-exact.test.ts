@@ -4,7 +4,7 @@ import * as path from "node:path";
 import { NumberValue } from "@aws-sdk/lib-dynamodb";
 import { writeDelivery } from "../../../../emulator/cur/delivery";
 import { curDeliveryColumns, generateCurMonth } from "../../../../emulator/cur/generator";
-import { fitsDynamoNumber } from "../../../../functions/cur-ingest/ingest";
+import { fitsDynamoNumber } from "../../../../functions/cur-ingest/spend-rows";
 import { SPEND_BY_ACCOUNT_SERVICE_DAY_EXACT } from "../../../../functions/shared/cur-queries";
 import { sumDecimals, toScaled } from "../../../../functions/shared/decimal";
 import { DuckDbQueryEngine, localFetcher } from "../../../../functions/shared/query-engine/duckdb";
