@@ -13,7 +13,7 @@ import {
 import * as os from "node:os";
 import * as path from "node:path";
 import type { Target } from "../config/target";
-import { reportBundlesTo } from "../modules/bundled-function/bundle";
+import { reportBundlesTo } from "../modules/bundled-function";
 import type { LandingStackInfo } from "../stacks/landing";
 
 /**

@@ -14,6 +14,9 @@ import { VPC_ENI_ACTIONS } from "../../contracts/iam-wildcards";
 import { TABLE_ENV, type Table } from "../../contracts/tables";
 import { bundleFunction, type FunctionBundle } from "./bundle";
 
+/** The construct's package is built by ./bundle.ts; where its one-line size reports go is set here. */
+export { reportBundlesTo } from "./bundle";
+
 /** DynamoDB actions a function can be granted on a table (BundledFunction.bindTable). */
 export type TableAction =
   | "GetItem"
