@@ -15,16 +15,16 @@ import { deployLocal, destroyLocal } from "../support/local-org";
  * output` prints the outputs. Informational lines (bundle sizes, providers, order, target) come on
  * stdout, none as an [ERROR]. Offline, TF_PROVIDER_MIRROR is the only setting: no CLI flag.
  *
- * Not every stack is diffed, to keep the file short on a fresh emulator (each landed stack costs its
- * apply there): admin, payer and one member are landed and diffed, member-sandbox-data is the one
- * `cdktf deploy` applies, member-app-prod stays untouched (its state is checked unchanged).
+ * Every stack is diffed: admin, payer and two members right after the landing (the integration
+ * run orders this file just after landing.test.ts, so landing them again finds nothing to do),
+ * member-sandbox-data after `cdktf deploy` applied it (it starts absent: the deploy must create it).
  */
 
 const ROOT = path.resolve(__dirname, "../..");
 const CONFIG_FILE = "accounts/local.yaml";
 const config = loadAccountConfig(path.join(ROOT, CONFIG_FILE));
 const names = new Names(config);
-const LANDED = ["admin", "payer", "member-app-dev"];
+const LANDED = ["admin", "payer", "member-app-dev", "member-app-prod"];
 const CLI_MEMBER = "member-sandbox-data";
 const OUTDIR = mkdtempSync(path.join(os.tmpdir(), "finops-cdktf-out-"));
 
