@@ -49,6 +49,15 @@ function principalAccount(id: string): string | "unknown" {
   return "unknown";
 }
 
+/** Every Allow statement of every readable identity policy (unreadable ones: iam.policy-readable). */
+function allowStatements(v: StackView) {
+  return identityPolicies(v).flatMap(({ resource, label, value }) => {
+    const parsed = parsePolicy(value, v.data);
+    if (!parsed.ok) return [];
+    return parsed.statements.filter((s) => s.Effect === "Allow").map((s) => ({ resource, label, s }));
+  });
+}
+
 const CROSS_ACCOUNT_CONDITIONS = ["sts:externalid", "aws:principalorgid", "aws:principalarn"];
 
 /** IAM: identity policies (readable, no wildcard actions or resources), managed policies, trust policies. */
@@ -66,23 +75,17 @@ export const IAM_RULES: readonly Rule[] = [
     id: "iam.no-wildcard-action",
     title: 'no identity policy allows "*" or "<service>:*" or uses NotAction in an Allow',
     check: (v) =>
-      identityPolicies(v).flatMap(({ resource, label, value }) => {
-        const parsed = parsePolicy(value, v.data);
-        if (!parsed.ok) return [];
-        return parsed.statements
-          .filter((s) => s.Effect === "Allow")
-          .flatMap((s) => {
-            const bad = actionsOf(s).filter(isWildcardAction);
-            const out: Finding[] = [];
-            if (bad.length > 0)
-              out.push({ resource, message: `${label} statement ${s.Sid ?? "?"} allows ${bad.join(", ")}` });
-            if (s.NotAction !== undefined)
-              out.push({
-                resource,
-                message: `${label} statement ${s.Sid ?? "?"} allows NotAction (everything else)`,
-              });
-            return out;
+      allowStatements(v).flatMap(({ resource, label, s }) => {
+        const bad = actionsOf(s).filter(isWildcardAction);
+        const out: Finding[] = [];
+        if (bad.length > 0)
+          out.push({ resource, message: `${label} statement ${s.Sid ?? "?"} allows ${bad.join(", ")}` });
+        if (s.NotAction !== undefined)
+          out.push({
+            resource,
+            message: `${label} statement ${s.Sid ?? "?"} allows NotAction (everything else)`,
           });
+        return out;
       }),
   },
   {
@@ -90,33 +93,27 @@ export const IAM_RULES: readonly Rule[] = [
     title:
       'Resource "*", or an ARN with only wildcards as resource (or as account, region and resource), only for allowlisted actions or ARNs (contracts/iam-wildcards.ts)',
     check: (v) =>
-      identityPolicies(v).flatMap(({ resource, label, value }) => {
-        const parsed = parsePolicy(value, v.data);
-        if (!parsed.ok) return [];
-        return parsed.statements
-          .filter((s) => s.Effect === "Allow")
-          .flatMap((s) => {
-            const bad = actionsOf(s).filter((a) => !isWildcardAllowed(a));
-            if (bad.length === 0) return []; // actions without resource-level permissions (the allowlist)
-            if (list(s.Resource).includes("*") || s.NotResource !== undefined)
-              return [
-                {
-                  resource,
-                  message: `${label} statement ${s.Sid ?? "?"} allows ${bad.join(", ")} on Resource "*"; these actions are not in the allowlist`,
-                },
-              ];
-            // Wildcards in disguise: an ARN that names no account, region or resource.
-            return list(s.Resource).flatMap((arn) => {
-              const why = wildcardArnReason(arn);
-              if (why === undefined || isArnWildcardAllowed(arn, bad)) return [];
-              return [
-                {
-                  resource,
-                  message: `${label} statement ${s.Sid ?? "?"} allows ${bad.join(", ")} on "${arn}", which ${why}; name the account, region and resource (a prefix is fine), or allowlist the ARN with a reason (contracts/iam-wildcards.ts)`,
-                },
-              ];
-            });
-          });
+      allowStatements(v).flatMap(({ resource, label, s }) => {
+        const bad = actionsOf(s).filter((a) => !isWildcardAllowed(a));
+        if (bad.length === 0) return []; // actions without resource-level permissions (the allowlist)
+        if (list(s.Resource).includes("*") || s.NotResource !== undefined)
+          return [
+            {
+              resource,
+              message: `${label} statement ${s.Sid ?? "?"} allows ${bad.join(", ")} on Resource "*"; these actions are not in the allowlist`,
+            },
+          ];
+        // Wildcards in disguise: an ARN that names no account, region or resource.
+        return list(s.Resource).flatMap((arn) => {
+          const why = wildcardArnReason(arn);
+          if (why === undefined || isArnWildcardAllowed(arn, bad)) return [];
+          return [
+            {
+              resource,
+              message: `${label} statement ${s.Sid ?? "?"} allows ${bad.join(", ")} on "${arn}", which ${why}; name the account, region and resource (a prefix is fine), or allowlist the ARN with a reason (contracts/iam-wildcards.ts)`,
+            },
+          ];
+        });
       }),
   },
   {
