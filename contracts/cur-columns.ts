@@ -195,9 +195,8 @@ const namesIn = <G extends CurColumnGroup>(...groups: G[]): NameIn<G>[] =>
   );
 
 /**
- * The columns every CUR 2.0 export of the landing selects, in order. line_item_resource_id is among
- * them whatever INCLUDE_RESOURCES says (the dictionary has INCLUDE_RESOURCES add it): the landing's
- * exports have always selected it, and the export's query must not change in a refactor.
+ * The columns of the sample month the local generator writes (an export with INCLUDE_RESOURCES =
+ * TRUE, the config's default): every CUR 2.0 base column and line_item_resource_id.
  */
 export const CUR2_BASE_COLUMNS: readonly NameIn<"cur2" | "resources">[] = namesIn("cur2", "resources");
 /** Present only with INCLUDE_SPLIT_COST_ALLOCATION_DATA = TRUE (ECS/EKS split cost allocation). */
@@ -207,6 +206,8 @@ export const CUR2_SPLIT_COST_COLUMNS: readonly NameIn<"splitCostAllocation">[] =
 export const CUR2_IAM_PRINCIPAL_COLUMNS: readonly NameIn<"iamPrincipal">[] = namesIn("iamPrincipal");
 
 export interface CurSelection {
+  /** INCLUDE_RESOURCES: the dictionary has it add line_item_resource_id ("Added by: INCLUDE RESOURCES"). */
+  readonly includeResourceIds: boolean;
   readonly splitCostAllocationData: boolean;
   readonly includeIamPrincipalData: boolean;
 }
@@ -216,7 +217,7 @@ export function curSelectedColumns(o: CurSelection): CurColumnSpec<CurColumnName
   return CUR_COLUMN_CATALOG.filter(
     (c) =>
       c.group === "cur2" ||
-      c.group === "resources" ||
+      (c.group === "resources" && o.includeResourceIds) ||
       (c.group === "splitCostAllocation" && o.splitCostAllocationData) ||
       (c.group === "iamPrincipal" && o.includeIamPrincipalData),
   );

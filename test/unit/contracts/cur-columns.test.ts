@@ -72,7 +72,11 @@ const NOT_YET_TRANSCRIBED = [
 const published = new Map<string, DictionaryColumn>(
   dictionary.pages.flatMap((p) => p.columns.map((c) => [AWS_NAME_SPELLING[c.name] ?? c.name, c] as const)),
 );
-const everySelected = curSelectedColumns({ splitCostAllocationData: true, includeIamPrincipalData: true });
+const everySelected = curSelectedColumns({
+  includeResourceIds: true,
+  splitCostAllocationData: true,
+  includeIamPrincipalData: true,
+});
 
 describe("the published CUR 2.0 dictionary fixture", () => {
   it("says where and when it was taken", () => {
@@ -124,11 +128,27 @@ describe("the CUR 2.0 column catalog (contracts/cur-columns.ts)", () => {
     }
   });
 
+  it("selects line_item_resource_id only when INCLUDE_RESOURCES adds it (the dictionary's line item page)", () => {
+    // AWS: "line_item_resource_id … Added by: INCLUDE RESOURCES" (fixture, table-dictionary-cur2-line-item).
+    expect(published.get("line_item_resource_id")?.tableConfiguration).toBe("Added by: INCLUDE RESOURCES");
+    const names = (includeResourceIds: boolean) =>
+      curSelectedColumns({
+        includeResourceIds,
+        splitCostAllocationData: false,
+        includeIamPrincipalData: false,
+      }).map((c) => c.name as string);
+    expect(names(true)).toContain("line_item_resource_id");
+    expect(names(false)).not.toContain("line_item_resource_id");
+    expect(names(true).length - names(false).length).toBe(1);
+  });
+
   it("requires of a delivery only columns every export selects, and money columns are doubles", () => {
     const always = new Set(
-      curSelectedColumns({ splitCostAllocationData: false, includeIamPrincipalData: false }).map(
-        (c) => c.name,
-      ),
+      curSelectedColumns({
+        includeResourceIds: false,
+        splitCostAllocationData: false,
+        includeIamPrincipalData: false,
+      }).map((c) => c.name),
     );
     for (const name of REQUIRED_CUR_COLUMNS) expect([name, always.has(name)]).toEqual([name, true]);
     for (const name of MONEY_COLUMNS)

@@ -55,6 +55,25 @@ describe("payer stack, replication delivery (accounts/local.yaml)", () => {
     );
   });
 
+  it("without resource ids, neither asks for line_item_resource_id nor gives the Glue table that column", () => {
+    // AWS CUR 2.0 table dictionary (line item page): line_item_resource_id is "Added by: INCLUDE
+    // RESOURCES"; a query selecting it with INCLUDE_RESOURCES = FALSE names a column the table lacks.
+    const off = synthPayerAdmin(
+      localConfig((doc) => {
+        (doc.cur as Record<string, Json>).includeResourceIds = false;
+      }),
+    );
+    const exp = resource(off.payer, "aws_bcmdataexports_export", "data-exports/cur2").export[0];
+    expect(exp.data_query[0].table_configurations.COST_AND_USAGE_REPORT.INCLUDE_RESOURCES).toBe("FALSE");
+    expect(exp.data_query[0].query_statement).toBe(
+      `SELECT ${CUR2_COLUMNS.filter((c) => c !== "line_item_resource_id").join(", ")} FROM COST_AND_USAGE_REPORT`,
+    );
+    const glue = Object.values(off.admin.aws_glue_catalog_table ?? {}).find((t) => t.name === "cur2") as Json;
+    const columns = (glue.storage_descriptor as Json).columns as Array<{ name: string }>;
+    expect(columns.map((c) => c.name)).not.toContain("line_item_resource_id");
+    expect(columns.map((c) => c.name)).toContain("line_item_usage_account_id");
+  });
+
   it("waits for the bucket policy before creating the export (Data Exports checks it)", () => {
     const exp = resource(s.payer, "aws_bcmdataexports_export", "data-exports/cur2");
     expect(exp.depends_on).toEqual([expect.stringMatching(/^aws_s3_bucket_policy\.cur-bucket_policy/)]);
