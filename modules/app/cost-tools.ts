@@ -3,6 +3,7 @@ import { Names } from "../../config/naming";
 import type { CurConfig } from "../../config/schema";
 import type { PolicyStatement } from "../../contracts/iam-policy";
 import { BundledFunction, type FunctionDefaults } from "../bundled-function";
+import { ATHENA_QUERY_ACTIONS } from "../data-platform/athena";
 import { curObjectDecryptStatements } from "../data-platform/cur-object-keys";
 import { curCatalogResources } from "../data-platform/glue-cur-table";
 
@@ -36,12 +37,7 @@ export function addCostTools(scope: Construct, props: CostToolsProps): CostTools
       {
         Sid: "AthenaInWorkgroup",
         Effect: "Allow",
-        Action: [
-          "athena:StartQueryExecution",
-          "athena:GetQueryExecution",
-          "athena:GetQueryResults",
-          "athena:StopQueryExecution",
-        ],
+        Action: ATHENA_QUERY_ACTIONS,
         Resource: wg,
       },
       {

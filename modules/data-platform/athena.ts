@@ -17,6 +17,14 @@ export interface AthenaProps {
   readonly provider?: TerraformProvider;
 }
 
+/** What a reader of the CUR runs in the landing's workgroup (cur-ingest, the Athena cost tool). */
+export const ATHENA_QUERY_ACTIONS = [
+  "athena:StartQueryExecution",
+  "athena:GetQueryExecution",
+  "athena:GetQueryResults",
+  "athena:StopQueryExecution",
+];
+
 /**
  * The data platform's Athena workgroup and its results bucket. The workgroup enforces its
  * configuration (clients cannot turn off encryption or point results elsewhere), encrypts results

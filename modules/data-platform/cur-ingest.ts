@@ -6,6 +6,7 @@ import type { CurConfig } from "../../config/schema";
 import { CUR_COMMITTED_SOURCE } from "../../contracts/events";
 import { policyDocument } from "../../contracts/iam-policy";
 import { type BindableTable, BundledFunction, type FunctionDefaults } from "../bundled-function";
+import { ATHENA_QUERY_ACTIONS } from "./athena";
 import { curObjectDecryptStatements } from "./cur-object-keys";
 import { curCatalogResources } from "./glue-cur-table";
 
@@ -127,12 +128,7 @@ export function addCurIngest(scope: Construct, props: CurIngestProps): CurIngest
       {
         Sid: "AthenaQueriesInTheWorkgroup",
         Effect: "Allow",
-        Action: [
-          "athena:StartQueryExecution",
-          "athena:GetQueryExecution",
-          "athena:GetQueryResults",
-          "athena:StopQueryExecution",
-        ],
+        Action: ATHENA_QUERY_ACTIONS,
         Resource: workgroupArn,
       },
       {
