@@ -7,7 +7,7 @@ import { lastLines } from "./terraform";
 
 /**
  * Synthesizes a git ref's own code and config in a temporary worktree (sharing this checkout's
- * node_modules), into `outdir`. Returns undefined, with the reason, when that is not possible
+ * node_modules), into `outdir` (a config file outside the repository is used as it is). Returns undefined, with the reason, when that is not possible
  * (the ref predates the deploy tooling, or its config does not exist): the caller then plans all.
  */
 export function synthAtRef(
@@ -18,7 +18,9 @@ export function synthAtRef(
 ): { ok: true } | { ok: false; reason: string } {
   const top = gitTopLevel();
   const rel = path.relative(top, path.resolve(configFile));
-  if (configAtRef(ref, configFile) === undefined) {
+  // A config inside the repository is the ref's own copy; one outside it is the same file for both.
+  const outside = rel.startsWith("..") || path.isAbsolute(rel);
+  if (!outside && configAtRef(ref, configFile) === undefined) {
     return { ok: false, reason: `${rel} does not exist at ${ref}` };
   }
   const tree = mkdtempSync(path.join(os.tmpdir(), "finops-base-"));
@@ -41,7 +43,7 @@ export function synthAtRef(
       ].join("\n"),
     );
     const tsx = path.join(top, "node_modules", ".bin", "tsx");
-    const r = spawnSync(tsx, [script, rel, path.resolve(outdir)], {
+    const r = spawnSync(tsx, [script, outside ? path.resolve(configFile) : rel, path.resolve(outdir)], {
       cwd: tree,
       encoding: "utf8",
       // Same local directory as the current synth, so local backend paths resolve alike.
