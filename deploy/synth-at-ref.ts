@@ -7,7 +7,9 @@ import { lastLines } from "./terraform";
 
 /**
  * Synthesizes a git ref's own code and config in a temporary worktree (sharing this checkout's
- * node_modules), into `outdir` (a config file outside the repository is used as it is). Returns undefined, with the reason, when that is not possible
+ * node_modules), into `outdir`. A config file outside the repository has no copy at the ref: it is
+ * refused (the plan then plans every stack: the ref's config is unknown), unless the caller asks to
+ * use that same file for the ref (`sameConfigOutsideRepo`, synth:compare's review of code changes). Returns undefined, with the reason, when that is not possible
  * (the ref predates the deploy tooling, or its config does not exist): the caller then plans all.
  */
 export function synthAtRef(
@@ -15,11 +17,12 @@ export function synthAtRef(
   configFile: string,
   outdir: string,
   env: NodeJS.ProcessEnv,
+  sameConfigOutsideRepo = false,
 ): { ok: true } | { ok: false; reason: string } {
   const top = gitTopLevel();
   const rel = path.relative(top, path.resolve(configFile));
-  // A config inside the repository is the ref's own copy; one outside it is the same file for both.
-  const outside = rel.startsWith("..") || path.isAbsolute(rel);
+  // A config inside the repository is the ref's own copy; one outside it, if asked, the same file.
+  const outside = sameConfigOutsideRepo && (rel.startsWith("..") || path.isAbsolute(rel));
   if (!outside && configAtRef(ref, configFile) === undefined) {
     return { ok: false, reason: `${rel} does not exist at ${ref}` };
   }

@@ -35,7 +35,7 @@ function synth(ref: string | undefined, config: string, outdir: string): void {
   }
   // Same local directory for both sides (this checkout's), so the local backend's relative state
   // path is the same when the output directories sit at the same depth.
-  const r = synthAtRef(ref, config, outdir, process.env);
+  const r = synthAtRef(ref, config, outdir, process.env, true);
   if (!r.ok) throw new UsageError(r.reason);
 }
 
