@@ -1,5 +1,6 @@
 import { Names } from "../config/naming";
 import type { AccountConfig } from "../config/schema";
+import { GITOPS_ROLE_NAMES } from "../contracts/gitops";
 import { accountProfileName, STATE_PROFILE_NAME } from "../modules/providers";
 
 /**
@@ -19,7 +20,7 @@ import { accountProfileName, STATE_PROFILE_NAME } from "../modules/providers";
 export type ProfileRole = "plan" | "apply";
 
 /** Name of the read-only role in every account that plans assume. */
-export const DEFAULT_READ_ROLE_NAME = "finops-landing-read";
+export const DEFAULT_READ_ROLE_NAME = GITOPS_ROLE_NAMES.read;
 
 export interface ProfileOptions {
   readonly role: ProfileRole;

@@ -1,0 +1,22 @@
+/**
+ * Names the GitOps path shares between the bootstrap stack (which creates the roles and the state
+ * bucket), the workflows' scripts (which assume them and store saved plans) and the docs
+ * (docs/gitops.md). One place, so the role a workflow assumes is the role the bootstrap made.
+ */
+
+/** Role names, the same in every organization. */
+export const GITOPS_ROLE_NAMES = {
+  /** Management account: pull-request plans and drift, through GitHub OIDC. Reads state; assumes only the read roles. */
+  plan: "finops-landing-plan",
+  /** Management account: applies, through GitHub OIDC, only from the protected environment. Assumes the deploy roles. */
+  apply: "finops-landing-apply",
+  /** Every account: what plans run as (ReadOnlyAccess plus the few reads a plan needs). Trusts only the plan role. */
+  read: "finops-landing-read",
+} as const;
+
+/** The GitHub Actions OIDC issuer (token.actions.githubusercontent.com) and the audience STS expects. */
+export const GITHUB_OIDC = {
+  host: "token.actions.githubusercontent.com",
+  url: "https://token.actions.githubusercontent.com",
+  audience: "sts.amazonaws.com",
+} as const;
