@@ -2,7 +2,7 @@ import type { AccountConfig, MemberAccount } from "./schema";
 
 /**
  * StackSet targeting (stackset mode): which member accounts and regions get the baseline.
- * Precedence: explicit deny (excludedAccounts, excludedRegions) beats explicit allow (an OU or one
+ * Precedence: explicit deny (excludedAccounts, retired members, excludedRegions) beats explicit allow (an OU or one
  * of its parents in organizationalUnits, an id in accounts, a region in regions) beats implicit
  * deny (anything not allowed). Pure: the config in, the decision out.
  */
@@ -108,12 +108,18 @@ export function resolveStackSetTargeting(config: AccountConfig): StackSetTargeti
 
   const groups: InstanceGroup[] = [];
   if (t.organizationalUnits.length > 0) {
-    // Every account of the OUs, now and later (auto-deployment), minus the explicit denies.
+    // Every account of the OUs, now and later (auto-deployment), minus the explicit denies and minus
+    // the retired members still inside a targeted OU: an OU target reaches every account of the OU,
+    // so a retired member would otherwise keep (or get back) its instances.
+    const retiredInOus = config.members
+      .filter((m) => m.retired && inTargetedOu(m) && !t.excludedAccounts.includes(m.id))
+      .map((m) => m.id);
+    const denied = [...t.excludedAccounts, ...retiredInOus];
     groups.push({
       key: "ous",
       organizationalUnits: [...t.organizationalUnits],
-      accounts: [...t.excludedAccounts],
-      accountFilterType: t.excludedAccounts.length > 0 ? "DIFFERENCE" : "NONE",
+      accounts: denied,
+      accountFilterType: denied.length > 0 ? "DIFFERENCE" : "NONE",
     });
   }
   // Explicitly allowed accounts outside the targeted OUs: their own OU intersected with their ids.

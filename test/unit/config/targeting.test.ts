@@ -40,6 +40,28 @@ describe("StackSet targeting", () => {
     });
   });
 
+  it("keeps a retired member inside a targeted OU out of the OU's instances (DIFFERENCE)", () => {
+    // "old" (retired) is in Workloads: an OU target reaches every account of the OU, so only the
+    // DIFFERENCE filter keeps its stack instances from being created (or kept).
+    const c = config("    organizationalUnits: [Workloads]\n");
+    expect(decisions(c).old).toBe("retired");
+    expect(resolveStackSetTargeting(c).groups).toEqual([
+      {
+        key: "ous",
+        organizationalUnits: ["Workloads"],
+        accounts: ["200000000004"],
+        accountFilterType: "DIFFERENCE",
+      },
+    ]);
+  });
+
+  it("a retired member outside the targeted OUs adds nothing to the filter", () => {
+    const c = config("    organizationalUnits: [Sandbox]\n");
+    expect(resolveStackSetTargeting(c).groups).toEqual([
+      { key: "ous", organizationalUnits: ["Sandbox"], accounts: [], accountFilterType: "NONE" },
+    ]);
+  });
+
   it("leaves every account out when nothing is allowed (implicit deny)", () => {
     const t = resolveStackSetTargeting(config("    excludedAccounts: []\n"));
     expect(t.accounts.filter((a) => a.deployed)).toEqual([]);
@@ -53,7 +75,8 @@ describe("StackSet targeting", () => {
       {
         key: "ous",
         organizationalUnits: ["Workloads"],
-        accounts: ["200000000002"],
+        // the excluded account, then the retired member of the OU
+        accounts: ["200000000002", "200000000004"],
         accountFilterType: "DIFFERENCE",
       },
     ]);
