@@ -20,3 +20,10 @@ export const GITHUB_OIDC = {
   url: "https://token.actions.githubusercontent.com",
   audience: "sts.amazonaws.com",
 } as const;
+
+/**
+ * Saved plans of pull requests live in the state bucket, under
+ * <stateBackend.keyPrefix>/<PLAN_STORE_PREFIX>/pr-<number>/<commit sha>/ (deploy/plan-store.ts):
+ * encrypted like state, readable by the plan and apply roles only, never a workflow artifact.
+ */
+export const PLAN_STORE_PREFIX = "plans";
