@@ -96,7 +96,11 @@ export async function writeCurMonth(
   options: CurMonthOptions & Omit<DeliveryOptions, "payerId" | "seed"> & { readonly outDir: string },
 ): Promise<CurMonthFiles> {
   const { rows, groundTruth } = generateCurMonth(options);
-  const delivery = await writeDelivery(rows, curDeliveryColumns(), { ...options, payerId: options.payer.id });
+  const delivery = await writeDelivery(
+    rows,
+    curDeliveryColumns({ includeResourceIds: options.includeResourceIds }),
+    { ...options, payerId: options.payer.id },
+  );
   return { ...delivery, groundTruth };
 }
 

@@ -237,6 +237,25 @@ describe("the sample CUR 2.0 generator", () => {
     expect(parseManifest(text, location).columns.map((c) => c.name)).toEqual(CUR_COLUMNS.map(([n]) => n));
   });
 
+  it("leaves line_item_resource_id out of data and manifest when the export does not include resources", async () => {
+    // AWS's CUR 2.0 table dictionary: line_item_resource_id is "Added by: INCLUDE RESOURCES"
+    // (test/fixtures/aws/cur2-table-dictionary.json); an export without it has no such column.
+    const month = await writeCurMonth({
+      ...options,
+      includeResourceIds: false,
+      outDir: join(dir, "no-resources"),
+    });
+    const data = join(dir, "no-resources", month.dataKey);
+    const cols = await query(
+      `SELECT column_name FROM (DESCRIBE SELECT * FROM read_parquet('${data}', hive_partitioning = false))`,
+    );
+    const names = cols.map((c) => String(c.column_name));
+    expect(names).not.toContain("line_item_resource_id");
+    expect(names).toEqual(CUR_COLUMNS.map(([n]) => n).filter((n) => n !== "line_item_resource_id"));
+    const manifest = JSON.parse(await readFile(join(dir, "no-resources", month.manifestKey), "utf8"));
+    expect(manifest.columns.map((c: { name: string }) => c.name)).toEqual(names);
+  });
+
   it("writes the same bytes twice for the same options", async () => {
     const a = await writeCurMonth({ ...options, outDir: join(dir, "a") });
     const b = await writeCurMonth({ ...options, outDir: join(dir, "b") });
