@@ -4,6 +4,7 @@ import { S3Client } from "@aws-sdk/client-s3";
 import type { SQSBatchResponse } from "aws-lambda";
 import { z } from "zod";
 import { EVENT_BUS_ARN_PATTERN } from "../../contracts/events";
+import { CUR_INGEST_METRICS } from "../../contracts/metrics";
 import { TABLE_ENV } from "../../contracts/tables";
 import { documentClient } from "../shared/app-tables-env";
 import { readEnv } from "../shared/env";
@@ -46,15 +47,27 @@ const engine = new AthenaQueryEngine({
 
 /**
  * One EMF record per run: the line items it read (0 when the delivery was committed already or is
- * superseded) and the spend items it wrote (0 unless it committed the delivery), with the run's id,
- * billing period and status as metadata.
+ * superseded), the spend items it wrote (0 unless it committed the delivery), whether it committed a
+ * new delivery (DeliveriesCommitted 1/0) and IngestFailed 0, with the run's id, billing period and
+ * status as metadata. A run that throws writes one record of IngestFailed 1 instead.
  */
 function recordRun(result: IngestResult): void {
   metrics.addMetadata("runId", result.runId);
   metrics.addMetadata("billingPeriod", result.billingPeriod);
   metrics.addMetadata("runStatus", result.status);
-  metrics.addMetric("LineItemsRead", MetricUnit.Count, result.lineItems);
-  metrics.addMetric("SpendItemsWritten", MetricUnit.Count, result.status === "ingested" ? result.items : 0);
+  metrics.addMetric(CUR_INGEST_METRICS.lineItemsRead, MetricUnit.Count, result.lineItems);
+  metrics.addMetric(
+    CUR_INGEST_METRICS.spendItemsWritten,
+    MetricUnit.Count,
+    result.status === "ingested" ? result.items : 0,
+  );
+  // The CUR-stale alarm (modules/monitoring/alarms.ts) alarms after hours without a 1 here.
+  metrics.addMetric(
+    CUR_INGEST_METRICS.deliveriesCommitted,
+    MetricUnit.Count,
+    result.status === "ingested" ? 1 : 0,
+  );
+  metrics.addMetric(CUR_INGEST_METRICS.ingestFailed, MetricUnit.Count, 0);
   metrics.publishStoredMetrics();
 }
 
@@ -75,6 +88,10 @@ export function ingestHandler(run: (manifest: ManifestEvent) => Promise<IngestRe
         }
       } catch (e) {
         logger.error("ingest failed", { messageId: message.messageId, error: e as Error });
+        // The ingest-failed alarm's metric: the invocation itself succeeds (the failure is reported
+        // per message), so Lambda's Errors metric never counts a failed ingest.
+        metrics.addMetric(CUR_INGEST_METRICS.ingestFailed, MetricUnit.Count, 1);
+        metrics.publishStoredMetrics();
         failures.push({ itemIdentifier: message.messageId });
       }
     }

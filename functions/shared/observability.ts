@@ -15,11 +15,12 @@
 import { Logger } from "@aws-lambda-powertools/logger";
 import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
 import type { Context } from "aws-lambda";
+import { APP_METRICS_NAMESPACE } from "../../contracts/metrics";
 
 export { MetricUnit };
 
 /** The CloudWatch namespace of the landing's own application metrics. */
-export const METRICS_NAMESPACE = "FinOpsLanding";
+export const METRICS_NAMESPACE = APP_METRICS_NAMESPACE;
 
 export const logger = new Logger();
 

@@ -95,6 +95,8 @@ describe("the CUR ingest handler's metrics", () => {
           Metrics: [
             { Name: "LineItemsRead", Unit: "Count" },
             { Name: "SpendItemsWritten", Unit: "Count" },
+            { Name: "DeliveriesCommitted", Unit: "Count" },
+            { Name: "IngestFailed", Unit: "Count" },
           ],
         },
       ]);
@@ -106,6 +108,8 @@ describe("the CUR ingest handler's metrics", () => {
       runStatus: "ingested",
       LineItemsRead: 48_000,
       SpendItemsWritten: 1200,
+      DeliveriesCommitted: 1,
+      IngestFailed: 0,
     });
     // Committed already: nothing read, nothing written (its items are the earlier run's).
     expect(out.emf[1]).toMatchObject({
@@ -113,10 +117,11 @@ describe("the CUR ingest handler's metrics", () => {
       runStatus: "unchanged",
       LineItemsRead: 0,
       SpendItemsWritten: 0,
+      DeliveriesCommitted: 0,
     });
   });
 
-  it("writes no record for a failed run and returns its message for retry; the other runs still count", async () => {
+  it("writes IngestFailed 1 for a failed run and returns its message for retry; the other runs still count", async () => {
     const { run, seen } = runs({
       "2026-03": result({ status: "ingested", billingPeriod: "2026-03", items: 10, lineItems: 30 }),
       "2026-02": "fail",
@@ -131,9 +136,21 @@ describe("the CUR ingest handler's metrics", () => {
     );
     expect(seen.map((m) => m.key)).toEqual([manifestKey("2026-02", "e1"), manifestKey("2026-03", "e1")]);
     expect(out.result).toEqual({ batchItemFailures: [{ itemIdentifier: "m1" }] });
-    expect(out.emf.map((r) => [r.billingPeriod, r.LineItemsRead, r.SpendItemsWritten])).toEqual([
-      ["2026-03", 30, 10],
+    // The failed run's record: IngestFailed 1 (the ingest-failed alarm's metric), nothing else.
+    expect(
+      out.emf.map((r) => [r.billingPeriod, r.LineItemsRead, r.SpendItemsWritten, r.IngestFailed]),
+    ).toEqual([
+      [undefined, undefined, undefined, 1],
+      ["2026-03", 30, 10, 0],
     ]);
+    expect(out.emf[0]!._aws.CloudWatchMetrics).toEqual([
+      {
+        Namespace: "FinOpsLanding",
+        Dimensions: [["service"]],
+        Metrics: [{ Name: "IngestFailed", Unit: "Count" }],
+      },
+    ]);
+    expect(out.emf[0]).toMatchObject({ service: "cur-ingest" });
     expect(out.errorLines).toEqual([
       expect.objectContaining({ level: "ERROR", message: "ingest failed", messageId: "m1" }),
     ]);
