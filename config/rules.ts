@@ -1,5 +1,6 @@
 import { isCidr, isPrivate, overlaps, parseCidr } from "../contracts/cidr";
 import { unreachableEndpoints } from "../contracts/endpoints";
+import { GITOPS_ROLE_NAMES } from "../contracts/gitops";
 import {
   AWS_DOCS,
   bucketNameMessage,
@@ -7,8 +8,9 @@ import {
   DATA_EXPORT_NAME_MAX,
   tagKeyProblem,
 } from "./aws-limits";
+import { checkConsole } from "./console";
 import { BILLING_HOME_REGION } from "./regions";
-import type { AccountConfig } from "./schema";
+import { type AccountConfig, defaultCredentials } from "./schema";
 import { resolveStackSetTargeting, TargetingError } from "./targeting";
 
 /** One problem found in a config, located by its path in the document. */
@@ -95,6 +97,8 @@ function checkCore(config: AccountConfig, issues: ConfigIssue[], when: When): vo
   when(["cur"], () => checkCurRegion(config, issues));
   when(["members", "rollout"], () => checkRegionOrder(config, issues));
   when(["target", "organization"], () => checkTarget(config, issues));
+  when(["target", "app", "admin"], () => issues.push(...checkConsole(config)));
+  when(["target", "organization", "payer", "admin", "members:each"], () => checkPlanPath(config, issues));
 }
 
 function checkAccounts(config: AccountConfig, issues: ConfigIssue[]): void {
@@ -185,12 +189,55 @@ function checkTarget(config: AccountConfig, issues: ConfigIssue[]): void {
     });
   }
 
-  if (config.target === "local" && config.organization.credentials === "profiles") {
+  const credentials = config.organization.credentials ?? defaultCredentials(config.target);
+  if (config.target === "local" && credentials === "profiles") {
     issues.push({
       path: ["organization", "credentials"],
       message:
         'is "profiles", which only target aws supports: the local target reaches the emulator with its own test credentials; remove credentials (or set assume-role) for target local',
     });
+  }
+}
+
+/**
+ * Target aws: pull-request plans (credentials profiles, `npm run aws-profiles -- --role plan`) reach
+ * each account through the read-only role GITOPS_ROLE_NAMES.read and the state bucket through
+ * stateBackend.roleArn (profile finops-state). A config that makes either of them a deploy role
+ * would hand every pull request deploy rights, so it is refused here, naming the field and the fix.
+ * (Explicit credentials: assume-role is refused by the plan path itself: deploy/aws-profiles.ts.)
+ */
+function checkPlanPath(config: AccountConfig, issues: ConfigIssue[]): void {
+  if (config.target !== "aws") return;
+  const read = GITOPS_ROLE_NAMES.read;
+  if (config.organization.deployRoleName === read) {
+    issues.push({
+      path: ["organization", "deployRoleName"],
+      message: `is "${read}", the read-only role pull-request plans assume in every account: a deploy role by that name would let every plan write; name the deploy role differently (default OrganizationAccountAccessRole)`,
+    });
+  }
+  for (const { entry, at } of accountEntries(config)) {
+    if (entry.deployRole === read) {
+      issues.push({
+        path: [...at.path, "deployRole"],
+        message: `is "${read}", the read-only role pull-request plans assume: a deploy role by that name would let every plan write in ${entry.name}; name the account's deploy role differently`,
+      });
+    }
+  }
+  const stateRole = config.organization.stateBackend?.roleArn;
+  const credentials = config.organization.credentials ?? defaultCredentials(config.target);
+  if (stateRole && credentials === "profiles") {
+    const match = /^arn:aws[\w-]*:iam::(\d{12}):role\/(?:.*\/)?([^/]+)$/.exec(stateRole);
+    const deployRoles = new Set(
+      accountEntries(config).map(
+        ({ entry }) => `${entry.id}/${entry.deployRole ?? config.organization.deployRoleName}`,
+      ),
+    );
+    if (match && deployRoles.has(`${match[1]}/${match[2]}`)) {
+      issues.push({
+        path: ["organization", "stateBackend", "roleArn"],
+        message: `is account ${match[1]}'s deploy role (${match[2]}): with credentials profiles, pull-request plans reach state through it (profile finops-state) and would hold a deploy role; give a role that can only use the state bucket, or remove roleArn to use the job's own role (docs/gitops.md)`,
+      });
+    }
   }
 }
 

@@ -253,14 +253,16 @@ const organization = z.strictObject({
    * role itself. profiles: every provider names the AWS shared-config profile finops-<account-id>
    * (and the S3 backend finops-state when stateBackend.roleArn is set), which
    * `npm run aws-profiles -- --role plan|apply` writes: read-only roles for plans, deploy roles for
-   * applies, with the same saved plan (docs/gitops.md). target aws only. @default "assume-role"
+   * applies, with the same saved plan (docs/gitops.md). profiles is target aws only; assume-role on
+   * target aws must be written out, and the GitOps plan path refuses it (a pull request's plan would
+   * hold every deploy role). @default "profiles" for target aws, "assume-role" for target local
    */
   credentials: z
     .enum(CREDENTIAL_MODES, {
       error: (iss) =>
-        `${JSON.stringify(iss.input)} is not a credentials mode; use assume-role (providers assume the deploy role) or profiles (providers name the profile finops-<account-id>)`,
+        `${JSON.stringify(iss.input)} is not a credentials mode; use profiles (providers name the profile finops-<account-id>; the default for target aws) or assume-role (providers assume the deploy role; target local's default)`,
     })
-    .default("assume-role"),
+    .optional(),
 });
 
 /** A customer-managed key named by its full ARN (aliases resolve in the caller's account). */
@@ -546,21 +548,35 @@ const rollout = z
     }
   });
 
-export const accountConfigSchema = z.strictObject({
-  /** aws: real accounts through the deploy role; local: the emulated organization (moto). @default "aws" */
-  target: z.enum(["aws", "local"]).default("aws"),
-  organization,
-  payer,
-  admin,
-  members: z.array(member).default([]),
-  cur: cur.default(cur.parse({})),
-  monitoring: monitoring.default(monitoring.parse({})),
-  dataPlatform: dataPlatform.default(dataPlatform.parse({})),
-  app: app.default(app.parse({})),
-  vpc: vpc.default(vpc.parse({})),
-  encryption: encryption.default(encryption.parse({})),
-  rollout: rollout.default(rollout.parse({})),
-});
+export const accountConfigSchema = z
+  .strictObject({
+    /** aws: real accounts through the deploy role; local: the emulated organization (moto). @default "aws" */
+    target: z.enum(["aws", "local"]).default("aws"),
+    organization,
+    payer,
+    admin,
+    members: z.array(member).default([]),
+    cur: cur.default(cur.parse({})),
+    monitoring: monitoring.default(monitoring.parse({})),
+    dataPlatform: dataPlatform.default(dataPlatform.parse({})),
+    app: app.default(app.parse({})),
+    vpc: vpc.default(vpc.parse({})),
+    encryption: encryption.default(encryption.parse({})),
+    rollout: rollout.default(rollout.parse({})),
+    /** The bootstrap stack: GitHub OIDC trust of the plan and apply roles (docs/bootstrap.md). @default none: no bootstrap stack */
+    gitops: gitopsSchema.optional(),
+  })
+  .overwrite((config) => {
+    // organization.credentials' default depends on the target: read-only plans (profiles) for aws,
+    // the emulator's assume-role for local. Filled in here so every parsed config carries the mode.
+    config.organization.credentials ??= defaultCredentials(config.target);
+    return config;
+  });
+
+/** organization.credentials when the config leaves it out: profiles for target aws, assume-role for local. */
+export function defaultCredentials(target: "aws" | "local"): (typeof CREDENTIAL_MODES)[number] {
+  return target === "aws" ? "profiles" : "assume-role";
+}
 
 /** The config as written (defaults optional). */
 export type AccountConfigInput = z.input<typeof accountConfigSchema>;

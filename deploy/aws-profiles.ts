@@ -50,7 +50,23 @@ export function awsProfiles(config: AccountConfig, options: ProfileOptions): Aws
       `the config is target ${config.target}: the local target reaches the emulator with its test credentials and names no profiles; profiles are for target aws with organization.credentials: profiles`,
     );
   }
+  if (options.role === "plan" && config.organization.credentials !== "profiles") {
+    // With assume-role every provider assumes the deploy role itself, whatever profiles exist: the
+    // plan job (pull requests, drift) would need the plan role to hold every deploy role.
+    throw new Error(
+      `organization.credentials is ${config.organization.credentials}: every provider assumes the deploy role itself, so a pull-request plan would hold deploy rights in every account; set organization.credentials: profiles (or remove the line: profiles is the default for target aws) and roll out the read roles first (docs/gitops.md, "Order of the switch")`,
+    );
+  }
   const readRole = options.readRoleName ?? DEFAULT_READ_ROLE_NAME;
+  const deployRoles = new Set([
+    config.organization.deployRoleName,
+    ...[config.payer, config.admin, ...config.members].flatMap((a) => (a.deployRole ? [a.deployRole] : [])),
+  ]);
+  if (options.role === "plan" && deployRoles.has(readRole)) {
+    throw new Error(
+      `--read-role "${readRole}" is a deploy role of this config: plans would hold deploy rights; give the read-only role's name (default ${DEFAULT_READ_ROLE_NAME})`,
+    );
+  }
   if (!ROLE_NAME.test(readRole)) {
     throw new Error(
       `--read-role "${readRole}" is not an IAM role name; give the name only (1-64 letters, digits or +=,.@_-), e.g. ${DEFAULT_READ_ROLE_NAME}`,

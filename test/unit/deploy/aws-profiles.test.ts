@@ -126,12 +126,33 @@ describe("awsProfiles / renderAwsConfig", () => {
     expect(() => awsProfiles(local, { role: "plan" })).toThrow(/the config is target local/);
   });
 
-  it("says in the file when the config does not use profiles yet", () => {
-    const assumeRole = parseAccountConfig(EXAMPLE, "example.yaml");
-    expect(renderAwsConfig(assumeRole, { role: "plan" })).toContain(
+  it("refuses plan profiles for an explicit assume-role config, whose plans would hold every deploy role", () => {
+    const assumeRole = parseAccountConfig(
+      EXAMPLE.replace("  name: example-org\n", "  name: example-org\n  credentials: assume-role\n"),
+      "example.yaml",
+    );
+    expect(() => renderAwsConfig(assumeRole, { role: "plan" })).toThrow(
+      /^organization\.credentials is assume-role: every provider assumes the deploy role itself, so a pull-request plan would hold deploy rights in every account; set organization\.credentials: profiles \(or remove the line: profiles is the default for target aws\)/,
+    );
+    // The apply job may still write its (unused) profiles, and says so in the file.
+    expect(renderAwsConfig(assumeRole, { role: "apply" })).toContain(
       "# organization.credentials is assume-role: the stacks name no profiles yet;",
     );
     expect(renderAwsConfig(config, { role: "plan" })).not.toContain("organization.credentials is");
+  });
+
+  it("uses profiles for the unedited example (the target aws default) and refuses a deploy role as --read-role", () => {
+    const example = parseAccountConfig(EXAMPLE, "example.yaml");
+    expect(example.organization.credentials).toBe("profiles");
+    expect(awsProfiles(example, { role: "plan" })[0]!.roleArn).toBe(
+      "arn:aws:iam::000000000001:role/finops-landing-read",
+    );
+    // shop-dev's own deploy role (accounts/example.yaml) and the organization's.
+    for (const name of ["PlatformDeployRole", "OrganizationAccountAccessRole"]) {
+      expect(() => awsProfiles(example, { role: "plan", readRoleName: name })).toThrow(
+        `--read-role "${name}" is a deploy role of this config: plans would hold deploy rights; give the read-only role's name (default finops-landing-read)`,
+      );
+    }
   });
 });
 

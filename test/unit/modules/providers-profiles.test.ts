@@ -107,20 +107,32 @@ describe("organization.credentials: profiles without a state role", () => {
   });
 });
 
-describe("organization.credentials: assume-role (the default)", () => {
-  it("synthesizes byte-identical stacks whether the option is absent or set to assume-role", () => {
+describe("organization.credentials defaults: profiles for target aws, assume-role written out", () => {
+  it("synthesizes byte-identical stacks whether a target aws config leaves the option out or sets profiles", () => {
     const absent = synthConfig(parse(exampleWith([], { stateRole: true })));
-    const explicit = synthConfig(parse(exampleWith(["credentials: assume-role"], { stateRole: true })));
+    const explicit = synthConfig(parse(exampleWith(["credentials: profiles"], { stateRole: true })));
     expect(Object.keys(explicit.text).sort()).toEqual(Object.keys(absent.text).sort());
     for (const name of Object.keys(absent.text)) expect(explicit.text[name]).toBe(absent.text[name]);
-    // and the default still assumes the deploy role, for the providers and the backend
     const stack = absent.stacks["member-shop-dev"]!;
+    expect(awsProviders(stack)[0]!.profile).toBe("finops-000000000004");
+    expect(awsProviders(stack)[0]!.assume_role).toBeUndefined();
+  });
+
+  it("still assumes the deploy role, for the providers and the backend, when assume-role is written out", () => {
+    const stack = synthConfig(parse(exampleWith(["credentials: assume-role"], { stateRole: true }))).stacks[
+      "member-shop-dev"
+    ]!;
     expect(awsProviders(stack)[0]!.assume_role[0].role_arn).toBe(
       "arn:aws:iam::000000000004:role/PlatformDeployRole",
     );
     expect(awsProviders(stack)[0]!.profile).toBeUndefined();
     expect(stack.terraform.backend.s3.assume_role.role_arn).toBe(STATE_ROLE);
     expect(stack.terraform.backend.s3.profile).toBeUndefined();
+  });
+
+  it("keeps assume-role for the local target when the option is left out", () => {
+    const local = parseAccountConfig(readFileSync("accounts/local.yaml", "utf8"), "accounts/local.yaml");
+    expect(local.organization.credentials).toBe("assume-role");
   });
 });
 
@@ -137,8 +149,44 @@ describe("organization.credentials validation", () => {
 
   it("refuses an unknown mode, naming the field, its line and both valid values", () => {
     expect(errors(exampleWith(["credentials: profile"]))).toEqual([
-      'accounts/example.yaml (edited):13:3 organization.credentials: "profile" is not a credentials mode; use assume-role (providers assume the deploy role) or profiles (providers name the profile finops-<account-id>)',
+      'accounts/example.yaml (edited):13:3 organization.credentials: "profile" is not a credentials mode; use profiles (providers name the profile finops-<account-id>; the default for target aws) or assume-role (providers assume the deploy role; target local\'s default)',
     ]);
+  });
+
+  it("refuses a target aws config that makes the plans' read role a deploy role, naming the field and the fix", () => {
+    expect(
+      errors(
+        exampleWith(["credentials: profiles"]).replace(
+          /deployRoleName: \S+/,
+          "deployRoleName: finops-landing-read",
+        ),
+      ),
+    ).toEqual([
+      'accounts/example.yaml (edited):15:3 organization.deployRoleName: is "finops-landing-read", the read-only role pull-request plans assume in every account: a deploy role by that name would let every plan write; name the deploy role differently (default OrganizationAccountAccessRole)',
+    ]);
+    const member = errors(
+      exampleWith([]).replace("deployRole: PlatformDeployRole", "deployRole: finops-landing-read"),
+    );
+    expect(member).toHaveLength(1);
+    expect(member[0]).toMatch(
+      /members\[1\]\.deployRole: is "finops-landing-read", the read-only role pull-request plans assume: a deploy role by that name would let every plan write in shop-dev; name the account's deploy role differently$/,
+    );
+  });
+
+  it("refuses a state role that is a deploy role, which the plans' finops-state profile would hold", () => {
+    const text = exampleWith([]).replace(
+      / {4}# roleArn: \S+/,
+      "    roleArn: arn:aws:iam::000000000001:role/OrganizationAccountAccessRole",
+    );
+    const found = errors(text);
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatch(
+      /organization\.stateBackend\.roleArn: is account 000000000001's deploy role \(OrganizationAccountAccessRole\): with credentials profiles, pull-request plans reach state through it \(profile finops-state\) and would hold a deploy role; give a role that can only use the state bucket, or remove roleArn/,
+    );
+    // assume-role written out has no finops-state profile: the backend assumes roleArn itself, as before.
+    expect(() =>
+      parse(text.replace("  name: example-org\n", "  name: example-org\n  credentials: assume-role\n")),
+    ).not.toThrow();
   });
 
   it("refuses profiles for the local target, which keeps the emulator's test credentials", () => {

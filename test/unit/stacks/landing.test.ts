@@ -1,4 +1,5 @@
 import { loadAccountConfig } from "../../../config/load";
+import { awsProfiles } from "../../../deploy/aws-profiles";
 import { EMULATOR_GAPS } from "../../../modules/emulator-gaps";
 import {
   awsProviders,
@@ -38,7 +39,8 @@ describe("the landing's stacks (accounts/example.yaml, target aws)", () => {
     })),
   ];
 
-  it("gives every stack one provider per region, each assuming the account's deploy role and allowed only that account", () => {
+  it("gives every stack one provider per region, each naming the account's profile (credentials profiles, the target aws default) and allowed only that account", () => {
+    expect(config.organization.credentials).toBe("profiles");
     for (const a of accounts()) {
       // The payer's one cross-account provider (alias "admin", writes the external id secret; docs/payer.md)
       // belongs to the admin account and is checked below.
@@ -47,12 +49,10 @@ describe("the landing's stacks (accounts/example.yaml, target aws)", () => {
       );
       expect(providers.map((p) => p.region)).toEqual(a.regions);
       for (const p of providers) {
-        expect(p.assume_role).toEqual([
-          {
-            role_arn: `arn:aws:iam::${a.id}:role/${a.role}`,
-            session_name: expect.stringMatching(/^finops-landing-/),
-          },
-        ]);
+        // No role in the provider: the plan job maps the profile to the read role, the apply job to
+        // the deploy role (deploy/aws-profiles.ts), so a pull request's plan never holds a deploy role.
+        expect(p.profile).toBe(`finops-${a.id}`);
+        expect(p.assume_role).toBeUndefined();
         expect(p.allowed_account_ids).toEqual([a.id]);
       }
       // the primary region is the default provider, the others are aliased by region
@@ -65,14 +65,25 @@ describe("the landing's stacks (accounts/example.yaml, target aws)", () => {
     const admin = awsProviders(out.stacks.payer!).filter((p) => p.alias === "admin");
     expect(admin).toHaveLength(1);
     expect(admin[0]!.allowed_account_ids).toEqual([config.admin.id]);
-    expect(admin[0]!.assume_role[0].role_arn).toBe(
-      `arn:aws:iam::${config.admin.id}:role/${config.admin.deployRole ?? config.organization.deployRoleName}`,
-    );
+    expect(admin[0]!.profile).toBe(`finops-${config.admin.id}`);
+    expect(admin[0]!.assume_role).toBeUndefined();
   });
 
-  it("honours a member's own deploy role", () => {
-    const p = awsProviders(out.stacks["member-shop-dev"]!)[0]!;
-    expect(p.assume_role[0].role_arn).toBe("arn:aws:iam::000000000004:role/PlatformDeployRole");
+  it("honours a member's own deploy role in the apply profiles, and plans through the read role", () => {
+    const apply = awsProfiles(config, { role: "apply" });
+    const plan = awsProfiles(config, { role: "plan" });
+    const profile = awsProviders(out.stacks["member-shop-dev"]!)[0]!.profile;
+    expect(apply.find((p) => p.name === profile)!.roleArn).toBe(
+      "arn:aws:iam::000000000004:role/PlatformDeployRole",
+    );
+    expect(plan.find((p) => p.name === profile)!.roleArn).toBe(
+      "arn:aws:iam::000000000004:role/finops-landing-read",
+    );
+    for (const a of accounts()) {
+      expect(apply.find((p) => p.name === `finops-${a.id}`)!.roleArn).toBe(
+        `arn:aws:iam::${a.id}:role/${a.role}`,
+      );
+    }
   });
 
   it("tags everything with account, environment, owner and managed-by", () => {
