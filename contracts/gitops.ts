@@ -27,3 +27,13 @@ export const GITHUB_OIDC = {
  * encrypted like state, readable by the plan and apply roles only, never a workflow artifact.
  */
 export const PLAN_STORE_PREFIX = "plans";
+
+/**
+ * Saved plans live in the state bucket under `<stateBackend.keyPrefix>/<PLAN_STORE_PREFIX>/…`
+ * (keyed by pull request and commit by the workflow scripts). The bootstrap stack gives the plan
+ * role PutObject/GetObject there and the apply role GetObject only.
+ */
+export const PLAN_STORE_PREFIX = "plans";
+
+/** The bootstrap stack's name (stacks/bootstrap-stack.ts): applied by a human with `npm run bootstrap`, never by the rollout. */
+export const BOOTSTRAP_STACK = "bootstrap";
