@@ -471,6 +471,41 @@ const monitoring = z.strictObject({
       autoDeployment: true,
       retainStacksOnAccountRemoval: false,
     }),
+  /** Thresholds of the failure alarms (docs/operations.md has one runbook per alarm). */
+  alarms: z
+    .strictObject({
+      /**
+       * Hours without a newly committed CUR delivery (cur-ingest's DeliveriesCommitted) before the
+       * CUR-stale alarm fires. CUR 2.0 exports are refreshed about once a day; CloudWatch evaluates
+       * an alarm over at most 7 days (Period x EvaluationPeriods <= 604,800 s). @default 48
+       */
+      curStaleHours: z
+        .number({ error: "must be a whole number of hours from 24 to 168" })
+        .int({ error: "must be a whole number of hours from 24 to 168" })
+        .min(24, {
+          error:
+            "must be at least 24: CUR exports are refreshed about once a day, so fewer hours would page on the normal delivery cadence",
+        })
+        .max(168, {
+          error:
+            "must be at most 168 (7 days): CloudWatch evaluates an alarm over at most 7 days (Period x EvaluationPeriods <= 604,800 s)",
+        })
+        .default(48),
+      /**
+       * p99 latency of the HTTP API, in milliseconds, above which the API-latency alarm fires (three
+       * 5-minute periods in a row). At most 30000: the Lambda integration times out at 29 s. @default 5000
+       */
+      apiLatencyP99Ms: z
+        .number({ error: "must be a whole number of milliseconds from 100 to 30000" })
+        .int({ error: "must be a whole number of milliseconds from 100 to 30000" })
+        .min(100, { error: "must be at least 100 ms; a lower p99 would page on normal cold starts" })
+        .max(30_000, {
+          error:
+            "must be at most 30000 ms: the API's Lambda integration times out at 29 s, so no request is slower",
+        })
+        .default(5000),
+    })
+    .default({ curStaleHours: 48, apiLatencyP99Ms: 5000 }),
 });
 
 /** Optional VPC mode of the admin account's functions (docs/security.md, "VPC mode"). */
