@@ -599,7 +599,6 @@ export const accountConfigSchema = z
     encryption: encryption.default(encryption.parse({})),
     rollout: rollout.default(rollout.parse({})),
     /** The bootstrap stack: GitHub OIDC trust of the plan and apply roles (docs/bootstrap.md). @default none: no bootstrap stack */
-    gitops: gitopsSchema.optional(),
   })
   .overwrite((config) => {
     // organization.credentials' default depends on the target: read-only plans (profiles) for aws,
