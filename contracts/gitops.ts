@@ -22,13 +22,6 @@ export const GITHUB_OIDC = {
 } as const;
 
 /**
- * Saved plans of pull requests live in the state bucket, under
- * <stateBackend.keyPrefix>/<PLAN_STORE_PREFIX>/pr-<number>/<commit sha>/ (deploy/plan-store.ts):
- * encrypted like state, readable by the plan and apply roles only, never a workflow artifact.
- */
-export const PLAN_STORE_PREFIX = "plans";
-
-/**
  * Saved plans live in the state bucket under `<stateBackend.keyPrefix>/<PLAN_STORE_PREFIX>/…`
  * (keyed by pull request and commit by the workflow scripts). The bootstrap stack gives the plan
  * role PutObject/GetObject there and the apply role GetObject only.
