@@ -15,6 +15,9 @@ export const AWS_DOCS = {
     "https://docs.aws.amazon.com/sdk-for-kotlin/api/latest/cognitoidentityprovider/aws.sdk.kotlin.services.cognitoidentityprovider.model/-create-user-pool-client-request/callback-urls.html",
   accountEmail:
     "https://docs.aws.amazon.com/sdk-for-kotlin/api/latest/organizations/aws.sdk.kotlin.services.organizations.model/-create-account-request/email.html",
+  cloudFrontCertificates:
+    "https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/cnames-and-https-requirements.html",
+  cloudFrontWaf: "https://docs.aws.amazon.com/waf/latest/developerguide/cloudfront-features.html",
   partitions: "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference-arns.html",
 } as const;
 

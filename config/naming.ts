@@ -248,6 +248,26 @@ export class Names {
     return `${this.prefix}-web`;
   }
 
+  // Finance console hosting (admin, docs/console-hosting.md). The bucket names are shorter than
+  // athenaResultsBucket's, whose name check (config/rules.ts) therefore covers them.
+  get consoleBucket(): string {
+    return `${this.prefix}-console-${this.config.admin.id}`;
+  }
+
+  get consoleLogsBucket(): string {
+    return `${this.prefix}-console-logs-${this.config.admin.id}`;
+  }
+
+  /** Origin access control, response headers policy, SPA routing function (CloudFront names). */
+  get consoleCloudFront(): string {
+    return `${this.prefix}-console`;
+  }
+
+  /** CloudWatch Logs delivery source and destination of the distribution's access logs. */
+  get consoleAccessLogs(): string {
+    return `${this.prefix}-console-access`;
+  }
+
   get httpApi(): string {
     return `${this.prefix}-api`;
   }

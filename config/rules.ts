@@ -8,6 +8,7 @@ import {
   DATA_EXPORT_NAME_MAX,
   tagKeyProblem,
 } from "./aws-limits";
+import { checkConsole } from "./console";
 import { BILLING_HOME_REGION } from "./regions";
 import { type AccountConfig, defaultCredentials } from "./schema";
 import { resolveStackSetTargeting, TargetingError } from "./targeting";
@@ -96,6 +97,7 @@ function checkCore(config: AccountConfig, issues: ConfigIssue[], when: When): vo
   when(["cur"], () => checkCurRegion(config, issues));
   when(["members", "rollout"], () => checkRegionOrder(config, issues));
   when(["target", "organization"], () => checkTarget(config, issues));
+  when(["target", "app", "admin"], () => issues.push(...checkConsole(config)));
   when(["target", "organization", "payer", "admin", "members:each"], () => checkPlanPath(config, issues));
 }
 

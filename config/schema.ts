@@ -398,6 +398,44 @@ const webUrls = unique(
   "URL",
 );
 
+const hostname = z
+  .string({ error: 'must be a host name such as "finops.example.com"' })
+  .regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, {
+    error: (iss) =>
+      `${JSON.stringify(iss.input)} is not a lowercase DNS host name; give e.g. "finops.example.com" (no scheme, no path)`,
+  });
+
+/** CloudFront takes certificates only from ACM in us-east-1. */
+const cloudFrontCertificateArn = z
+  .string()
+  .regex(/^arn:aws:acm:us-east-1:\d{12}:certificate\/[0-9a-f-]{36}$/, {
+    error: (iss) =>
+      `${JSON.stringify(iss.input)} is not an ACM certificate ARN in us-east-1; CloudFront uses certificates from ACM in us-east-1 only (${AWS_DOCS.cloudFrontCertificates}): request or import it there and give its ARN`,
+  });
+
+/** A WAF web ACL for CloudFront has scope CLOUDFRONT: its ARN is global, in us-east-1. */
+const cloudFrontWebAclArn = z
+  .string()
+  .regex(/^arn:aws:wafv2:us-east-1:\d{12}:global\/webacl\/[\w-]{1,128}\/[0-9a-f-]{36}$/, {
+    error: (iss) =>
+      `${JSON.stringify(iss.input)} is not a WAF web ACL ARN of scope CLOUDFRONT (arn:aws:wafv2:us-east-1:<account>:global/webacl/<name>/<id>); create the web ACL with scope CLOUDFRONT in us-east-1 (${AWS_DOCS.cloudFrontWaf})`,
+  });
+
+/** The finance console on S3 + CloudFront (docs/console-hosting.md). */
+const consoleHosting = z.strictObject({
+  /**
+   * Host the console in the admin account. Target local never does (the local API front serves it).
+   * @default true for target aws, false for target local
+   */
+  enabled: z.boolean().optional(),
+  /** Custom domain of the console (a CNAME you point at the distribution); needs certificateArn. @default the distribution's *.cloudfront.net domain */
+  domain: hostname.optional(),
+  /** ACM certificate in us-east-1 covering domain. */
+  certificateArn: cloudFrontCertificateArn.optional(),
+  /** WAF web ACL (scope CLOUDFRONT) in front of the console. @default none */
+  webAclArn: cloudFrontWebAclArn.optional(),
+});
+
 /** The FinOps application: users, API, spend cards and approvals (docs/api.md). */
 const app = z.strictObject({
   /** IANA time zone of the Monday spend-card schedule and of "today". @default "UTC" */
@@ -419,9 +457,26 @@ const app = z.strictObject({
    * risky sign-ins, audit only logs them, off uses the Essentials plan. @default "enforced"
    */
   threatProtection: z.enum(["off", "audit", "enforced"]).default("enforced"),
-  /** Sign-in callback and sign-out URLs of the web front end (https, or http://localhost). */
-  webCallbackUrls: webUrls.default(["http://localhost:5173/callback"]),
-  webLogoutUrls: webUrls.default(["http://localhost:5173/"]),
+  /**
+   * Sign-in callback and sign-out URLs of web front ends besides the hosted console (https; target
+   * local also http://localhost). The hosted console's own URLs are always added (docs/console-hosting.md).
+   * @default target aws: none (only the hosted console's); target local: http://localhost:5173/callback and http://localhost:5173/
+   */
+  webCallbackUrls: webUrls.optional(),
+  webLogoutUrls: webUrls.optional(),
+  /**
+   * TOTP multi-factor sign-in. required: Cognito asks every user for a TOTP code (set up at the
+   * first sign-in), so Admins and FinancialAdmins never sign in without it; optional: only users
+   * who set up TOTP are asked. Cognito MFA is per user pool, not per group (docs/console-hosting.md, "MFA").
+   * @default target aws: "required"; target local: "optional"
+   */
+  mfa: z
+    .enum(["required", "optional"], {
+      error: (iss) => `${JSON.stringify(iss.input)} is not an MFA setting; use required or optional`,
+    })
+    .optional(),
+  /** The finance console hosted on S3 + CloudFront in the admin account (docs/console-hosting.md). */
+  console: consoleHosting.default({}),
   /** Steady-state requests per second and burst of the HTTP API stage. @default 50 / 100 */
   apiRateLimitPerSecond: z.number().positive().default(50),
   apiBurstLimit: z.number().int().positive().default(100),

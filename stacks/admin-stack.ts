@@ -1,7 +1,14 @@
 import type { Construct } from "constructs";
+import {
+  CLOUDFRONT_CONTROL_REGION,
+  consoleHostingEnabled,
+  mfaSetting,
+  webClientUrls,
+} from "../config/console";
 import { resolveStackSetTargeting } from "../config/targeting";
 import { FinOpsApp } from "../modules/app";
 import { BundledFunction } from "../modules/bundled-function";
+import { ConsoleHosting, consoleBuildFromEnv } from "../modules/console-hosting";
 import { DataPlatform } from "../modules/data-platform";
 import { AdminMonitoring } from "../modules/monitoring/admin-monitoring";
 import { PrivateVpc } from "../modules/network/vpc";
@@ -15,6 +22,8 @@ export class AdminStack extends AccountStack {
   readonly monitoring: AdminMonitoring;
   readonly dataPlatform: DataPlatform;
   readonly app: FinOpsApp;
+  /** The finance console on S3 + CloudFront (target aws unless app.console.enabled is false). */
+  readonly console?: ConsoleHosting;
   /** VPC mode (config vpc.enabled): every function of the stack runs in its private subnets. */
   readonly vpc?: PrivateVpc;
 
@@ -55,6 +64,24 @@ export class AdminStack extends AccountStack {
       protect: this.protectDataStores,
       provider: this.provider(this.primaryRegion),
     });
+    const cognitoOrigin = `https://${this.names.userPoolDomain}.auth.${this.primaryRegion}.amazoncognito.com`;
+    if (consoleHostingEnabled(this.config)) {
+      this.console = new ConsoleHosting(this, "console", {
+        names: this.names,
+        accountId: admin.id,
+        region: this.primaryRegion,
+        build: consoleBuildFromEnv(),
+        cognitoOrigin,
+        apiRegion: this.primaryRegion,
+        domain: app.console.domain,
+        certificateArn: app.console.certificateArn,
+        webAclArn: app.console.webAclArn,
+        logRetentionDays: monitoring.logRetentionDays,
+        preventDestroy: this.protectDataStores,
+        provider: this.provider(this.primaryRegion),
+        usEast1Provider: this.provider(CLOUDFRONT_CONTROL_REGION),
+      });
+    }
     this.app = new FinOpsApp(this, "app", {
       names: this.names,
       accountId: admin.id,
@@ -65,8 +92,17 @@ export class AdminStack extends AccountStack {
       curS3Prefix: cur.s3Prefix,
       curEncryption: cur.encryption,
       dataPlatform: this.dataPlatform,
+      webClient: webClientUrls(this.config, this.console?.origin),
+      mfa: mfaSetting(this.config),
       protect: this.protectDataStores,
       provider: this.provider(this.primaryRegion),
+    });
+    this.console?.addRuntimeConfig({
+      apiUrl: this.app.api.stage.invokeUrl,
+      region: this.primaryRegion,
+      userPoolId: this.app.users.pool.id,
+      clientId: this.app.users.webClient.id,
+      cognitoDomain: cognitoOrigin,
     });
     this.monitoring = new AdminMonitoring(this, "monitoring", {
       names: this.names,

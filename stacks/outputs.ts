@@ -7,8 +7,8 @@ import { PayerStack } from "./payer-stack";
  * What a platform team needs after a deploy, as Terraform outputs of the stack that creates it:
  * `cdktf output <stack>` (or `terraform output` in the stack's directory) prints them. Values are
  * the deployed resources' own attributes where they have one, so the output is what AWS returned.
- * There is no web console in this project: the web client is the team's own app (app.webCallbackUrls),
- * signing in through the hosted UI below; the console URL is the central monitoring dashboard's.
+ * The finance console (target aws) is at finance_console_url, signing in through the hosted UI
+ * below; console_url is the AWS console's central monitoring dashboard.
  */
 export function addStackOutputs(stack: AccountStack): void {
   if (stack instanceof AdminStack) adminOutputs(stack);
@@ -38,6 +38,15 @@ function adminOutputs(stack: AdminStack): void {
     `https://${names.userPoolDomain}.auth.${region}.amazoncognito.com`,
     "Cognito hosted UI (sign-in) base URL",
   );
+  if (stack.console) {
+    output(stack, "finance_console_url", `${stack.console.origin}/`, "the FinOps finance console (CloudFront)");
+    output(
+      stack,
+      "finance_console_distribution_id",
+      stack.console.distribution.id,
+      "CloudFront distribution of the finance console (for invalidations after an upload)",
+    );
+  }
   output(stack, "central_bus_arn", stack.monitoring.central.bus.arn, "central monitoring event bus");
   output(
     stack,

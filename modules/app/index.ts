@@ -2,6 +2,7 @@ import type { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
 import type { SfnStateMachine } from "@cdktf/provider-aws/lib/sfn-state-machine";
 import type { TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
+import type { WebClientUrls } from "../../config/console";
 import type { Names } from "../../config/naming";
 import type { AppConfig, CurConfig } from "../../config/schema";
 import { APP_TABLES, type AppTable, type Table } from "../../contracts/tables";
@@ -33,6 +34,10 @@ export interface FinOpsAppProps {
   readonly curEncryption: CurConfig["encryption"];
   /** Keys, tables, Athena workgroup and Glue tables of the data platform. */
   readonly dataPlatform: DataPlatform;
+  /** The web client's callback/sign-out URLs and the API's CORS origins (config/console.ts webClientUrls). */
+  readonly webClient: WebClientUrls;
+  /** TOTP MFA of the user pool (config/console.ts mfaSetting). */
+  readonly mfa: "required" | "optional";
   /** prevent_destroy / deletion protection on data stores (tables, user pool, log groups). */
   readonly protect: boolean;
   readonly provider?: TerraformProvider;
@@ -78,7 +83,15 @@ export class FinOpsApp extends Construct {
       provider,
     };
 
-    this.users = new UserPool(this, "users", { names, app, protect, provider });
+    this.users = new UserPool(this, "users", {
+      names,
+      app,
+      callbackUrls: props.webClient.callbackUrls,
+      logoutUrls: props.webClient.logoutUrls,
+      mfa: props.mfa,
+      protect,
+      provider,
+    });
     const workflow = addApprovalWorkflow(this, {
       functionDefaults,
       table,
@@ -92,7 +105,7 @@ export class FinOpsApp extends Construct {
       users: this.users,
       approvalStateMachineName: names.approvalStateMachine,
       approvalThresholdUsd: app.approvalThresholdUsd,
-      corsOrigins: app.webCallbackUrls.map((u) => new URL(u).origin),
+      corsOrigins: props.webClient.corsOrigins,
       rateLimitPerSecond: app.apiRateLimitPerSecond,
       burstLimit: app.apiBurstLimit,
     });

@@ -21,6 +21,14 @@ export const GROUP_DESCRIPTIONS: Readonly<Record<Group, string>> = {
 export interface UserPoolProps {
   readonly names: Names;
   readonly app: AppConfig;
+  /** Sign-in callback and sign-out URLs of the web client (config/console.ts webClientUrls). */
+  readonly callbackUrls: readonly string[];
+  readonly logoutUrls: readonly string[];
+  /**
+   * TOTP MFA (config/console.ts mfaSetting): required makes Cognito ask every user for a TOTP code,
+   * set up at the first sign-in; optional asks only users who set one up.
+   */
+  readonly mfa: "required" | "optional";
   /** prevent_destroy and deletion protection (the users are data). @default true */
   readonly protect?: boolean;
   readonly provider?: TerraformProvider;
@@ -28,7 +36,7 @@ export interface UserPoolProps {
 
 /**
  * The FinOps users: admin-created only (invited by email with a temporary password), email as the
- * username, a strong password policy, MFA optional (TOTP), threat protection per config, the
+ * username, a strong password policy, TOTP MFA (required or optional per config), threat protection per config, the
  * FinOps groups, and one public app client for the web front end (authorization code with PKCE,
  * no secret, no implicit flow, no password auth).
  */
@@ -66,7 +74,9 @@ export class UserPool extends Construct {
         temporaryPasswordValidityDays: 3,
         passwordHistorySize: app.threatProtection === "off" ? undefined : 5,
       },
-      mfaConfiguration: "OPTIONAL",
+      // Cognito MFA is a pool setting (OFF | ON | OPTIONAL), not a group one: "required" (ON) is
+      // how Admins and FinancialAdmins are sure to sign in with TOTP (docs/console-hosting.md, "MFA").
+      mfaConfiguration: props.mfa === "required" ? "ON" : "OPTIONAL",
       softwareTokenMfaConfiguration: { enabled: true },
       accountRecoverySetting: { recoveryMechanism: [{ name: "verified_email", priority: 1 }] },
       userPoolTier: app.threatProtection === "off" ? "ESSENTIALS" : "PLUS",
@@ -100,8 +110,8 @@ export class UserPool extends Construct {
       allowedOauthFlows: ["code"],
       allowedOauthScopes: ["openid", "email", "profile"],
       supportedIdentityProviders: ["COGNITO"],
-      callbackUrls: app.webCallbackUrls,
-      logoutUrls: app.webLogoutUrls,
+      callbackUrls: [...props.callbackUrls],
+      logoutUrls: [...props.logoutUrls],
       explicitAuthFlows: ["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
       preventUserExistenceErrors: "ENABLED",
       enableTokenRevocation: true,
