@@ -41,6 +41,14 @@ export function gapFillerPort(env: NodeJS.ProcessEnv = process.env): number {
   return portFrom(env, "FINOPS_GAPS_PORT", motoPort(env) + 1);
 }
 
+/**
+ * Port of the local API front (local/api-front.ts) that `npm run local` leaves running: the FinOps
+ * API under /api and the finance console at /. @default FINOPS_MOTO_PORT + 2
+ */
+export function apiFrontPort(env: NodeJS.ProcessEnv = process.env): number {
+  return portFrom(env, "FINOPS_FRONT_PORT", motoPort(env) + 2);
+}
+
 /** Default directory of everything the local target keeps on disk (state, emulator pid, logs). */
 export function localDir(env: NodeJS.ProcessEnv = process.env): string {
   return path.resolve(env.FINOPS_LOCAL_DIR || ".local");

@@ -1,6 +1,6 @@
 /**
  * Demo users for the local organization: one user per FinOps group in the emulated user pool, with
- * a known password (local only; moto issues no real tokens), and example API calls to print.
+ * a known password (local only), who sign in through the emulated pool's API (local/sign-in.ts).
  * `scripts/local-org.ts` calls createDemoUsers after the admin stack is applied.
  */
 import {
@@ -22,8 +22,6 @@ export const DEMO_PASSWORD = "Local-Demo-Passw0rd!";
 export interface DemoUsers {
   readonly userPoolId: string;
   readonly users: readonly { username: string; group: string; created: boolean }[];
-  /** The HTTP API's endpoint when known (the stack output); a placeholder is printed otherwise. */
-  readonly apiEndpoint?: string;
 }
 
 export const demoUsername = (group: string) => `demo-${group.toLowerCase()}@example.com`;
@@ -79,20 +77,12 @@ export async function createDemoUsers(config: AccountConfig, endpoint: string): 
   }
 }
 
-/** Lines to print after `npm run local`: the users and example calls. */
+/** Lines to print after `npm run local`: the users (the API front's lines follow, scripts/local.ts). */
 export function demoUsersReport(demo: DemoUsers): string[] {
-  const api = demo.apiEndpoint ?? "https://<api-id>.execute-api.<region>.amazonaws.com";
   return [
     `users      ${demo.users.length} demo users in ${demo.userPoolId} (password ${DEMO_PASSWORD}, local only):`,
     ...demo.users.map(
       (u) => `             ${u.group.padEnd(19)} ${u.username}${u.created ? "" : " (existed)"}`,
     ),
-    "api        example calls (in AWS, with an ID token from the hosted UI; the emulator does not run Lambda code,",
-    "           so locally the API handler runs in-process: test/integration/api.test.ts):",
-    `             curl -H "Authorization: Bearer $TOKEN" ${api}/budgets?year=2026`,
-    `             curl -H "Authorization: Bearer $TOKEN" "${api}/accounts?unallocated=true"`,
-    `             curl -H "Authorization: Bearer $TOKEN" "${api}/spend?month=2026-03&groupBy=service"`,
-    `             curl -X POST -H "Authorization: Bearer $TOKEN" -H "content-type: application/json" \\`,
-    `               -d '{"budgetId":"retail","year":2026,"name":"Retail","amountUsd":365000,"owner":"${demoUsername("BUManagers")}","scope":{"level":"businessUnit","name":"Retail"}}' ${api}/budgets`,
   ];
 }
