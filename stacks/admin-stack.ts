@@ -11,6 +11,7 @@ import { BundledFunction } from "../modules/bundled-function";
 import { ConsoleHosting, consoleBuildFromEnv } from "../modules/console-hosting";
 import { DataPlatform } from "../modules/data-platform";
 import { AdminMonitoring } from "../modules/monitoring/admin-monitoring";
+import { FailureAlarms } from "../modules/monitoring/alarms";
 import { PrivateVpc } from "../modules/network/vpc";
 import { dataExportsWriteStatements, replicaAcceptStatements } from "../modules/payer/bucket-policies";
 import { SecureBucket } from "../modules/secure-bucket";
@@ -26,6 +27,8 @@ export class AdminStack extends AccountStack {
   readonly console?: ConsoleHosting;
   /** VPC mode (config vpc.enabled): every function of the stack runs in its private subnets. */
   readonly vpc?: PrivateVpc;
+  /** Every failure alarm of the stack (docs/operations.md). */
+  readonly alarms: FailureAlarms;
 
   constructor(scope: Construct, id: string, props: AccountStackProps) {
     super(scope, id, props);
@@ -63,6 +66,12 @@ export class AdminStack extends AccountStack {
       curBucketName: this.curReplicaBucket.bucketName,
       protect: this.protectDataStores,
       provider: this.provider(this.primaryRegion),
+      // rules.ts: admin.regions includes organization.homeRegion, so its provider exists.
+      centralBus: {
+        name: this.names.centralBusName,
+        region: this.config.organization.homeRegion,
+        provider: this.provider(this.config.organization.homeRegion),
+      },
     });
     const cognitoOrigin = `https://${this.names.userPoolDomain}.auth.${this.primaryRegion}.amazoncognito.com`;
     if (consoleHostingEnabled(this.config)) {
@@ -124,6 +133,8 @@ export class AdminStack extends AccountStack {
       adminRegions: this.account.regions,
       functionsKeyArn: this.dataPlatform.keys.functions.arn,
     });
+    // The rule on the central bus names the bus; the bus is created by the monitoring module.
+    this.dataPlatform.accountEventsRule.dependsOn = [this.monitoring.central.bus.fqn];
     if (this.config.vpc.enabled) {
       this.vpc = new PrivateVpc(this, "vpc", {
         namePrefix: this.names.prefix,
@@ -139,5 +150,15 @@ export class AdminStack extends AccountStack {
         fn.attachToVpc(this.vpc.functionPlacement);
       }
     }
+    // Last: the alarms are derived from every function, queue, rule and API of the stack
+    // (modules/monitoring/alarms.ts); anything created after this line would have none.
+    this.alarms = new FailureAlarms(this, "failure-alarms", {
+      names: this.names,
+      homeRegion: this.config.organization.homeRegion,
+      topicArn: this.monitoring.central.topic.arn,
+      settings: monitoring.alarms,
+      centralLogGroupName: this.names.centralEventsLogGroup,
+      provider: this.provider(this.config.organization.homeRegion),
+    });
   }
 }

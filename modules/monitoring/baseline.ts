@@ -1,6 +1,11 @@
 import { Names } from "../../config/naming";
 import type { MemberAccount } from "../../config/schema";
-import { type PolicyDocument, type PolicyStatement, serviceTrustStatement } from "../../contracts/iam-policy";
+import {
+  type PolicyDocument,
+  type PolicyStatement,
+  serviceKeyUseStatement,
+  serviceTrustStatement,
+} from "../../contracts/iam-policy";
 import { type BudgetAlertPath, budgetAlertPath } from "./budget-alerts";
 
 /**
@@ -58,12 +63,85 @@ export interface BaselineBudget {
   readonly snsTopicArn: string;
 }
 
+/**
+ * The forwarders' dead-letter queue, one per region: the events a forwarder target (a rule's
+ * central-bus target) could not deliver after its retry policy. Encrypted with a customer-managed
+ * key of the account and region, whose policy lets EventBridge of this account use it (EventBridge
+ * can write into a queue encrypted with a customer-managed key whose policy allows it, not with the
+ * AWS-managed aws/sqs key: https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html).
+ */
+export interface BaselineForwarderDlq {
+  readonly queueName: string;
+  readonly keyAlias: string;
+  readonly keyDescription: string;
+  readonly keyPolicy: PolicyStatement[];
+  /** 14 days, the SQS maximum: time to find the cause and redrive. */
+  readonly messageRetentionSeconds: number;
+  /** ARN of the queue in `region` (the template passes "${AWS::Region}"). */
+  queueArn(region: string): string;
+  /** The queue's policy in `region`: only the baseline's rules of this account and region may send. */
+  queuePolicy(region: string): PolicyStatement[];
+}
+
+/** EventBridge's retry policy of every forwarder target (RetryPolicy of PutTargets). */
+export interface ForwarderRetryPolicy {
+  readonly maximumEventAgeInSeconds: number;
+  readonly maximumRetryAttempts: number;
+}
+
+/**
+ * Events stay retryable for 6 hours (EventBridge allows 60 s to 24 h) with up to 185 attempts (its
+ * maximum; the event age bounds them first). Errors EventBridge does not retry (the bus policy or
+ * the role refusing) go to the DLQ at once.
+ */
+export const FORWARDER_RETRY_POLICY: ForwarderRetryPolicy = {
+  maximumEventAgeInSeconds: 6 * 3600,
+  maximumRetryAttempts: 185,
+};
+
+/** One metric of a baseline alarm (a CloudWatch MetricStat). */
+export interface BaselineAlarmMetric {
+  readonly id: string;
+  readonly namespace: string;
+  readonly metricName: string;
+  readonly dimensions: Readonly<Record<string, string>>;
+  readonly stat: string;
+}
+
+/**
+ * An alarm of the member baseline, the same in every region. It has no action: a member cannot
+ * publish to the admin's alerts topic (another account, and only one region); its state changes
+ * reach the central bus through the baseline's `alarms` rule, where the central member-alarms alarm
+ * pages (modules/monitoring/alarms.ts, docs/operations.md).
+ */
+export interface BaselineAlarm {
+  /** Construct/logical id part. */
+  readonly key: string;
+  readonly name: string;
+  readonly description: string;
+  readonly metrics: readonly BaselineAlarmMetric[];
+  /** A metric math expression over `metrics` (which then return no data themselves). */
+  readonly expression?: { readonly id: string; readonly expression: string; readonly label: string };
+  readonly periodSeconds: number;
+  readonly evaluationPeriods: number;
+  readonly threshold: number;
+  readonly comparisonOperator: "GreaterThanOrEqualToThreshold";
+  readonly treatMissingData: "notBreaching";
+  /** What the alarm watches: a forwarder (by rule kind) or the forwarders' DLQ. */
+  readonly watches: { readonly ruleKind: string } | { readonly queueName: string };
+}
+
 /** What lands in one member account, region by region. */
 export interface Baseline {
   /** The bus every rule forwards to (the admin's central bus). */
   readonly centralBusArn: string;
   /** Rules on the default bus of every region; each targets the central bus through the forwarder role. */
   readonly rules: readonly NamedBaselineRule[];
+  /** Every rule's central-bus target: its retry policy; what fails after it goes to forwarderDlq. */
+  readonly retryPolicy: ForwarderRetryPolicy;
+  readonly forwarderDlq: BaselineForwarderDlq;
+  /** Per region: one forward-failures alarm per rule, and the DLQ's visible messages. */
+  readonly alarms: readonly BaselineAlarm[];
   /** Global resources, created once per account (in the baseline's primary region). */
   readonly forwarderRole: BaselineRole;
   readonly readOnlyRole: BaselineRole;
@@ -110,6 +188,151 @@ export const BASELINE_RULES: readonly BaselineRule[] = [
     scheduleExpression: HEARTBEAT_SCHEDULE,
   },
 ];
+
+/** Kind of the rule that forwards the baseline alarms' state changes to the central bus. */
+export const ALARM_STATE_RULE_KIND = "alarms";
+
+/** Every baseline alarm's name starts with this (the `alarms` rule matches it). */
+export function baselineAlarmPrefix(names: Names): string {
+  return `${names.baselineRule("")}`;
+}
+
+/**
+ * The rule that carries the baseline alarms' state changes to the central bus. CloudWatch sends an
+ * event to EventBridge whenever an alarm changes state and guarantees its delivery
+ * (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch-and-eventbridge.html:
+ * source aws.cloudwatch, detail-type "CloudWatch Alarm State Change", detail.alarmName).
+ */
+export function alarmStateRule(names: Names): BaselineRule {
+  return {
+    kind: ALARM_STATE_RULE_KIND,
+    description:
+      "Forwards the state changes of this account's FinOps baseline alarms to the central FinOps monitoring bus",
+    eventPattern: {
+      source: ["aws.cloudwatch"],
+      "detail-type": ["CloudWatch Alarm State Change"],
+      detail: { alarmName: [{ prefix: baselineAlarmPrefix(names) }] },
+    },
+  };
+}
+
+/** Every rule of the baseline: the fixed ones and the alarm-state rule, with their names. */
+export function baselineRules(names: Names): NamedBaselineRule[] {
+  return [...BASELINE_RULES, alarmStateRule(names)].map((r) => ({ ...r, name: names.baselineRule(r.kind) }));
+}
+
+/** Name of the forwarders' DLQ (one per region) and of its key's alias. */
+export function forwarderDlqName(names: Names): string {
+  return names.baselineRule("forwarder-dlq");
+}
+
+function forwarderDlq(names: Names, accountId: string): BaselineForwarderDlq {
+  const queueName = forwarderDlqName(names);
+  const queueArn = (region: string) => `arn:aws:sqs:${region}:${accountId}:${queueName}`;
+  return {
+    queueName,
+    keyAlias: `alias/${queueName}`,
+    keyDescription:
+      "Encrypts the FinOps baseline forwarders' dead-letter queue (EventBridge writes undeliverable events into it)",
+    keyPolicy: [
+      {
+        Sid: "AccountAdministersKeyAndIamGrantsUse",
+        Effect: "Allow",
+        Principal: { AWS: `arn:aws:iam::${accountId}:root` },
+        Action: "kms:*",
+        Resource: "*",
+      },
+      serviceKeyUseStatement(
+        "EventBridgeOfThisAccountIntoTheDlq",
+        "events.amazonaws.com",
+        ["kms:GenerateDataKey", "kms:Decrypt"],
+        { StringEquals: { "aws:SourceAccount": accountId } },
+      ),
+    ],
+    messageRetentionSeconds: 1_209_600,
+    queueArn,
+    queuePolicy: (region) => [
+      {
+        Sid: "BaselineRulesOfThisAccountSendUndeliveredEvents",
+        Effect: "Allow",
+        Principal: { Service: "events.amazonaws.com" },
+        Action: "sqs:SendMessage",
+        Resource: queueArn(region),
+        Condition: {
+          ArnEquals: {
+            "aws:SourceArn": baselineRules(names).map(
+              (r) => `arn:aws:events:${region}:${accountId}:rule/${r.name}`,
+            ),
+          },
+        },
+      },
+    ],
+  };
+}
+
+/**
+ * The baseline's alarms: per rule, its target's failures (AWS/Events, dimension RuleName, default
+ * bus: FailedInvocations, InvocationsSentToDlq, InvocationsFailedToBeSentToDlq, all sent only when
+ * not zero: https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-monitoring.html); and the
+ * DLQ's visible messages (AWS/SQS ApproximateNumberOfMessagesVisible, dimension QueueName:
+ * https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-available-cloudwatch-metrics.html).
+ */
+function baselineAlarms(names: Names): BaselineAlarm[] {
+  const perRule = baselineRules(names).map((rule): BaselineAlarm => {
+    const metric = (id: string, metricName: string): BaselineAlarmMetric => ({
+      id,
+      namespace: "AWS/Events",
+      metricName,
+      dimensions: { RuleName: rule.name },
+      stat: "Sum",
+    });
+    return {
+      key: `${rule.kind}-forward-failed`,
+      name: `${rule.name}-forward-failed`,
+      description: `Events of ${rule.name} did not reach the central bus (failed, sent to or failed to reach the forwarders' DLQ). Runbook: docs/operations.md#forwarder-failures`,
+      metrics: [
+        metric("failed", "FailedInvocations"),
+        metric("dlq", "InvocationsSentToDlq"),
+        metric("dlqfailed", "InvocationsFailedToBeSentToDlq"),
+      ],
+      expression: {
+        id: "undelivered",
+        expression: "SUM([failed, dlq, dlqfailed])",
+        label: "Undelivered events",
+      },
+      periodSeconds: 300,
+      evaluationPeriods: 1,
+      threshold: 1,
+      comparisonOperator: "GreaterThanOrEqualToThreshold",
+      treatMissingData: "notBreaching",
+      watches: { ruleKind: rule.kind },
+    };
+  });
+  const queueName = forwarderDlqName(names);
+  return [
+    ...perRule,
+    {
+      key: "forwarder-dlq-messages",
+      name: `${queueName}-messages`,
+      description: `Undelivered baseline events wait in ${queueName}. Runbook: docs/operations.md#forwarder-dlq-messages`,
+      metrics: [
+        {
+          id: "visible",
+          namespace: "AWS/SQS",
+          metricName: "ApproximateNumberOfMessagesVisible",
+          dimensions: { QueueName: queueName },
+          stat: "Maximum",
+        },
+      ],
+      periodSeconds: 300,
+      evaluationPeriods: 1,
+      threshold: 1,
+      comparisonOperator: "GreaterThanOrEqualToThreshold",
+      treatMissingData: "notBreaching",
+      watches: { queueName },
+    },
+  ];
+}
 
 /** Read-only FinOps actions of the member role. Cost Explorer reads have no resource-level permissions. */
 export const READ_ONLY_ACTIONS_ANY_RESOURCE = [
@@ -195,7 +418,10 @@ export function memberBaseline({ names, accountId, regions, member }: BaselineIn
   const budgetAlerts = member?.budget ? budgetAlertPath(names, accountId, regions[0]!) : undefined;
   return {
     centralBusArn: busArn,
-    rules: BASELINE_RULES.map((r) => ({ ...r, name: names.baselineRule(r.kind) })),
+    rules: baselineRules(names),
+    retryPolicy: FORWARDER_RETRY_POLICY,
+    forwarderDlq: forwarderDlq(names, accountId),
+    alarms: baselineAlarms(names),
     forwarderRole,
     readOnlyRole,
     dashboard: { name: names.memberDashboard, body: dashboardBody(names, regions) },

@@ -2,6 +2,7 @@ import { BudgetsBudget } from "@cdktf/provider-aws/lib/budgets-budget";
 import { CloudwatchDashboard } from "@cdktf/provider-aws/lib/cloudwatch-dashboard";
 import { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-rule";
 import { CloudwatchEventTarget } from "@cdktf/provider-aws/lib/cloudwatch-event-target";
+import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
@@ -10,10 +11,12 @@ import type { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { SnsTopicPolicy } from "@cdktf/provider-aws/lib/sns-topic-policy";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
+import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
+import { SqsQueuePolicy } from "@cdktf/provider-aws/lib/sqs-queue-policy";
 import { TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import { policyDocument } from "../../contracts/iam-policy";
-import type { Baseline, BaselineRole } from "./baseline";
+import type { Baseline, BaselineAlarm, BaselineRole } from "./baseline";
 
 export interface MemberBaselineProps {
   /** The baseline description (modules/monitoring/baseline.ts) of this account. */
@@ -43,6 +46,10 @@ export class MemberBaseline extends Construct {
   readonly forwarderRole?: IamRole;
   readonly readOnlyRole?: IamRole;
   readonly rules: CloudwatchEventRule[] = [];
+  /** Per region: the forwarders' dead-letter queue. */
+  readonly forwarderDlqs: SqsQueue[] = [];
+  /** Per region: every baseline alarm (no action: their state changes go to the central bus). */
+  readonly alarms: CloudwatchMetricAlarm[] = [];
   readonly budget?: BudgetsBudget;
   /** The budget's alerts topic (with a budget, both modes). */
   readonly budgetAlertsTopic?: SnsTopic;
@@ -118,8 +125,47 @@ export class MemberBaseline extends Construct {
       dashboardName: baseline.dashboard.name,
       dashboardBody: baseline.dashboard.body,
     });
+    const protect = props.preventDestroy ?? protectByDefault(this);
+    const dlqSpec = baseline.forwarderDlq;
     for (const region of props.regions) {
       const provider = props.provider(region);
+      // KMS keys are regional: one per region for that region's DLQ.
+      const dlqKey = new KmsKey(this, `forwarder-dlq-key-${region}`, {
+        provider,
+        description: dlqSpec.keyDescription,
+        enableKeyRotation: true,
+        deletionWindowInDays: 30,
+        policy: policyDocument(dlqSpec.keyPolicy),
+        lifecycle: { preventDestroy: protect },
+      });
+      new KmsAlias(this, `forwarder-dlq-key-alias-${region}`, {
+        provider,
+        name: dlqSpec.keyAlias,
+        targetKeyId: dlqKey.keyId,
+      });
+      const dlq = new SqsQueue(this, `forwarder-dlq-${region}`, {
+        provider,
+        name: dlqSpec.queueName,
+        kmsMasterKeyId: dlqKey.arn,
+        kmsDataKeyReusePeriodSeconds: 300,
+        messageRetentionSeconds: dlqSpec.messageRetentionSeconds,
+        lifecycle: { preventDestroy: protect },
+      });
+      this.forwarderDlqs.push(dlq);
+      new SqsQueuePolicy(this, `forwarder-dlq-policy-${region}`, {
+        provider,
+        queueUrl: dlq.url,
+        policy: policyDocument(dlqSpec.queuePolicy(region)),
+      });
+      for (const alarm of baseline.alarms) {
+        this.alarms.push(
+          new CloudwatchMetricAlarm(this, `alarm-${alarm.key}-${region}`, {
+            provider,
+            ...alarmConfig(alarm),
+            dependsOn: [dlq],
+          }),
+        );
+      }
       for (const rule of baseline.rules) {
         const r = new CloudwatchEventRule(this, `rule-${rule.kind}-${region}`, {
           provider,
@@ -135,6 +181,11 @@ export class MemberBaseline extends Construct {
           targetId: "central-bus",
           arn: baseline.centralBusArn,
           roleArn: this.forwarderRole.arn,
+          retryPolicy: {
+            maximumEventAgeInSeconds: baseline.retryPolicy.maximumEventAgeInSeconds,
+            maximumRetryAttempts: baseline.retryPolicy.maximumRetryAttempts,
+          },
+          deadLetterConfig: { arn: dlq.arn },
         });
       }
     }
@@ -156,4 +207,51 @@ export class MemberBaseline extends Construct {
     });
     return role;
   }
+}
+
+/** The Terraform arguments of a baseline alarm (a single metric or a metric math expression). */
+export function alarmConfig(
+  alarm: BaselineAlarm,
+): Omit<ConstructorParameters<typeof CloudwatchMetricAlarm>[2], "provider" | "dependsOn"> {
+  const common = {
+    alarmName: alarm.name,
+    alarmDescription: alarm.description,
+    evaluationPeriods: alarm.evaluationPeriods,
+    threshold: alarm.threshold,
+    comparisonOperator: alarm.comparisonOperator,
+    treatMissingData: alarm.treatMissingData,
+  };
+  if (!alarm.expression) {
+    const [m] = alarm.metrics;
+    return {
+      ...common,
+      namespace: m!.namespace,
+      metricName: m!.metricName,
+      dimensions: { ...m!.dimensions },
+      statistic: m!.stat,
+      period: alarm.periodSeconds,
+    };
+  }
+  return {
+    ...common,
+    metricQuery: [
+      {
+        id: alarm.expression.id,
+        expression: alarm.expression.expression,
+        label: alarm.expression.label,
+        returnData: true,
+      },
+      ...alarm.metrics.map((m) => ({
+        id: m.id,
+        returnData: false,
+        metric: {
+          namespace: m.namespace,
+          metricName: m.metricName,
+          dimensions: { ...m.dimensions },
+          stat: m.stat,
+          period: alarm.periodSeconds,
+        },
+      })),
+    ],
+  };
 }

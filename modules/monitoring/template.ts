@@ -1,5 +1,11 @@
 import type { Names } from "../../config/naming";
-import { type Baseline, type BaselineRole, CFN_ACCOUNT_ID, memberBaseline } from "./baseline";
+import {
+  type Baseline,
+  type BaselineAlarm,
+  type BaselineRole,
+  CFN_ACCOUNT_ID,
+  memberBaseline,
+} from "./baseline";
 
 /**
  * The CloudFormation template of the stackset mode, rendered from the same baseline description as
@@ -13,7 +19,7 @@ export interface CfnTemplate {
   readonly Conditions: Record<string, unknown>;
   readonly Resources: Record<
     string,
-    { Type: string; Condition?: string; Properties: Record<string, unknown> }
+    { Type: string; Condition?: string; DependsOn?: string[]; Properties: Record<string, unknown> }
   >;
 }
 
@@ -49,6 +55,60 @@ function roleResource(role: BaselineRole) {
   };
 }
 
+// biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudFormation Fn::Sub placeholder, not a JS template
+const CFN_REGION = "${AWS::Region}";
+
+/** A baseline alarm as AWS::CloudWatch::Alarm (single metric, or Metrics with an expression). */
+function alarmResource(alarm: BaselineAlarm) {
+  const common = {
+    AlarmName: alarm.name,
+    AlarmDescription: alarm.description,
+    EvaluationPeriods: alarm.evaluationPeriods,
+    Threshold: alarm.threshold,
+    ComparisonOperator: alarm.comparisonOperator,
+    TreatMissingData: alarm.treatMissingData,
+  };
+  const dims = (d: Readonly<Record<string, string>>) =>
+    Object.entries(d).map(([Name, Value]) => ({ Name, Value }));
+  if (!alarm.expression) {
+    const m = alarm.metrics[0]!;
+    return {
+      Type: "AWS::CloudWatch::Alarm",
+      Properties: {
+        ...common,
+        Namespace: m.namespace,
+        MetricName: m.metricName,
+        Dimensions: dims(m.dimensions),
+        Statistic: m.stat,
+        Period: alarm.periodSeconds,
+      },
+    };
+  }
+  return {
+    Type: "AWS::CloudWatch::Alarm",
+    Properties: {
+      ...common,
+      Metrics: [
+        {
+          Id: alarm.expression.id,
+          Expression: alarm.expression.expression,
+          Label: alarm.expression.label,
+          ReturnData: true,
+        },
+        ...alarm.metrics.map((m) => ({
+          Id: m.id,
+          ReturnData: false,
+          MetricStat: {
+            Metric: { Namespace: m.namespace, MetricName: m.metricName, Dimensions: dims(m.dimensions) },
+            Stat: m.stat,
+            Period: alarm.periodSeconds,
+          },
+        })),
+      ],
+    },
+  };
+}
+
 export function renderTemplate(baseline: Baseline, primaryRegion: string): CfnTemplate {
   const forwarderArn = `arn:\${AWS::Partition}:iam::${CFN_ACCOUNT_ID}:role/${baseline.forwarderRole.name}`;
   const resources: CfnTemplate["Resources"] = {
@@ -60,16 +120,60 @@ export function renderTemplate(baseline: Baseline, primaryRegion: string): CfnTe
       Properties: { DashboardName: baseline.dashboard.name, DashboardBody: baseline.dashboard.body },
     },
   };
+  // The forwarders' DLQ, its key and policy, and the alarms: in every region, like the rules.
+  const dlq = baseline.forwarderDlq;
+  resources.ForwarderDlqKey = {
+    Type: "AWS::KMS::Key",
+    Properties: {
+      Description: dlq.keyDescription,
+      EnableKeyRotation: true,
+      PendingWindowInDays: 30,
+      KeyPolicy: sub({ Version: "2012-10-17", Statement: dlq.keyPolicy }),
+    },
+  };
+  resources.ForwarderDlqKeyAlias = {
+    Type: "AWS::KMS::Alias",
+    Properties: { AliasName: dlq.keyAlias, TargetKeyId: { Ref: "ForwarderDlqKey" } },
+  };
+  resources.ForwarderDlq = {
+    Type: "AWS::SQS::Queue",
+    Properties: {
+      QueueName: dlq.queueName,
+      KmsMasterKeyId: { Ref: "ForwarderDlqKey" },
+      KmsDataKeyReusePeriodSeconds: 300,
+      MessageRetentionPeriod: dlq.messageRetentionSeconds,
+    },
+  };
+  resources.ForwarderDlqPolicy = {
+    Type: "AWS::SQS::QueuePolicy",
+    Properties: {
+      Queues: [{ Ref: "ForwarderDlq" }],
+      PolicyDocument: sub({ Version: "2012-10-17", Statement: dlq.queuePolicy(CFN_REGION) }),
+    },
+  };
+  for (const alarm of baseline.alarms) resources[logicalId(alarm.key, "alarm")] = alarmResource(alarm);
   for (const rule of baseline.rules) {
     resources[logicalId(rule.kind, "rule")] = {
       Type: "AWS::Events::Rule",
+      DependsOn: ["ForwarderDlq"],
       Properties: {
         Name: rule.name,
         Description: rule.description,
         State: "ENABLED",
         ...(rule.eventPattern ? { EventPattern: rule.eventPattern } : {}),
         ...(rule.scheduleExpression ? { ScheduleExpression: rule.scheduleExpression } : {}),
-        Targets: [{ Id: "central-bus", Arn: baseline.centralBusArn, RoleArn: { "Fn::Sub": forwarderArn } }],
+        Targets: [
+          {
+            Id: "central-bus",
+            Arn: baseline.centralBusArn,
+            RoleArn: { "Fn::Sub": forwarderArn },
+            RetryPolicy: {
+              MaximumEventAgeInSeconds: baseline.retryPolicy.maximumEventAgeInSeconds,
+              MaximumRetryAttempts: baseline.retryPolicy.maximumRetryAttempts,
+            },
+            DeadLetterConfig: { Arn: sub(dlq.queueArn(CFN_REGION)) },
+          },
+        ],
       },
     };
   }

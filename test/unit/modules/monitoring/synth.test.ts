@@ -80,20 +80,24 @@ describe("central monitoring (admin stack)", () => {
     );
   });
 
-  it("saves the three Logs Insights queries on the central log group", () => {
+  it("saves the Logs Insights queries on the central log group (the three central ones and member alarms)", () => {
     expect(
       resources(admin, "aws_cloudwatch_query_definition")
         .map((q) => q.name)
         .sort(),
     ).toEqual([
       "finops/monitoring/failed-stack-operations",
+      "finops/monitoring/member-alarms",
       "finops/monitoring/recent-events-by-account-and-region",
       "finops/monitoring/stack-status-breakdown",
     ]);
   });
 
   it("alarms on failed stack operations, missing heartbeats and the StackSet success rate to a KMS topic", () => {
-    const alarms = resources(admin, "aws_cloudwatch_metric_alarm");
+    // The central module's own alarms; the failure alarms are tested in failure-alarms.test.ts.
+    const alarms = resources(admin, "aws_cloudwatch_metric_alarm").filter((a) =>
+      a["//"].metadata.path.startsWith("admin/monitoring/central/"),
+    );
     expect(alarms.map((a) => a.alarm_name).sort()).toEqual([
       "finops-failed-stack-operations",
       "finops-missing-heartbeats",
@@ -125,7 +129,8 @@ describe("member baseline, direct mode", () => {
 
   it("creates every baseline rule in every region, each targeting the central bus through the forwarder role", () => {
     const rules = resources(prod, "aws_cloudwatch_event_rule");
-    expect(rules).toHaveLength(BASELINE_RULES.length * 2);
+    // The fixed rules and the alarm-state rule, in each of the two regions.
+    expect(rules).toHaveLength((BASELINE_RULES.length + 1) * 2);
     const targets = resources(prod, "aws_cloudwatch_event_target");
     expect(new Set(targets.map((t) => t.arn))).toEqual(new Set([names.centralBusArn]));
     expect(targets.every((t) => /^\$\{aws_iam_role\..*forwarder.*\.arn\}$/.test(t.role_arn))).toBe(true);
@@ -242,7 +247,7 @@ describe("member baseline, stackset mode", () => {
         .map((r) => [r.name, r.event_pattern ? JSON.parse(r.event_pattern) : r.schedule_expression])
         .sort(),
     );
-    expect(cfnRules).toHaveLength(BASELINE_RULES.length);
+    expect(cfnRules).toHaveLength(BASELINE_RULES.length + 1);
     const tfReadOnly = resources(prod, "aws_iam_role").find((r) => r.name === names.memberReadOnlyRole);
     expect(template.Resources.ReadonlyRole.Properties.AssumeRolePolicyDocument).toEqual(
       JSON.parse(tfReadOnly.assume_role_policy),
