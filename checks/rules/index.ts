@@ -1,6 +1,7 @@
 import type { Rule } from "../engine";
 import { API_RULES } from "./api";
 import { ATHENA_RULES } from "./athena";
+import { CLOUDFRONT_RULES } from "./cloudfront";
 import { COGNITO_RULES } from "./cognito";
 import { DATA_STORE_RULES } from "./data-store";
 import { DYNAMODB_RULES } from "./dynamodb";
@@ -31,6 +32,7 @@ export const RULES: readonly Rule[] = [
   ...LOGS_RULES,
   ...API_RULES,
   ...COGNITO_RULES,
+  ...CLOUDFRONT_RULES,
   ...ATHENA_RULES,
   ...SFN_RULES,
   ...DATA_STORE_RULES,

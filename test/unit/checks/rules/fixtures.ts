@@ -24,6 +24,37 @@ export function goodStack(): SynthesizedStack & { resource: Record<string, Recor
   return {
     provider: { aws: [{ allowed_account_ids: [ACCOUNT], region: "us-east-1" }] },
     resource: {
+      aws_cloudfront_distribution: {
+        cdn: {
+          ...meta("console/distribution"),
+          origin: [
+            {
+              origin_id: "site",
+              domain_name: "fx-bucket.s3.us-east-1.amazonaws.com",
+              origin_access_control_id: ref("aws_cloudfront_origin_access_control.oac"),
+            },
+          ],
+          default_cache_behavior: {
+            viewer_protocol_policy: "redirect-to-https",
+            response_headers_policy_id: ref("aws_cloudfront_response_headers_policy.headers"),
+          },
+          ordered_cache_behavior: [
+            {
+              path_pattern: "/assets/*",
+              viewer_protocol_policy: "https-only",
+              response_headers_policy_id: ref("aws_cloudfront_response_headers_policy.headers"),
+            },
+          ],
+          viewer_certificate: {
+            acm_certificate_arn:
+              "arn:aws:acm:us-east-1:123456789012:certificate/00000000-0000-0000-0000-000000000000",
+            minimum_protocol_version: "TLSv1.2_2021",
+          },
+        },
+      },
+      aws_cloudwatch_log_delivery_source: {
+        cdn_logs: { log_type: "ACCESS_LOGS", resource_arn: ref("aws_cloudfront_distribution.cdn", "arn") },
+      },
       aws_s3_bucket: {
         bucket: { ...meta("bucket/bucket"), bucket: "fx-bucket", lifecycle: { prevent_destroy: true } },
       },

@@ -21,6 +21,52 @@ const failing: Array<
   [rule: string, what: string, address: string, mutate: (s: Stack) => void, over?: Partial<RuleSettings>]
 > = [
   [
+    "cloudfront.https-only",
+    "a behavior that serves http",
+    "aws_cloudfront_distribution.cdn",
+    (s) => {
+      (
+        res(s).aws_cloudfront_distribution!.cdn!.ordered_cache_behavior as R[string][string][]
+      )[0]!.viewer_protocol_policy = "allow-all";
+    },
+  ],
+  [
+    "cloudfront.tls",
+    "a custom certificate accepting TLS 1.0",
+    "aws_cloudfront_distribution.cdn",
+    (s) => {
+      (
+        res(s).aws_cloudfront_distribution!.cdn!.viewer_certificate as R[string][string]
+      ).minimum_protocol_version = "TLSv1_2016";
+    },
+  ],
+  [
+    "cloudfront.s3-origin-access-control",
+    "an S3 origin without origin access control",
+    "aws_cloudfront_distribution.cdn",
+    (s) => {
+      delete (res(s).aws_cloudfront_distribution!.cdn!.origin as R[string][string][])[0]!
+        .origin_access_control_id;
+    },
+  ],
+  [
+    "cloudfront.security-headers",
+    "the default behavior without a response headers policy",
+    "aws_cloudfront_distribution.cdn",
+    (s) => {
+      delete (res(s).aws_cloudfront_distribution!.cdn!.default_cache_behavior as R[string][string])
+        .response_headers_policy_id;
+    },
+  ],
+  [
+    "cloudfront.access-logs",
+    "no access-log delivery source",
+    "aws_cloudfront_distribution.cdn",
+    (s) => {
+      delete res(s).aws_cloudwatch_log_delivery_source;
+    },
+  ],
+  [
     "s3.versioning",
     "versioning suspended",
     "aws_s3_bucket_versioning.versioning",
