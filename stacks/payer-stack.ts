@@ -1,9 +1,11 @@
 import type { Construct } from "constructs";
+import { ORGANIZATIONS_EVENTS_REGION } from "../contracts/organizations-events";
 import { dataExportsWriteStatements } from "../modules/payer/bucket-policies";
 import { CurBucketKey } from "../modules/payer/cur-bucket-key";
 import { CurReplication } from "../modules/payer/cur-replication";
 import { DataExports } from "../modules/payer/data-exports";
 import { ExternalId } from "../modules/payer/external-id";
+import { OrgEventsForwarding } from "../modules/payer/org-events-forwarding";
 import { OrganizationsDelegation } from "../modules/payer/organizations-delegation";
 import { PayerReadRole } from "../modules/payer/payer-read-role";
 import { createAwsProvider } from "../modules/providers";
@@ -13,7 +15,8 @@ import { AccountStack, type AccountStackProps } from "./account-stack";
 /**
  * The payer (management) account: the Data Exports (CUR 2.0, optional FOCUS and Cost Optimization
  * Hub), their bucket and its replication to the delegated admin (replication delivery), and the
- * cross-account read role with its external id. docs/payer.md describes every resource.
+ * cross-account read role with its external id, and the forwarding of Organizations' account events
+ * to the admin's central bus. docs/payer.md describes every resource.
  */
 export class PayerStack extends AccountStack {
   /** Present in replication delivery; with direct delivery the export writes to the admin's bucket. */
@@ -26,6 +29,8 @@ export class PayerStack extends AccountStack {
   readonly externalId: ExternalId;
   /** dataPlatform.accountSync.mode delegated-admin: the organization's delegation policy for account-sync. */
   readonly organizationsDelegation?: OrganizationsDelegation;
+  /** Organizations account events (us-east-1 default bus) to the admin's central bus, for account-sync. */
+  readonly orgEventsForwarding: OrgEventsForwarding;
 
   constructor(scope: Construct, id: string, props: AccountStackProps) {
     super(scope, id, props);
@@ -122,6 +127,14 @@ export class PayerStack extends AccountStack {
       roleName: names.payerReadRoleName,
       trustedRoleNames: names.payerReadTrustedFunctions.map((fn) => names.lambdaRoleName(fn)),
       externalId: this.externalId.value,
+    });
+    // rules.ts: cur.homeRegion is us-east-1 and the payer's regions include it, so this provider exists.
+    this.orgEventsForwarding = new OrgEventsForwarding(this, "org-events-forwarding", {
+      provider: this.provider(ORGANIZATIONS_EVENTS_REGION),
+      payerAccountId: payer.id,
+      centralBusArn: names.centralBusArn,
+      ruleName: `${names.prefix}-org-account-events`,
+      roleName: `${names.prefix}-org-account-events`,
     });
     if (this.config.dataPlatform.accountSync.mode === "delegated-admin") {
       this.organizationsDelegation = new OrganizationsDelegation(this, "organizations-delegation", {

@@ -1,9 +1,11 @@
 import { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-rule";
 import { CloudwatchEventTarget } from "@cdktf/provider-aws/lib/cloudwatch-event-target";
 import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
+import type { TerraformProvider } from "cdktf";
 import type { Construct } from "constructs";
 import { Names } from "../../config/naming";
 import type { DataPlatformConfig } from "../../config/schema";
+import { ACCOUNT_EVENTS_PATTERN } from "../../contracts/organizations-events";
 import { type BindableTable, BundledFunction, type FunctionDefaults } from "../bundled-function";
 
 export interface AccountSyncProps {
@@ -14,6 +16,22 @@ export interface AccountSyncProps {
   readonly payerAccountId: string;
   /** dataPlatform.accountSync: where the accounts are read from, and how often. */
   readonly settings: DataPlatformConfig["accountSync"];
+  /**
+   * The admin's central bus (organization.homeRegion), where the payer forwards Organizations'
+   * account events (modules/payer/org-events-forwarding.ts); it must be in the function's region.
+   */
+  readonly centralBus: {
+    readonly name: string;
+    readonly region: string;
+    readonly provider?: TerraformProvider;
+  };
+}
+
+/** account-sync with the rule that runs it on Organizations' account events. */
+export interface AccountSyncParts {
+  readonly fn: BundledFunction;
+  /** The rule on the central bus (it must be created after the bus). */
+  readonly accountEventsRule: CloudwatchEventRule;
 }
 
 /**
@@ -22,7 +40,7 @@ export interface AccountSyncProps {
  * the delegated admin or through the payer's read role (dataPlatform.accountSync.mode). Created in
  * `scope` itself, with the ids DataPlatform always gave them (Terraform addresses unchanged).
  */
-export function addAccountSync(scope: Construct, props: AccountSyncProps): BundledFunction {
+export function addAccountSync(scope: Construct, props: AccountSyncProps): AccountSyncParts {
   const d = props.functionDefaults;
   const { names, region, accountId: account, provider } = d;
   const payerRole = props.settings.mode === "payer-role";
@@ -80,23 +98,28 @@ export function addAccountSync(scope: Construct, props: AccountSyncProps): Bundl
     description: "Full account sync",
     scheduleExpression: props.settings.scheduleExpression,
   });
+  // Organizations' account events reach the central bus from the payer (us-east-1 → homeRegion),
+  // and a rule's Lambda target must be in the rule's region.
+  const bus = props.centralBus;
+  if (bus.region !== region)
+    throw new Error(
+      `account-sync runs in ${region}, but Organizations' account events arrive on the central bus in organization.homeRegion ${bus.region} and a rule invokes only functions of its own region; list ${bus.region} first in admin.regions`,
+    );
   const created = new CloudwatchEventRule(scope, "account-sync-account-created", {
     provider,
     name: names.accountSyncRule("account-created"),
-    description: "Sync as soon as Organizations finishes creating an account",
-    eventPattern: JSON.stringify({
-      source: ["aws.organizations"],
-      "detail-type": ["AWS Service Event via CloudTrail"],
-      detail: { eventName: ["CreateAccountResult"] },
-    }),
+    description: "Sync as soon as Organizations creates, closes, removes or moves an account",
+    eventBusName: bus.name,
+    eventPattern: JSON.stringify(ACCOUNT_EVENTS_PATTERN),
   });
-  for (const [rid, rule] of [
-    ["schedule", schedule],
-    ["account-created", created],
+  for (const [rid, rule, busName] of [
+    ["schedule", schedule, undefined],
+    ["account-created", created, bus.name],
   ] as const) {
     new CloudwatchEventTarget(scope, `account-sync-${rid}-target`, {
       provider,
       rule: rule.name,
+      eventBusName: busName,
       targetId: "account-sync",
       arn: accountSync.function.arn,
       retryPolicy: { maximumRetryAttempts: 4, maximumEventAgeInSeconds: 3600 },
@@ -110,5 +133,5 @@ export function addAccountSync(scope: Construct, props: AccountSyncProps): Bundl
       sourceArn: rule.arn,
     });
   }
-  return accountSync;
+  return { fn: accountSync, accountEventsRule: created };
 }

@@ -1,10 +1,11 @@
+import type { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-rule";
 import type { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import type { TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
 import type { Names } from "../../config/naming";
 import type { CurConfig, DataPlatformConfig, EncryptionConfig } from "../../config/schema";
 import type { BundledFunction, FunctionDefaults } from "../bundled-function";
-import { addAccountSync } from "./account-sync";
+import { type AccountSyncProps, addAccountSync } from "./account-sync";
 import { DataPlatformAthena } from "./athena";
 import { addCurIngest } from "./cur-ingest";
 import { GlueCurTables } from "./glue-cur-table";
@@ -32,12 +33,15 @@ export interface DataPlatformProps {
   /** Data stores carry prevent_destroy and deletion protection. */
   readonly protect: boolean;
   readonly provider?: TerraformProvider;
+  /** The admin's central bus, where Organizations' account events arrive (account-sync.ts). */
+  readonly centralBus: AccountSyncProps["centralBus"];
 }
 
 /**
  * The delegated admin's CUR data platform (docs/data-platform.md): keys, Athena, the Glue CUR
  * tables, the DynamoDB tables, and the two functions with their triggers:
- * - account-sync (account-sync.ts): on its schedule and on Organizations CreateAccountResult events;
+ * - account-sync (account-sync.ts): on its schedule and on Organizations' account events (forwarded
+ *   by the payer to the central bus);
  * - cur-ingest (cur-ingest.ts): S3 → SQS (KMS, DLQ) → Lambda, for every new manifest of the CUR export.
  * The functions' resources are added to this construct itself (Terraform addresses unchanged).
  */
@@ -47,6 +51,8 @@ export class DataPlatform extends Construct {
   readonly glue: GlueCurTables;
   readonly tables: DataPlatformTables;
   readonly accountSync: BundledFunction;
+  /** account-sync's rule on the central bus (Organizations' account events, forwarded by the payer). */
+  readonly accountEventsRule: CloudwatchEventRule;
   readonly curIngest: BundledFunction;
   readonly manifestQueue: SqsQueue;
   /**
@@ -100,12 +106,15 @@ export class DataPlatform extends Construct {
       preventDestroy,
       provider,
     };
-    this.accountSync = addAccountSync(this, {
+    const accountSync = addAccountSync(this, {
       functionDefaults,
       accounts: this.tables.bindable("accounts"),
       payerAccountId: props.payerAccountId,
       settings: settings.accountSync,
+      centralBus: props.centralBus,
     });
+    this.accountSync = accountSync.fn;
+    this.accountEventsRule = accountSync.accountEventsRule;
     this.curEventBus = { name: "default", arn: names.curEventBusArn };
     const ingest = addCurIngest(this, {
       functionDefaults,

@@ -327,7 +327,11 @@ describe("payer stack, direct delivery", () => {
   it("creates no payer bucket, replication role or replication configuration", () => {
     expect(s.payer.aws_s3_bucket).toBeUndefined();
     expect(s.payer.aws_s3_bucket_replication_configuration).toBeUndefined();
-    expect(Object.values(s.payer.aws_iam_role ?? {}).map((r) => r.name)).toEqual(["finops-payer-read"]);
+    // The read role, and the role that forwards Organizations' account events (org-events-forwarding).
+    expect(Object.values(s.payer.aws_iam_role ?? {}).map((r) => r.name)).toEqual([
+      "finops-org-account-events",
+      "finops-payer-read",
+    ]);
   });
 
   it("points the export at the admin's bucket in the admin's region", () => {

@@ -1,6 +1,7 @@
 import { loadAccountConfig } from "../../../../config/load";
 import { CUR_COMMITTED_SOURCE, EVENT_BUS_ARN_PATTERN } from "../../../../contracts/events";
 import { isWildcardAllowed } from "../../../../contracts/iam-wildcards";
+import { ACCOUNT_EVENTS_PATTERN } from "../../../../contracts/organizations-events";
 import { TABLE_DEFINITIONS } from "../../../../contracts/tables";
 import { localConfigWith, resourcesOf, type StackJson, synthConfig } from "../../../support/synth";
 
@@ -173,17 +174,32 @@ describe("functions", () => {
     expect(esm.function_response_types).toEqual(["ReportBatchItemFailures"]);
   });
 
-  it("runs account-sync on the configured schedule and on CreateAccountResult events", () => {
+  it("runs account-sync on the configured schedule and on Organizations' account events on the central bus", () => {
     expect(one("aws_cloudwatch_event_rule", "finops-account-sync-schedule")!.schedule_expression).toBe(
       "rate(6 hours)",
     );
-    expect(
-      JSON.parse(one("aws_cloudwatch_event_rule", "finops-account-sync-account-created")!.event_pattern),
-    ).toEqual({
-      source: ["aws.organizations"],
-      "detail-type": ["AWS Service Event via CloudTrail"],
-      detail: { eventName: ["CreateAccountResult"] },
-    });
+    const rule = one("aws_cloudwatch_event_rule", "finops-account-sync-account-created")!;
+    // The payer forwards the events to the central bus (modules/payer/org-events-forwarding.ts).
+    expect(rule.event_bus_name).toBe("finops-central");
+    expect(JSON.parse(rule.event_pattern)).toEqual(ACCOUNT_EVENTS_PATTERN);
+    expect(rule.depends_on).toEqual([
+      expect.stringMatching(/^\$\{aws_cloudwatch_event_bus\.monitoring_central_bus_\w+\}$/),
+    ]);
+    const target = of("aws_cloudwatch_event_target")
+      .map(([, , b]) => b)
+      .find((t) => String(t.rule).includes("account-sync-account-created"))!;
+    expect(target.event_bus_name).toBe("finops-central");
+    expect(target.arn).toMatch(/aws_lambda_function\.data-platform_account-sync_function_\w+\.arn/);
+  });
+
+  it("refuses account-sync in another region than the central bus, naming the fix", () => {
+    // A rule's Lambda target must be in the rule's region (the central bus: organization.homeRegion).
+    const c = localConfigWith((y) =>
+      y.replace(/(admin:[\s\S]*?regions: )\[us-east-1\]/, "$1[eu-west-1, us-east-1]"),
+    );
+    expect(() => synthConfig(c)).toThrow(
+      "account-sync runs in eu-west-1, but Organizations' account events arrive on the central bus in organization.homeRegion us-east-1 and a rule invokes only functions of its own region; list us-east-1 first in admin.regions",
+    );
   });
 });
 
