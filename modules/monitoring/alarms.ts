@@ -197,13 +197,13 @@ export class FailureAlarms extends Construct {
 
     for (const rule of all.filter((c): c is CloudwatchEventRule => c instanceof CloudwatchEventRule)) {
       const name = literal(rule.nameInput, rule.name);
-      const bus = rule.eventBusNameInput;
+      const bus = busName(rule.eventBusNameInput);
       alarm(`rule-${name}-failed`, rule.provider, {
         alarmName: `${name}-failed-invocations`,
         namespace: "AWS/Events",
         metricName: "FailedInvocations",
         // A custom bus's rule metrics carry EventBusName too; the default bus's only RuleName.
-        dimensions: bus && bus !== "default" ? { EventBusName: bus, RuleName: name } : { RuleName: name },
+        dimensions: bus ? { EventBusName: bus, RuleName: name } : { RuleName: name },
         statistic: "Sum",
         period: 300,
         evaluationPeriods: 1,
@@ -324,6 +324,16 @@ export class FailureAlarms extends Construct {
       runbook: RUNBOOKS.memberAlarms,
     });
   }
+}
+
+/**
+ * The EventBusName dimension of a rule's bus: rules name their bus by name or ARN; the metric
+ * carries the name, and none for the default bus.
+ */
+export function busName(bus: string | undefined): string | undefined {
+  if (bus === undefined) return undefined;
+  const name = bus.startsWith("arn:") ? bus.slice(bus.indexOf(":event-bus/") + ":event-bus/".length) : bus;
+  return name === "default" ? undefined : name;
 }
 
 /**

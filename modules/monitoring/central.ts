@@ -267,7 +267,7 @@ export class CentralMonitoring extends Construct {
     this.alarms = {
       failedStackOperations: alarm("failed-stack-operations", {
         alarmDescription:
-          "A member's CloudFormation stack operation failed or rolled back (see the saved query)",
+          "A member's CloudFormation stack operation failed or rolled back (see the saved query). Runbook: docs/operations.md#failed-stack-operations",
         namespace: ns,
         metricName: "FailedStackOperations",
         statistic: "Sum",
@@ -278,7 +278,7 @@ export class CentralMonitoring extends Construct {
         treatMissingData: "notBreaching",
       }),
       missingHeartbeats: alarm("missing-heartbeats", {
-        alarmDescription: `A member region sent no baseline heartbeat for ${(2 * HEARTBEAT_PERIOD_SECONDS) / 60} minutes (computed by the StackSet monitor); no data means the monitor itself is not running`,
+        alarmDescription: `A member region sent no baseline heartbeat for ${(2 * HEARTBEAT_PERIOD_SECONDS) / 60} minutes (computed by the StackSet monitor); no data means the monitor itself is not running. Runbook: docs/operations.md#missing-heartbeats`,
         namespace: names.stackSetMetricsNamespace,
         metricName: STACKSET_METRICS.missingHeartbeats,
         statistic: "Maximum",
@@ -294,7 +294,7 @@ export class CentralMonitoring extends Construct {
       }),
       stackSetSuccessRate: alarm("stackset-success-rate", {
         alarmDescription:
-          "StackSet operations of the landing are failing (success rate from the StackSet monitor)",
+          "StackSet operations of the landing are failing (success rate from the StackSet monitor). Runbook: docs/operations.md#stackset-success-rate",
         namespace: names.stackSetMetricsNamespace,
         metricName: STACKSET_METRICS.successRate,
         statistic: "Minimum",
