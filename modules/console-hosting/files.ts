@@ -80,18 +80,20 @@ const HOW_TO_BUILD = "run `npm run console:build` first (or set app.console.enab
  */
 export function readConsoleBuild(dir: string, sourceDir?: string): ConsoleBuild {
   if (!existsSync(dir) || !statSync(dir).isDirectory())
-    throw new Error(`the hosted console needs the built console at ${dir}, which does not exist: ${HOW_TO_BUILD}`);
+    throw new Error(
+      `the hosted console needs the built console at ${dir}, which does not exist: ${HOW_TO_BUILD}`,
+    );
   const index = path.join(dir, "index.html");
   if (!existsSync(index))
-    throw new Error(`the built console at ${dir} has no index.html (an empty or partial build): ${HOW_TO_BUILD}`);
+    throw new Error(
+      `the built console at ${dir} has no index.html (an empty or partial build): ${HOW_TO_BUILD}`,
+    );
   if (sourceDir) {
     const built = statSync(index).mtimeMs;
     for (const src of ["src", "index.html", "public", "package.json", "vite.config.ts"]) {
       const p = path.join(sourceDir, src);
       if (!existsSync(p)) continue;
-      const newest = statSync(p).isDirectory()
-        ? newestFile(p)
-        : { file: p, mtimeMs: statSync(p).mtimeMs };
+      const newest = statSync(p).isDirectory() ? newestFile(p) : { file: p, mtimeMs: statSync(p).mtimeMs };
       if (newest && newest.mtimeMs > built)
         throw new Error(
           `the built console at ${dir} is older than ${path.relative(sourceDir, newest.file)}: it would ship a stale console; ${HOW_TO_BUILD}`,

@@ -20,10 +20,7 @@ export function consoleContentSecurityPolicy(opts: {
     ["img-src", ["'self'", "data:"]],
     ["font-src", ["'self'"]],
     ["manifest-src", ["'self'"]],
-    [
-      "connect-src",
-      ["'self'", opts.cognitoOrigin, `https://*.execute-api.${opts.apiRegion}.amazonaws.com`],
-    ],
+    ["connect-src", ["'self'", opts.cognitoOrigin, `https://*.execute-api.${opts.apiRegion}.amazonaws.com`]],
     ["form-action", ["'self'", opts.cognitoOrigin]],
     ["base-uri", ["'none'"]],
     ["object-src", ["'none'"]],

@@ -10,10 +10,7 @@ import { S3Object } from "@cdktf/provider-aws/lib/s3-object";
 import { AssetType, TerraformAsset, type TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
 import type { Names } from "../../config/naming";
-import {
-  CONSOLE_RUNTIME_CONFIG_KEY,
-  type ConsoleRuntimeConfig,
-} from "../../contracts/console-config";
+import { CONSOLE_RUNTIME_CONFIG_KEY, type ConsoleRuntimeConfig } from "../../contracts/console-config";
 import { SecureBucket } from "../secure-bucket";
 import type { ConsoleBuild } from "./files";
 import { consoleContentSecurityPolicy, HSTS_MAX_AGE_SECONDS, PERMISSIONS_POLICY } from "./headers";
@@ -255,18 +252,25 @@ export class ConsoleHosting extends Construct {
 
     // The build, copied into the synthesized output (a relative path, no machine path in the plan).
     const asset = new TerraformAsset(this, "build", { path: props.build.dir, type: AssetType.DIRECTORY });
-    this.files = props.build.files.map(
-      (f) =>
-        new S3Object(this, `file-${f.key.replace(/[^A-Za-z0-9]+/g, "-")}`, {
-          provider,
-          bucket: this.bucket.bucket.id,
-          key: f.key,
-          source: `${asset.path}/${f.key}`,
-          sourceHash: f.md5,
-          contentType: f.contentType,
-          cacheControl: f.cacheControl,
-        }),
-    );
+    const ids = new Map<string, string>();
+    this.files = props.build.files.map((f) => {
+      const id = `file-${f.key.replace(/[^A-Za-z0-9]+/g, "-")}`;
+      const clash = ids.get(id);
+      if (clash)
+        throw new Error(
+          `the built console has ${clash} and ${f.key}, which would share one Terraform address (${id}); rename one of them`,
+        );
+      ids.set(id, f.key);
+      return new S3Object(this, id, {
+        provider,
+        bucket: this.bucket.bucket.id,
+        key: f.key,
+        source: `${asset.path}/${f.key}`,
+        sourceHash: f.md5,
+        contentType: f.contentType,
+        cacheControl: f.cacheControl,
+      });
+    });
   }
 
   /** The organization's /config.json (contracts/console-config.ts), written by Terraform. */

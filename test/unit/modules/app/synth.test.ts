@@ -20,7 +20,7 @@ const policyOfRole = (roleName: string) => {
 };
 
 describe("users", () => {
-  it("are admin-created only, sign in with email, a strong password and optional TOTP MFA, under enforced threat protection", () => {
+  it("are admin-created only, sign in with email, a strong password and required TOTP MFA (target aws), under enforced threat protection", () => {
     const pool = only("aws_cognito_user_pool");
     expect(pool.admin_create_user_config.allow_admin_create_user_only).toBe(true);
     expect(pool.username_attributes).toEqual(["email"]);
@@ -31,7 +31,7 @@ describe("users", () => {
       require_numbers: true,
       require_symbols: true,
     });
-    expect(pool.mfa_configuration).toBe("OPTIONAL");
+    expect(pool.mfa_configuration).toBe("ON");
     expect(pool.software_token_mfa_configuration).toEqual({ enabled: true });
     expect(pool.user_pool_tier).toBe("PLUS");
     expect(pool.user_pool_add_ons).toEqual({ advanced_security_mode: "ENFORCED" });
