@@ -11,6 +11,7 @@ import {
   partitionOf,
   tagValueProblem,
 } from "./aws-limits";
+import { gitopsSchema } from "./gitops";
 import { AWS_REGIONS } from "./regions";
 
 /** A list whose entries must be unique: each repeat is an error at the repeat, naming the first. */
@@ -654,6 +655,7 @@ export const accountConfigSchema = z
     encryption: encryption.default(encryption.parse({})),
     rollout: rollout.default(rollout.parse({})),
     /** The bootstrap stack: GitHub OIDC trust of the plan and apply roles (docs/bootstrap.md). @default none: no bootstrap stack */
+    gitops: gitopsSchema.optional(),
   })
   .overwrite((config) => {
     // organization.credentials' default depends on the target: read-only plans (profiles) for aws,
