@@ -186,7 +186,7 @@ describe.each(Object.entries(CONFIGS))("failure alarms, %s", (_label, config) =>
     for (const [, rule] of resources(admin, "aws_cloudwatch_event_rule")) {
       // A rule may name its bus by ARN; the metric's EventBusName is the bus's name.
       const bus = rule.event_bus_name?.replace(/^arn:.*:event-bus\//, "");
-      const dims =
+      const dims: Record<string, string> =
         bus && bus !== "default" ? { RuleName: rule.name, EventBusName: bus } : { RuleName: rule.name };
       expect({
         rule: rule.name,
