@@ -49,3 +49,14 @@ export const API_METRICS = {
   latency: "ApiLatency",
   serverErrors: "Api5xx",
 } as const;
+
+/**
+ * Metrics of the StackSet drift detection (functions/stackset-drift/handler.ts), service
+ * "stackset-drift", dimension StackSet, one data point per scheduled run and stack set.
+ */
+export const STACKSET_DRIFT_METRICS = {
+  /** Stack instances whose last drift check found DRIFTED (0 = every checked instance in sync). */
+  driftedInstances: "DriftedStackInstances",
+  /** 1 when the stack set's last drift detection operation ended FAILED or STOPPED, else 0. */
+  detectionFailed: "DriftDetectionFailed",
+} as const;
