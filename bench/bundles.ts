@@ -1,0 +1,287 @@
+/**
+ * Function bundle benchmark: for every Lambda function the landing deploys, the deployed zip's size
+ * (zipped and unzipped, code and source map apart) and the module initialisation time (the median
+ * of `--runs` fresh `node` processes each timing `require("./index.js")` of the unzipped package,
+ * with the function's own environment from the synthesized stack and Lambda's NODE_OPTIONS), and
+ * the time to bundle every function in a fresh process without and with the bundle cache.
+ *
+ *   npx tsx bench/bundles.ts [--runs 11] [--out bench/results] [--name bundles]
+ *
+ * Synthesizes accounts/local.yaml into a temporary directory and measures the zips it wrote (the
+ * Terraform assets themselves). Writes <out>/<name>.json and <out>/<name>.md; when
+ * <out>/bundles-before.json exists, the Markdown compares against it.
+ */
+import { execFileSync, spawnSync } from "node:child_process";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { parseAccountConfig } from "../config/load";
+import { targetFor } from "../config/target";
+import { synthLanding } from "../deploy/synth";
+import { unzipEntries } from "../modules/bundled-function/zip";
+
+const ROOT = path.join(__dirname, "..");
+const CONFIG_FILE = path.join(ROOT, "accounts/local.yaml");
+
+interface DeployedFunction {
+  /** functions/<name>/handler.ts */
+  readonly name: string;
+  readonly zipPath: string;
+  readonly environment: Record<string, string>;
+}
+
+/** Every aws_lambda_function of the synthesized stacks: its bundle, zip and environment. */
+function deployedFunctions(synthDir: string): DeployedFunction[] {
+  const found: DeployedFunction[] = [];
+  const stacksDir = path.join(synthDir, "stacks");
+  for (const stack of readdirSync(stacksDir).sort()) {
+    const json = JSON.parse(readFileSync(path.join(stacksDir, stack, "cdk.tf.json"), "utf8")) as {
+      resource?: {
+        aws_lambda_function?: Record<
+          string,
+          { filename: string; environment?: { variables?: Record<string, string> } }
+        >;
+      };
+    };
+    for (const fn of Object.values(json.resource?.aws_lambda_function ?? {})) {
+      const variables = fn.environment?.variables ?? {};
+      const name = variables.POWERTOOLS_SERVICE_NAME ?? path.basename(fn.filename, ".zip");
+      if (found.some((f) => f.name === name)) continue;
+      found.push({ name, zipPath: path.join(stacksDir, stack, fn.filename), environment: variables });
+    }
+  }
+  return found.sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/**
+ * The environment a function's module initialisation reads: the synthesized variables (a
+ * Terraform reference such as a user pool id, unknown before apply, becomes a well-formed
+ * stand-in), the region and stand-in credentials (the SDK clients are only constructed, never
+ * called: no network), and what Lambda sets for a function.
+ */
+function initEnvironment(fn: DeployedFunction): NodeJS.ProcessEnv {
+  const variables = Object.fromEntries(
+    Object.entries(fn.environment).map(([k, v]) => [k, v.includes("${") ? standIn(k) : v]),
+  );
+  return {
+    PATH: process.env.PATH,
+    HOME: os.tmpdir(),
+    AWS_REGION: "us-east-1",
+    AWS_DEFAULT_REGION: "us-east-1",
+    AWS_ACCESS_KEY_ID: "bench",
+    AWS_SECRET_ACCESS_KEY: "bench",
+    AWS_LAMBDA_FUNCTION_NAME: `finops-${fn.name}`,
+    AWS_LAMBDA_FUNCTION_MEMORY_SIZE: "512",
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "1",
+    ...variables,
+  };
+}
+
+function standIn(variable: string): string {
+  if (variable === "USER_POOL_ID") return "us-east-1_Bench0000";
+  throw new Error(
+    `bench/bundles.ts: ${variable} is a Terraform reference at synth time; add a well-formed stand-in for it in standIn()`,
+  );
+}
+
+/**
+ * Wall-clock and CPU (user + system) milliseconds of `require("./index.js")` in a fresh node
+ * process in `dir`. The CPU time depends less on what else the machine runs.
+ */
+const INIT_SCRIPT = [
+  "const c = process.cpuUsage(); const t = performance.now();",
+  'require("./index.js");',
+  "const wall = performance.now() - t; const cpu = process.cpuUsage(c);",
+  "process.stdout.write(JSON.stringify([wall, (cpu.user + cpu.system) / 1000]));",
+].join(" ");
+
+function initMs(dir: string, env: NodeJS.ProcessEnv): { wall: number; cpu: number } {
+  const r = spawnSync(process.execPath, ["-e", INIT_SCRIPT], { cwd: dir, env, encoding: "utf8" });
+  if (r.status !== 0)
+    throw new Error(`init in ${dir} failed: ${r.stderr.trim().split("\n").slice(-3).join(" ")}`);
+  const [wall, cpu] = JSON.parse(r.stdout) as [number, number];
+  return { wall, cpu };
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+const round1 = (n: number) => Math.round(n * 10) / 10;
+const kib = (n: number) => round1(n / 1024);
+
+interface FunctionResult {
+  readonly name: string;
+  readonly zippedKiB: number;
+  readonly unzippedKiB: number;
+  readonly codeKiB: number;
+  readonly sourceMapKiB: number;
+  /** Median module initialisation (require of index.js), wall-clock ms. */
+  readonly initMs: number;
+  /** Median CPU time (user + system) of the same, ms. */
+  readonly initCpuMs: number;
+  readonly initMsMin: number;
+  readonly initMsMax: number;
+}
+
+interface BundleTimes {
+  /** Bundling every function in a fresh process with an empty cache (or none). */
+  readonly coldMs: number;
+  /** The same with the cache the cold run filled; null without a cache. */
+  readonly cachedMs: number | null;
+}
+
+/** Child: bundles every function with the bundler in this process and prints the total ms. */
+function bundleChild(): void {
+  const { bundleFunction } =
+    require("../modules/bundled-function/bundle") as typeof import("../modules/bundled-function/bundle");
+  const names = readdirSync(path.join(ROOT, "functions"))
+    .filter((n) => existsSync(path.join(ROOT, "functions", n, "handler.ts")))
+    .sort();
+  const t = performance.now();
+  for (const n of names) bundleFunction(n);
+  process.stdout.write(String(Math.round(performance.now() - t)));
+}
+
+function bundleTimes(): BundleTimes {
+  const tsx = path.join(ROOT, "node_modules/.bin/tsx");
+  const cacheDir = mkdtempSync(path.join(os.tmpdir(), "finops-bench-bundle-cache-"));
+  const run = () =>
+    Number(
+      execFileSync(tsx, [__filename, "--bundle-child"], {
+        encoding: "utf8",
+        env: { ...process.env, FINOPS_BUNDLE_CACHE_DIR: cacheDir },
+        stdio: ["ignore", "pipe", "ignore"],
+      }),
+    );
+  try {
+    const coldMs = run();
+    const hasCache = readdirSync(cacheDir).length > 0;
+    return { coldMs, cachedMs: hasCache ? run() : null };
+  } finally {
+    rmSync(cacheDir, { recursive: true, force: true });
+  }
+}
+
+function main(argv: string[]): void {
+  const arg = (name: string) => {
+    const i = argv.indexOf(name);
+    return i === -1 ? undefined : argv[i + 1];
+  };
+  if (argv.includes("--bundle-child")) {
+    bundleChild();
+    return;
+  }
+  const runs = Number(arg("--runs") ?? 11);
+  const outDir = arg("--out") ?? path.join(__dirname, "results");
+  const name = arg("--name") ?? "bundles";
+  const load = { start: round1(os.loadavg()[0]!), samples: [] as number[] };
+  // Sampled between measurements: the child processes run synchronously, so a timer would not fire.
+  const sample = () => load.samples.push(os.loadavg()[0]!);
+  const started = Date.now();
+
+  const work = mkdtempSync(path.join(os.tmpdir(), "finops-bench-bundles-"));
+  const results: FunctionResult[] = [];
+  let times: BundleTimes;
+  try {
+    const config = parseAccountConfig(readFileSync(CONFIG_FILE, "utf8"), "accounts/local.yaml");
+    const synthDir = path.join(work, "synth");
+    synthLanding(config, synthDir, targetFor(config, { FINOPS_LOCAL_DIR: work }));
+    for (const fn of deployedFunctions(synthDir)) {
+      const zip = readFileSync(fn.zipPath);
+      const files = unzipEntries(zip);
+      const dir = path.join(work, "unzipped", fn.name);
+      mkdirSync(dir, { recursive: true });
+      for (const f of files) writeFileSync(path.join(dir, f.name), f.data);
+      const env = initEnvironment(fn);
+      initMs(dir, env); // warm the file system cache; not counted
+      sample();
+      const samples = Array.from({ length: runs }, () => initMs(dir, env));
+      const size = (n: string) => files.find((f) => f.name === n)?.data.length ?? 0;
+      const r: FunctionResult = {
+        name: fn.name,
+        zippedKiB: kib(statSync(fn.zipPath).size),
+        unzippedKiB: kib(files.reduce((a, f) => a + f.data.length, 0)),
+        codeKiB: kib(size("index.js")),
+        sourceMapKiB: kib(size("index.js.map")),
+        initMs: round1(median(samples.map((x) => x.wall))),
+        initMsMin: round1(Math.min(...samples.map((x) => x.wall))),
+        initMsMax: round1(Math.max(...samples.map((x) => x.wall))),
+        initCpuMs: round1(median(samples.map((x) => x.cpu))),
+      };
+      console.log(
+        `${r.name.padEnd(24)} ${String(r.zippedKiB).padStart(6)} KiB zipped, ${String(r.unzippedKiB).padStart(7)} KiB unzipped (map ${r.sourceMapKiB}), init median ${r.initMs} ms (CPU ${r.initCpuMs} ms)`,
+      );
+      results.push(r);
+    }
+    sample();
+    times = bundleTimes();
+    sample();
+    console.log(
+      `bundling every function: ${times.coldMs} ms cold${times.cachedMs === null ? "" : `, ${times.cachedMs} ms from the cache`}`,
+    );
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+
+  const samples = load.samples.length ? load.samples : [os.loadavg()[0]!];
+  const env = {
+    node: process.version,
+    cpus: os.cpus().length,
+    cpuModel: os.cpus()[0]?.model ?? "unknown",
+    date: new Date().toISOString().slice(0, 10),
+    runs,
+    totalSeconds: Math.round((Date.now() - started) / 1000),
+    loadAverage1m: {
+      atStart: load.start,
+      mean: round1(samples.reduce((a, b) => a + b, 0) / samples.length),
+      max: round1(Math.max(...samples)),
+    },
+  };
+  const json = { kind: "finops-landing/bench-bundles", env, bundling: times, functions: results };
+  mkdirSync(outDir, { recursive: true });
+  writeFileSync(path.join(outDir, `${name}.json`), `${JSON.stringify(json, null, 2)}\n`);
+
+  const beforeFile = path.join(outDir, "bundles-before.json");
+  const before =
+    name !== "bundles-before" && existsSync(beforeFile)
+      ? (JSON.parse(readFileSync(beforeFile, "utf8")) as typeof json)
+      : undefined;
+  const was = (fn: string) => before?.functions.find((f) => f.name === fn);
+  const md = [
+    `# Function bundle benchmark${name === "bundles-before" ? " (before the lean bundles of issue 18)" : ""}`,
+    "",
+    `Every function of accounts/local.yaml, measured on the zips \`synthLanding\` wrote as Terraform assets. Init = module initialisation: \`require("./index.js")\` of the unzipped package in a fresh \`node\` process with the function's synthesized environment and \`NODE_OPTIONS=--enable-source-maps\` as in Lambda, median of ${runs} runs (min-max in brackets), and its CPU time (user + system, median), which depends less on the machine's load; it excludes the runtime's own start and the handler's first call. ${env.cpus} CPUs (${env.cpuModel}), Node ${env.node} (Lambda runs Node.js 22 on arm64), ${env.date}. Command: \`npx tsx bench/bundles.ts${name === "bundles" ? "" : ` --name ${name}`}\`.`,
+    "",
+    before
+      ? "| Function | Zipped (KiB) | Before | Unzipped (KiB) | Code | Source map | Init median (ms) | Before | Init CPU (ms) | Before |"
+      : "| Function | Zipped (KiB) | Unzipped (KiB) | Code | Source map | Init median (ms) | Init CPU (ms) |",
+    before ? "|:--|--:|--:|--:|--:|--:|--:|--:|--:|--:|" : "|:--|--:|--:|--:|--:|--:|--:|",
+    ...results.map((r) =>
+      before
+        ? `| ${r.name} | ${r.zippedKiB} | ${was(r.name)?.zippedKiB ?? "-"} | ${r.unzippedKiB} | ${r.codeKiB} | ${r.sourceMapKiB} | ${r.initMs} (${r.initMsMin}-${r.initMsMax}) | ${was(r.name)?.initMs ?? "-"} | ${r.initCpuMs} | ${was(r.name)?.initCpuMs ?? "-"} |`
+        : `| ${r.name} | ${r.zippedKiB} | ${r.unzippedKiB} | ${r.codeKiB} | ${r.sourceMapKiB} | ${r.initMs} (${r.initMsMin}-${r.initMsMax}) | ${r.initCpuMs} |`,
+    ),
+    "",
+    `Largest zip ${Math.max(...results.map((r) => r.zippedKiB))} KiB (budget 500 KB = ${kib(500_000)} KiB, test/unit/modules/bundle.test.ts).`,
+    "",
+    `Bundling every function in a fresh process: ${times.coldMs} ms with an empty cache${times.cachedMs === null ? " (no bundle cache)" : `, ${times.cachedMs} ms from the bundle cache`}${before ? ` (before: ${before.bundling.coldMs} ms, no cache)` : ""}.`,
+    "",
+    `Run ${env.totalSeconds} s. The machine was shared: 1-minute load average ${env.loadAverage1m.atStart} at the start, mean ${env.loadAverage1m.mean}, max ${env.loadAverage1m.max} (sampled before each function and around the bundling; ${env.cpus} CPUs). Load lengthens the init times; sizes do not depend on it.`,
+    "",
+  ].join("\n");
+  writeFileSync(path.join(outDir, `${name}.md`), md);
+  console.log(`wrote ${path.join(outDir, `${name}.json`)} and ${name}.md`);
+}
+
+if (require.main === module) main(process.argv.slice(2));
