@@ -4,7 +4,7 @@ import type { AccountConfig } from "../config/schema";
 import type { Target } from "../config/target";
 import type { LandingStackInfo } from "../stacks/landing";
 import { applyStack, pendingHint } from "./apply";
-import { readPlanManifest } from "./plan-manifest";
+import { fileSha256, readPlanManifest, tamperedPlans } from "./plan-manifest";
 import { checkOrphanStates, listStates, RetirementError, type RetirementIssue } from "./retirement";
 import { stackJsonHash } from "./stack-identity";
 import { stackDir, synthLanding } from "./synth";
@@ -94,7 +94,7 @@ export function savedPlanRunner(
   outdir: string,
   plansDir: string,
   env: NodeJS.ProcessEnv,
-  planned: ReadonlyMap<string, { hash: string; planFile: string }>,
+  planned: ReadonlyMap<string, { hash: string; planFile: string; planSha256?: string }>,
 ): StackRunner {
   return async (unit) => {
     const p = planned.get(unit.stack);
@@ -108,6 +108,14 @@ export function savedPlanRunner(
     }
     const planFile = path.resolve(plansDir, p.planFile);
     if (!existsSync(planFile)) return { ok: false, detail: `saved plan ${planFile} is missing` };
+    // Checked again right before the apply: the file is what Terraform executes.
+    const planSha256 = fileSha256(planFile);
+    if (planSha256 !== p.planSha256) {
+      return {
+        ok: false,
+        detail: `refused: the saved plan of ${unit.stack} has sha256 ${planSha256}, not the reviewed ${p.planSha256 ?? "(none recorded)"}; run npm run plan again and review it`,
+      };
+    }
     const dir = stackDir(outdir, unit.stack);
     const init = await terraformInit(dir, env);
     if (init.code !== 0)
@@ -143,12 +151,20 @@ export async function deployLanding(opts: DeployOptions): Promise<DeployRun> {
   const noChanges: string[] = [];
   if (opts.plansDir) {
     const manifest = readPlanManifest(opts.plansDir);
-    const planned = new Map<string, { hash: string; planFile: string }>();
+    const planned = new Map<string, { hash: string; planFile: string; planSha256?: string }>();
     const errored: string[] = [];
     for (const p of manifest.stacks) {
       if (p.status === "errored" || !p.planFile) errored.push(p.info.stack);
       else if (p.status === "no-changes") noChanges.push(p.info.stack);
-      else planned.set(p.info.stack, { hash: p.hash, planFile: p.planFile });
+      else planned.set(p.info.stack, { hash: p.hash, planFile: p.planFile, planSha256: p.planSha256 });
+    }
+    // Refuse up front, before anything is applied, a saved plan that is not byte for byte the one
+    // that was planned and reviewed (the manifest records each plan file's sha256).
+    const tampered = tamperedPlans(manifest, opts.plansDir).filter((t) => planned.has(t.stack));
+    if (tampered.length) {
+      throw new Error(
+        `refused: ${tampered.map((t) => `${t.stack} (${t.problem})`).join("; ")}; nothing was applied. Apply only the plans that were reviewed: run the pull request's plan again`,
+      );
     }
     if (errored.length) {
       throw new Error(

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import type { LandingStackInfo } from "../stacks/landing";
@@ -10,7 +11,8 @@ import type { LandingStackInfo } from "../stacks/landing";
  */
 
 export const PLAN_MANIFEST_KIND = "finops-landing/plan-manifest";
-export const PLAN_MANIFEST_VERSION = 1;
+/** 2: every saved plan's sha256 (planSha256), checked before it is applied. */
+export const PLAN_MANIFEST_VERSION = 2;
 
 export interface PlannedStack {
   readonly info: LandingStackInfo;
@@ -20,6 +22,8 @@ export interface PlannedStack {
   /** Relative to the output directory; absent when the plan errored. */
   readonly planFile?: string;
   readonly planJson?: string;
+  /** sha256 of the saved plan file (hex): the apply refuses a plan file that differs. */
+  readonly planSha256?: string;
   readonly error?: string;
   readonly seconds: number;
 }
@@ -41,11 +45,54 @@ export function readPlanManifest(plansDir: string): PlanManifest {
   if (!existsSync(file)) {
     throw new Error(`${file} does not exist; --plans needs the output directory of npm run plan`);
   }
-  const m = JSON.parse(readFileSync(file, "utf8")) as PlanManifest;
+  return parsePlanManifest(readFileSync(file, "utf8"), file);
+}
+
+/** Parses and checks a plan manifest's text; `file` names it in errors. */
+export function parsePlanManifest(text: string, file: string): PlanManifest {
+  const m = JSON.parse(text) as PlanManifest;
   if (m.kind !== PLAN_MANIFEST_KIND || m.schemaVersion !== PLAN_MANIFEST_VERSION) {
     throw new Error(
       `${file} is not a plan manifest of this version (kind ${JSON.stringify(m.kind)}, schemaVersion ${JSON.stringify(m.schemaVersion)}); re-run npm run plan`,
     );
   }
   return m;
+}
+
+/** sha256 (hex) of a file's bytes. */
+export function fileSha256(file: string): string {
+  return createHash("sha256").update(readFileSync(file)).digest("hex");
+}
+
+/** sha256 (hex) of bytes. */
+export function sha256(bytes: Uint8Array | string): string {
+  return createHash("sha256").update(bytes).digest("hex");
+}
+
+/**
+ * The planned stacks whose saved plan file is missing or differs from the sha256 the manifest
+ * recorded when it was planned, each with why. Errored stacks have no plan and are skipped.
+ */
+export function tamperedPlans(
+  manifest: PlanManifest,
+  plansDir: string,
+): { readonly stack: string; readonly problem: string }[] {
+  const out: { stack: string; problem: string }[] = [];
+  for (const p of manifest.stacks) {
+    if (p.status === "errored" || !p.planFile) continue;
+    const file = path.resolve(plansDir, p.planFile);
+    if (!p.planSha256)
+      out.push({ stack: p.info.stack, problem: "the manifest records no sha256 of its plan" });
+    else if (!existsSync(file))
+      out.push({ stack: p.info.stack, problem: `its plan ${p.planFile} is missing` });
+    else {
+      const actual = fileSha256(file);
+      if (actual !== p.planSha256)
+        out.push({
+          stack: p.info.stack,
+          problem: `its plan ${p.planFile} has sha256 ${actual}, not the reviewed ${p.planSha256}`,
+        });
+    }
+  }
+  return out;
 }

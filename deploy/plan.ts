@@ -6,6 +6,7 @@ import type { Target } from "../config/target";
 import { pool } from "./apply";
 import { checkPlanGuard, type PlanGuardResult } from "./plan-guard";
 import {
+  fileSha256,
   PLAN_MANIFEST_KIND,
   PLAN_MANIFEST_VERSION,
   type PlanManifest,
@@ -180,6 +181,7 @@ export async function planLanding(opts: PlanOptions): Promise<PlanRun> {
       status,
       planFile: path.relative(outDir, planFile),
       planJson: path.relative(outDir, jsonFile),
+      planSha256: fileSha256(planFile),
       seconds: seconds(),
     };
   });

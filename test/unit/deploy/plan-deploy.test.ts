@@ -6,7 +6,12 @@ import type { AccountConfig } from "../../../config/schema";
 import { targetFor } from "../../../config/target";
 import { deployLanding, memberProgress, progressBar, savedPlanRunner } from "../../../deploy/deploy";
 import { driftExitCode, driftedResources, renderDriftTable } from "../../../deploy/drift";
-import { PLAN_MANIFEST_KIND, PLAN_MANIFEST_VERSION, readPlanManifest } from "../../../deploy/plan-manifest";
+import {
+  PLAN_MANIFEST_KIND,
+  PLAN_MANIFEST_VERSION,
+  readPlanManifest,
+  sha256,
+} from "../../../deploy/plan-manifest";
 import { stackJsonHash } from "../../../deploy/stack-identity";
 import { synthLanding } from "../../../deploy/synth";
 import type { RolloutEvent, RolloutUnit } from "../../../deploy/waves";
@@ -43,6 +48,7 @@ describe("deploy --plans: applies only what was reviewed", () => {
           hash: s.hash,
           status: s.status ?? "changes",
           planFile: `plans/${s.stack}.tfplan`,
+          planSha256: sha256("not a real plan"),
           seconds: 1,
         };
       }),
@@ -66,6 +72,32 @@ describe("deploy --plans: applies only what was reviewed", () => {
       }),
     ).rejects.toThrow(
       /^refused: member-app-dev no longer synthesizes to the JSON that was planned in .* nothing was applied/,
+    );
+    expect(runner).not.toHaveBeenCalled();
+  });
+
+  it("refuses before applying anything when a saved plan file differs from the reviewed sha256, naming the stack", async () => {
+    const localDir = tmp("finops-local-");
+    const probe = synth(LOCAL, path.join(tmp("finops-probe-"), "synth"), localDir);
+    const dir = plansDir([
+      { stack: "payer", hash: stackJsonHash(probe, "payer") },
+      { stack: "member-app-prod", hash: stackJsonHash(probe, "member-app-prod") },
+    ]);
+    // One byte more than what was planned: a swapped plan file.
+    writeFileSync(path.join(dir, "plans", "member-app-prod.tfplan"), "not a real plan!");
+    const runner = jest.fn();
+    await expect(
+      deployLanding({
+        config: LOCAL,
+        target: targetFor(LOCAL, { FINOPS_LOCAL_DIR: localDir }),
+        env: {},
+        outdir: path.join(dir, "unused"),
+        plansDir: dir,
+        localStateDir: path.join(localDir, "state"),
+        wrapRunner: () => runner,
+      }),
+    ).rejects.toThrow(
+      `refused: member-app-prod (its plan plans/member-app-prod.tfplan has sha256 ${sha256("not a real plan!")}, not the reviewed ${sha256("not a real plan")}); nothing was applied`,
     );
     expect(runner).not.toHaveBeenCalled();
   });
@@ -128,6 +160,41 @@ describe("deploy --plans: applies only what was reviewed", () => {
     await expect(runner({ ...unit, stack: "member-other" })).resolves.toEqual({
       ok: false,
       detail: "no saved plan for this stack",
+    });
+  });
+
+  it("the saved-plan runner refuses a plan file swapped after the up-front check", async () => {
+    const localDir = tmp("finops-local-");
+    const synthDir = synth(LOCAL, path.join(tmp("finops-run-"), "synth"), localDir);
+    writeFileSync(path.join(synthDir, "x.tfplan"), "swapped");
+    const runner = savedPlanRunner(
+      synthDir,
+      synthDir,
+      {},
+      new Map([
+        [
+          "member-app-dev",
+          {
+            hash: stackJsonHash(synthDir, "member-app-dev"),
+            planFile: "x.tfplan",
+            planSha256: sha256("reviewed"),
+          },
+        ],
+      ]),
+    );
+    await expect(
+      runner({
+        stack: "member-app-dev",
+        kind: "member",
+        accountId: "1",
+        accountName: "a",
+        regions: [],
+        dependsOn: [],
+        wave: 3,
+      }),
+    ).resolves.toEqual({
+      ok: false,
+      detail: `refused: the saved plan of member-app-dev has sha256 ${sha256("swapped")}, not the reviewed ${sha256("reviewed")}; run npm run plan again and review it`,
     });
   });
 
