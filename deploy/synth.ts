@@ -3,7 +3,7 @@ import * as path from "node:path";
 import { App } from "cdktf";
 import type { AccountConfig } from "../config/schema";
 import { type Target, targetFor } from "../config/target";
-import { buildLanding, describeLanding, type LandingStackInfo } from "../stacks/landing";
+import { type BuildOptions, buildLanding, describeLanding, type LandingStackInfo } from "../stacks/landing";
 
 /** Written into an output directory whose last synth failed; says why and what to do. */
 export const SYNTH_FAILED_FILE = "SYNTH-FAILED.txt";
@@ -32,11 +32,16 @@ export function invalidateSynthOutput(outdir: string, reason?: string): void {
   }
 }
 
-/** Synthesizes every stack of the organization into `outdir` (what `cdktf synth` does, in-process). */
+/**
+ * Synthesizes every stack of the organization into `outdir` (what `cdktf synth` does, in-process),
+ * the bootstrap stack included when the config has one. Returns the landing's stacks
+ * (describeLanding): the ones plan and deploy roll out, never the bootstrap stack.
+ */
 export function synthLanding(
   config: AccountConfig,
   outdir: string,
   target: Target = targetFor(config),
+  options: BuildOptions = {},
 ): LandingStackInfo[] {
   // cdktf creates only the last level of outdir; a fresh .local has no deploy/ or plan/ folder yet.
   mkdirSync(outdir, { recursive: true });
@@ -44,7 +49,7 @@ export function synthLanding(
   invalidateSynthOutput(outdir);
   try {
     const app = new App({ outdir, skipValidation: false });
-    buildLanding(app, config, target);
+    buildLanding(app, config, target, options);
     app.synth();
   } catch (e) {
     invalidateSynthOutput(outdir, (e as Error).message);

@@ -1,5 +1,6 @@
 import * as path from "node:path";
 import { LocalBackend, S3Backend, type TerraformStack } from "cdktf";
+import { BootstrapNames } from "../config/bootstrap-names";
 import type { AccountConfig } from "../config/schema";
 import type { Target } from "../config/target";
 import { STATE_PROFILE_NAME } from "./providers";
@@ -17,12 +18,7 @@ export function configureBackend(
   outdir: string,
 ): void {
   if (target.kind === "local") {
-    // Relative to the stack's working directory (<outdir>/stacks/<stack>) so that the synthesized
-    // JSON names no absolute path of this machine.
-    const stackDir = path.resolve(outdir, "stacks", stackName);
-    new LocalBackend(stack, {
-      path: path.relative(stackDir, path.join(target.stateDir, `${stackName}.tfstate`)),
-    });
+    configureLocalBackend(stack, stackName, outdir, path.join(target.stateDir, `${stackName}.tfstate`));
     return;
   }
   const sb = config.organization.stateBackend;
@@ -39,6 +35,8 @@ export function configureBackend(
     key: `${sb.keyPrefix}/${stackName}.tfstate`,
     region: sb.region,
     encrypt: true,
+    // A bootstrap-managed bucket (gitops section) has its own key: state is written under it, not SSE-S3.
+    kmsKeyId: config.gitops ? new BootstrapNames(config).stateKeyAliasArn : undefined,
     profile: sb.roleArn && profiles ? STATE_PROFILE_NAME : undefined,
     assumeRole:
       sb.roleArn && !profiles
@@ -47,4 +45,18 @@ export function configureBackend(
   });
   // Terraform >= 1.10: lock with a .tflock object next to the state (cdktf 0.21 has no typed field).
   backend.addOverride("use_lockfile", true);
+}
+
+/**
+ * A local state file, named relative to the stack's working directory (<outdir>/stacks/<stack>) so
+ * that the synthesized JSON names no absolute path of this machine.
+ */
+export function configureLocalBackend(
+  stack: TerraformStack,
+  stackName: string,
+  outdir: string,
+  stateFile: string,
+): void {
+  const stackDir = path.resolve(outdir, "stacks", stackName);
+  new LocalBackend(stack, { path: path.relative(stackDir, stateFile) });
 }

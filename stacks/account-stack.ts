@@ -4,7 +4,7 @@ import type { Construct } from "constructs";
 import { Names } from "../config/naming";
 import type { AccountConfig } from "../config/schema";
 import type { Target } from "../config/target";
-import { configureBackend } from "../modules/backend";
+import { configureBackend, configureLocalBackend } from "../modules/backend";
 import { createAwsProviders, type ProviderAccount } from "../modules/providers";
 
 export interface AccountStackProps {
@@ -13,6 +13,11 @@ export interface AccountStackProps {
   /** The app's output directory (for the local backend's relative state path). */
   readonly outdir: string;
   readonly account: ProviderAccount;
+  /**
+   * Keep this stack's state in this local file (absolute) instead of the config's backend: only the
+   * bootstrap stack's first apply, before the state bucket exists (docs/bootstrap.md).
+   */
+  readonly localStateFile?: string;
 }
 
 /**
@@ -31,7 +36,8 @@ export abstract class AccountStack extends TerraformStack {
     this.account = props.account;
     this.names = new Names(props.config);
     this.providers = createAwsProviders(this, props.config, props.account, props.target);
-    configureBackend(this, stackName, props.config, props.target, props.outdir);
+    if (props.localStateFile) configureLocalBackend(this, stackName, props.outdir, props.localStateFile);
+    else configureBackend(this, stackName, props.config, props.target, props.outdir);
   }
 
   get primaryRegion(): string {

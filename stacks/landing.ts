@@ -2,8 +2,10 @@ import type { App } from "cdktf";
 import { Names } from "../config/naming";
 import type { AccountConfig } from "../config/schema";
 import type { Target } from "../config/target";
+import { BOOTSTRAP_STACK } from "../contracts/gitops";
 import { AccountStack } from "./account-stack";
 import { AdminStack } from "./admin-stack";
+import { BootstrapStack } from "./bootstrap-stack";
 import { MemberStack } from "./member-stack";
 import { addStackOutputs } from "./outputs";
 import { PayerStack } from "./payer-stack";
@@ -63,11 +65,49 @@ export function describeLanding(config: AccountConfig): LandingStackInfo[] {
   ];
 }
 
+/** The bootstrap stack, for the bootstrap command (not a LandingStackInfo: nothing rolls it out). */
+export interface BootstrapStackInfo {
+  readonly stack: string;
+  readonly kind: "bootstrap";
+  readonly accountId: string;
+  readonly accountName: string;
+}
+
+/**
+ * The bootstrap stack, when the config has a gitops section: synthesized with the landing, but not
+ * one of describeLanding's stacks, so `npm run plan` and `npm run deploy` never plan or apply it.
+ * It holds the roles the pipeline runs as; a person with admin applies it with `npm run bootstrap`
+ * (docs/bootstrap.md, "Why the pipeline does not apply it").
+ */
+export function describeBootstrap(config: AccountConfig): BootstrapStackInfo | undefined {
+  if (!config.gitops) return undefined;
+  return {
+    stack: BOOTSTRAP_STACK,
+    kind: "bootstrap",
+    accountId: config.payer.id,
+    accountName: config.payer.name,
+  };
+}
+
+export interface BuildOptions {
+  /**
+   * The bootstrap stack's first apply: its state in this local file (absolute) instead of the state
+   * bucket it creates. Only `npm run bootstrap` sets it (deploy/bootstrap.ts).
+   */
+  readonly bootstrapLocalStateFile?: string;
+}
+
 /**
  * Adds every stack of the organization to the app, one per describeLanding entry (the same list,
- * order and dependencies the plan and deploy tools read). Stacks only compose modules.
+ * order and dependencies the plan and deploy tools read), and the bootstrap stack when the config
+ * has a gitops section (describeBootstrap). Stacks only compose modules.
  */
-export function buildLanding(app: App, config: AccountConfig, target: Target): Map<string, AccountStack> {
+export function buildLanding(
+  app: App,
+  config: AccountConfig,
+  target: Target,
+  options: BuildOptions = {},
+): Map<string, AccountStack> {
   const stacks = new Map<string, AccountStack>();
   const base = { config, target, outdir: app.outdir };
   const platform = { environment: "prod" } as const;
@@ -99,6 +139,18 @@ export function buildLanding(app: App, config: AccountConfig, target: Target): M
     // What the team needs after a deploy (cdktf output <stack>): stacks/outputs.ts.
     addStackOutputs(stack);
     stacks.set(info.stack, stack);
+  }
+  const bootstrap = describeBootstrap(config);
+  if (bootstrap) {
+    stacks.set(
+      bootstrap.stack,
+      new BootstrapStack(app, bootstrap.stack, {
+        config,
+        target,
+        outdir: app.outdir,
+        localStateFile: options.bootstrapLocalStateFile,
+      }),
+    );
   }
   return stacks;
 }

@@ -13,8 +13,6 @@ export interface StateBucketProps {
   readonly bucketName: string;
   /** Alias of the key, without alias/ (the S3 backend names it as kms_key_id). */
   readonly keyAlias: string;
-  /** Refuse plans that destroy the bucket or its key (false only in a throw-away organization). @default true */
-  readonly preventDestroy?: boolean;
   /** Days old state versions are kept (recovery from a bad apply). @default 90 */
   readonly noncurrentVersionDays?: number;
 }
@@ -41,8 +39,7 @@ export function stateKeyPolicy(accountId: string): PolicyStatement[] {
  * public-access blocks, TLS-only policy, ACLs off, noncurrent versions expired after 90 days,
  * incomplete uploads aborted) with SSE-KMS under its own key and an S3 Bucket Key. Terraform's
  * native lock file (`use_lockfile`, a `.tflock` object next to each state) needs nothing more: no
- * DynamoDB table. Never destroyed by a plan (prevent_destroy) unless the organization allows
- * destroying data stores (organization.allowDataStoreDestroy, throw-away organizations only).
+ * DynamoDB table. Never destroyed by a plan (prevent_destroy).
  */
 export class StateBucket extends Construct {
   readonly key: KmsKey;
@@ -54,9 +51,9 @@ export class StateBucket extends Construct {
       provider: props.provider,
       description: "Terraform state of the finops-landing stacks (state bucket)",
       enableKeyRotation: true,
-      deletionWindowInDays: (props.preventDestroy ?? true) ? 30 : 7,
+      deletionWindowInDays: 30,
       policy: policyDocument(stateKeyPolicy(props.accountId)),
-      lifecycle: { preventDestroy: props.preventDestroy ?? true },
+      lifecycle: { preventDestroy: true },
     });
     new KmsAlias(this, "alias", {
       provider: props.provider,
@@ -68,7 +65,7 @@ export class StateBucket extends Construct {
       bucketName: props.bucketName,
       kmsKeyArn: this.key.arn,
       noncurrentVersionExpirationDays: props.noncurrentVersionDays ?? 90,
-      preventDestroy: props.preventDestroy ?? true,
+      preventDestroy: true,
     });
   }
 }
