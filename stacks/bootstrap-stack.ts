@@ -68,6 +68,7 @@ export class BootstrapStack extends AccountStack {
       accountId: bn.accountId,
       bucketName: bn.stateBucket,
       keyAlias: bn.stateKeyAlias,
+      preventDestroy: this.protectDataStores,
     });
     this.oidc = new GithubOidcProvider(this, "github-oidc", { provider: management });
 

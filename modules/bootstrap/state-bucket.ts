@@ -13,6 +13,8 @@ export interface StateBucketProps {
   readonly bucketName: string;
   /** Alias of the key, without alias/ (the S3 backend names it as kms_key_id). */
   readonly keyAlias: string;
+  /** Refuse plans that destroy the bucket or its key (false only in a throw-away organization). @default true */
+  readonly preventDestroy?: boolean;
   /** Days old state versions are kept (recovery from a bad apply). @default 90 */
   readonly noncurrentVersionDays?: number;
 }
@@ -39,7 +41,8 @@ export function stateKeyPolicy(accountId: string): PolicyStatement[] {
  * public-access blocks, TLS-only policy, ACLs off, noncurrent versions expired after 90 days,
  * incomplete uploads aborted) with SSE-KMS under its own key and an S3 Bucket Key. Terraform's
  * native lock file (`use_lockfile`, a `.tflock` object next to each state) needs nothing more: no
- * DynamoDB table. Never destroyed by a plan (prevent_destroy).
+ * DynamoDB table. Never destroyed by a plan (prevent_destroy) unless the organization allows
+ * destroying data stores (organization.allowDataStoreDestroy, throw-away organizations only).
  */
 export class StateBucket extends Construct {
   readonly key: KmsKey;
@@ -51,9 +54,9 @@ export class StateBucket extends Construct {
       provider: props.provider,
       description: "Terraform state of the finops-landing stacks (state bucket)",
       enableKeyRotation: true,
-      deletionWindowInDays: 30,
+      deletionWindowInDays: (props.preventDestroy ?? true) ? 30 : 7,
       policy: policyDocument(stateKeyPolicy(props.accountId)),
-      lifecycle: { preventDestroy: true },
+      lifecycle: { preventDestroy: props.preventDestroy ?? true },
     });
     new KmsAlias(this, "alias", {
       provider: props.provider,
@@ -65,7 +68,7 @@ export class StateBucket extends Construct {
       bucketName: props.bucketName,
       kmsKeyArn: this.key.arn,
       noncurrentVersionExpirationDays: props.noncurrentVersionDays ?? 90,
-      preventDestroy: true,
+      preventDestroy: props.preventDestroy ?? true,
     });
   }
 }
