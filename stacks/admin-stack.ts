@@ -12,6 +12,7 @@ import { ConsoleHosting, consoleBuildFromEnv } from "../modules/console-hosting"
 import { DataPlatform } from "../modules/data-platform";
 import { AdminMonitoring } from "../modules/monitoring/admin-monitoring";
 import { FailureAlarms } from "../modules/monitoring/alarms";
+import { StackSetDriftDetection } from "../modules/monitoring/stackset-drift";
 import { PrivateVpc } from "../modules/network/vpc";
 import { dataExportsWriteStatements, replicaAcceptStatements } from "../modules/payer/bucket-policies";
 import { SecureBucket } from "../modules/secure-bucket";
@@ -25,6 +26,8 @@ export class AdminStack extends AccountStack {
   readonly app: FinOpsApp;
   /** The finance console on S3 + CloudFront (target aws unless app.console.enabled is false). */
   readonly console?: ConsoleHosting;
+  /** stackset mode: scheduled drift detection of the baseline stack set. */
+  readonly stackSetDrift?: StackSetDriftDetection;
   /** VPC mode (config vpc.enabled): every function of the stack runs in its private subnets. */
   readonly vpc?: PrivateVpc;
   /** Every failure alarm of the stack (docs/operations.md). */
@@ -133,6 +136,18 @@ export class AdminStack extends AccountStack {
       adminRegions: this.account.regions,
       functionsKeyArn: this.dataPlatform.keys.functions.arn,
     });
+    if (monitoring.mode === "stackset") {
+      this.stackSetDrift = new StackSetDriftDetection(this, "stackset-drift", {
+        names: this.names,
+        adminAccountId: admin.id,
+        payerAccountId: payer.id,
+        logRetentionDays: monitoring.logRetentionDays,
+        preventDestroy: this.protectDataStores,
+        provider: this.provider(this.config.organization.homeRegion),
+        region: this.config.organization.homeRegion,
+        functionsKeyArn: this.dataPlatform.keys.functions.arn,
+      });
+    }
     // The rule on the central bus names the bus; the bus is created by the monitoring module.
     this.dataPlatform.accountEventsRule.dependsOn = [this.monitoring.central.bus.fqn];
     if (this.config.vpc.enabled) {

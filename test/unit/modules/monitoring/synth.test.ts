@@ -6,9 +6,11 @@ import { Names } from "../../../../config/naming";
 import type { AccountConfig } from "../../../../config/schema";
 import { isWildcardAllowed } from "../../../../contracts/iam-wildcards";
 import { STACKSET_METRICS } from "../../../../contracts/metrics";
+import { DRIFT_ENV } from "../../../../functions/stackset-drift/settings";
 import { metricData } from "../../../../functions/stackset-monitor/metrics";
 import { MONITOR_ENV } from "../../../../functions/stackset-monitor/settings";
 import { BASELINE_RULES } from "../../../../modules/monitoring/baseline";
+import { STACKSET_DRIFT_SCHEDULE } from "../../../../modules/monitoring/stackset-drift";
 import { synthConfig } from "../../../support/synth";
 
 // biome-ignore lint/suspicious/noExplicitAny: synthesized Terraform JSON is untyped
@@ -283,6 +285,64 @@ describe("member baseline, stackset mode", () => {
     const raw = resources(admin, "aws_cloudformation_stack_set")[0].template_body as string;
     expect(raw).toContain("$${AWS::AccountId}");
     expect(raw).not.toMatch(/[^$]\$\{AWS::/);
+  });
+});
+
+describe("StackSet drift detection (admin stack, stackset mode)", () => {
+  const admin = stackset.stack("admin");
+  const fn = resources(admin, "aws_lambda_function").find((r) => r.function_name === "finops-stackset-drift");
+  const policy = () =>
+    JSON.parse(
+      resources(admin, "aws_iam_role_policy").find(
+        (p) => p.name === "least-privilege" && String(p.role).includes("stackset-drift"),
+      ).policy,
+    ).Statement as Json[];
+
+  it("exists only in stackset mode", () => {
+    expect(fn).toBeDefined();
+    expect(resources(direct.stack("admin"), "aws_lambda_function").map((r) => r.function_name)).not.toContain(
+      "finops-stackset-drift",
+    );
+  });
+
+  it("runs on a schedule with an environment its handler accepts (the stack set, as delegated admin, the central bus)", () => {
+    const vars = fn.environment.variables;
+    expect(DRIFT_ENV.safeParse(vars).success).toBe(true);
+    expect(vars).toEqual({
+      ...vars,
+      STACK_SET_PREFIX: names.baselineStackSet,
+      CALL_AS: "DELEGATED_ADMIN",
+      CENTRAL_BUS_ARN: names.centralBusArn,
+    });
+    const rule = resources(admin, "aws_cloudwatch_event_rule").find(
+      (r) => r.name === "finops-stackset-drift-schedule",
+    );
+    expect(rule.schedule_expression).toBe(STACKSET_DRIFT_SCHEDULE);
+  });
+
+  it("may detect drift on the landing's stack set only, and put events on the central bus only", () => {
+    const own = policy().filter((st) =>
+      [st.Action].flat().some((a: string) => a.startsWith("cloudformation:") || a.startsWith("events:")),
+    );
+    expect(own).toEqual([
+      { Sid: "ListStackSets", Effect: "Allow", Action: "cloudformation:ListStackSets", Resource: "*" },
+      {
+        Sid: "DetectDriftOnTheLandingsStackSet",
+        Effect: "Allow",
+        Action: [
+          "cloudformation:ListStackSetOperations",
+          "cloudformation:ListStackInstances",
+          "cloudformation:DetectStackSetDrift",
+        ],
+        Resource: `arn:aws:cloudformation:*:${STACKSET.payer.id}:stackset/${names.baselineStackSet}*`,
+      },
+      {
+        Sid: "PutResultOnCentralBus",
+        Effect: "Allow",
+        Action: "events:PutEvents",
+        Resource: names.centralBusArn,
+      },
+    ]);
   });
 });
 
