@@ -99,6 +99,21 @@ function checkCore(config: AccountConfig, issues: ConfigIssue[], when: When): vo
   when(["target", "organization"], () => checkTarget(config, issues));
   when(["target", "app", "admin"], () => issues.push(...checkConsole(config)));
   when(["target", "organization", "payer", "admin", "members:each"], () => checkPlanPath(config, issues));
+  when(["organization", "gitops"], () => checkGitopsState(config, issues));
+}
+
+/**
+ * The bootstrap stack (gitops section) creates the state bucket in the management account and gives
+ * the pipeline roles there access to it; a stateBackend.roleArn would send the backend to a role in
+ * another place that the bootstrap neither creates nor grants (docs/bootstrap.md).
+ */
+function checkGitopsState(config: AccountConfig, issues: ConfigIssue[]): void {
+  if (!config.gitops || !config.organization.stateBackend?.roleArn) return;
+  issues.push({
+    path: ["organization", "stateBackend", "roleArn"],
+    message:
+      "is set together with gitops: the bootstrap stack creates the state bucket in the management account and grants the plan and apply roles access to it directly; remove roleArn (or remove gitops and manage the state bucket and roles yourself, docs/gitops.md)",
+  });
 }
 
 function checkAccounts(config: AccountConfig, issues: ConfigIssue[]): void {

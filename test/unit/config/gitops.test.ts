@@ -73,3 +73,23 @@ describe("the gitops section (config/gitops.ts)", () => {
     ]);
   });
 });
+
+describe("gitops with the state backend", () => {
+  it("refuses stateBackend.roleArn with gitops: the bootstrap's bucket is reached by the pipeline roles directly", () => {
+    const text = readFileSync("accounts/example.yaml", "utf8").replace(
+      "    # roleArn: arn:aws:iam::000000000000:role/terraform-state # optional: role the backend assumes",
+      "    roleArn: arn:aws:iam::000000000009:role/terraform-state",
+    );
+    let errors: string[] = [];
+    try {
+      parseAccountConfig(text, "example.yaml");
+    } catch (e) {
+      errors = (e as ConfigError).issues.map((i) => i.text);
+    }
+    expect(errors).toEqual([
+      expect.stringMatching(
+        /^example\.yaml:\d+:\d+ organization\.stateBackend\.roleArn: is set together with gitops: the bootstrap stack creates the state bucket/,
+      ),
+    ]);
+  });
+});
