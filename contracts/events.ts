@@ -4,7 +4,7 @@
  * the app's rule (modules/app/spend-cards.ts) sends the invoiced ones to spend-cards for final cards
  * (functions/spend-cards/events.ts). One definition for the producer, the consumer and the rule.
  */
-import { z } from "zod";
+import * as z from "zod";
 
 export const CUR_COMMITTED_SOURCE = "finops.cur-ingest";
 export const CUR_COMMITTED_DETAIL_TYPE = "CUR billing period committed";

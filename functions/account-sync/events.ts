@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import {
   ACCOUNT_CREATED_EVENT,
   ACCOUNT_STATE_API_CALLS,

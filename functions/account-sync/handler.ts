@@ -3,7 +3,7 @@ import { OrganizationsClient } from "@aws-sdk/client-organizations";
 import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { STSClient } from "@aws-sdk/client-sts";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { z } from "zod";
+import * as z from "zod";
 import { TABLE_ENV } from "../../contracts/tables";
 import { readEnv } from "../shared/env";
 import { lambdaHandler, logger } from "../shared/observability";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import type { ManifestEvent } from "./ingest";
 
 /** An S3 ObjectCreated notification record (as SQS carries it in the message body). */

@@ -2,7 +2,7 @@ import { AthenaClient } from "@aws-sdk/client-athena";
 import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
 import { S3Client } from "@aws-sdk/client-s3";
 import type { SQSBatchResponse } from "aws-lambda";
-import { z } from "zod";
+import * as z from "zod";
 import { EVENT_BUS_ARN_PATTERN } from "../../contracts/events";
 import { CUR_INGEST_METRICS } from "../../contracts/metrics";
 import { TABLE_ENV } from "../../contracts/tables";

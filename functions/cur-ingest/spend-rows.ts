@@ -3,7 +3,7 @@
  * a day, money as exact decimal text a DynamoDB Number holds), money kept as NumberValue.
  */
 import type { NumberValue } from "@aws-sdk/lib-dynamodb";
-import { z } from "zod";
+import * as z from "zod";
 import { plainDecimal } from "../shared/decimal";
 import type { SpendItem } from "../shared/spend-store";
 

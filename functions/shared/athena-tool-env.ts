@@ -4,7 +4,7 @@
  * identifiers before any SQL is built with them, and the query engine.
  */
 import { AthenaClient } from "@aws-sdk/client-athena";
-import { z } from "zod";
+import * as z from "zod";
 import { readEnv } from "./env";
 import { AthenaQueryEngine } from "./query-engine/athena";
 import { validateAthenaIdentifier } from "./sql-guard/identifier";

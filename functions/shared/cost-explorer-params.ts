@@ -13,7 +13,7 @@
  * registration. A bad input gives one message naming each field and the fix, nothing else.
  */
 import type { GetCostAndUsageCommandInput, GetCostForecastCommandInput } from "@aws-sdk/client-cost-explorer";
-import { z } from "zod";
+import * as z from "zod";
 
 export const GRANULARITIES = ["DAILY", "MONTHLY"] as const;
 export const METRICS = [

@@ -13,7 +13,7 @@
  *   `<prefix>/<export>/metadata/BILLING_PERIOD=YYYY-MM/<export>-Manifest.json` (overwrite); with
  *   "create new report" each execution writes below a `<timestamp>-<executionId>/` folder in both.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { CurDeliveryError } from "./cur-delivery-error";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -9,7 +9,7 @@
  * `ExecutionParameters` as SQL literals, so pass `'${month}'` (safe: the month is validated as
  * digits and a hyphen). The table name comes from configuration, validated as an identifier.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { formatIssues, type ParamsResult } from "./cost-explorer-params";
 import { validateAthenaIdentifier } from "./sql-guard/identifier";
 

@@ -8,7 +8,7 @@
  *   `{ billingPeriod: "YYYY-MM", version, invoiced, ... }`, see contracts/events.ts):
  *   when the month is closed and invoiced, every period of the month gets its final card.
  */
-import { z } from "zod";
+import * as z from "zod";
 import {
   CUR_COMMITTED_DETAIL_TYPE,
   CUR_COMMITTED_SOURCE,

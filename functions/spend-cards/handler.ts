@@ -1,5 +1,5 @@
 /** Spend-card Lambda: the Monday schedule and the CUR ingest's "period committed" event. */
-import { z } from "zod";
+import * as z from "zod";
 import { appTablesFromEnv } from "../shared/app-tables-env";
 import { lambdaHandler, logger } from "../shared/observability";
 import { DynamoCardStore } from "./dynamo-store";

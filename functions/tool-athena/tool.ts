@@ -3,7 +3,7 @@
  * SQL guard, run in the FinOps workgroup (bytes-scanned cutoff, enforced result encryption) under
  * a role that can only read the CUR tables. Input `{ "sql": "…" }`; at most MAX_ROWS rows back.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { formatIssues } from "../shared/cost-explorer-params";
 import type { QueryEngine, QueryRow } from "../shared/query-engine/port";
 import type { SqlCheckResult } from "../shared/sql-guard/guard";

@@ -3,7 +3,7 @@ import { CostExplorerClient } from "@aws-sdk/client-cost-explorer";
 import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import type { Context } from "aws-lambda";
-import { z } from "zod";
+import * as z from "zod";
 import { readExternalId } from "../account-sync/source";
 import { readEnv } from "../shared/env";
 import { lambdaHandler } from "../shared/observability";

@@ -1,4 +1,4 @@
-import { crc32, deflateRawSync } from "node:zlib";
+import { crc32, deflateRawSync, inflateRawSync } from "node:zlib";
 
 /**
  * A minimal deterministic ZIP writer: entries in the order given, a fixed timestamp (1980-01-01),
@@ -57,4 +57,31 @@ export function deterministicZip(entries: readonly { name: string; data: Buffer 
   end.writeUInt32LE(centralSize, 12);
   end.writeUInt32LE(offset, 16);
   return Buffer.concat([...local, ...central, end]);
+}
+
+/**
+ * The entries of a zip, read through its central directory (stored or deflated entries): reads
+ * back what deterministicZip wrote, and any other zip without ZIP64 records.
+ */
+export function unzipEntries(zip: Buffer): { name: string; data: Buffer }[] {
+  const end = zip.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+  if (end === -1) throw new Error("not a zip: no end of central directory record");
+  const count = zip.readUInt16LE(end + 10);
+  let at = zip.readUInt32LE(end + 16);
+  const files: { name: string; data: Buffer }[] = [];
+  for (let i = 0; i < count; i++) {
+    if (zip.readUInt32LE(at) !== 0x02014b50) throw new Error(`zip: no central directory header at ${at}`);
+    const method = zip.readUInt16LE(at + 10);
+    const compressedSize = zip.readUInt32LE(at + 20);
+    const nameLength = zip.readUInt16LE(at + 28);
+    const extraAndComment = zip.readUInt16LE(at + 30) + zip.readUInt16LE(at + 32);
+    const name = zip.subarray(at + 46, at + 46 + nameLength).toString("utf8");
+    const local = zip.readUInt32LE(at + 42);
+    const dataAt = local + 30 + zip.readUInt16LE(local + 26) + zip.readUInt16LE(local + 28);
+    const raw = zip.subarray(dataAt, dataAt + compressedSize);
+    if (method !== 0 && method !== 8) throw new Error(`zip: ${name} uses compression method ${method}`);
+    files.push({ name, data: method === 0 ? Buffer.from(raw) : inflateRawSync(raw) });
+    at += 46 + nameLength + extraAndComment;
+  }
+  return files;
 }
