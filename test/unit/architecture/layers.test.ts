@@ -4,6 +4,7 @@
  *   contracts ← config ← modules ← stacks ← checks ← deploy ← scripts (and main.ts, bench)
  *   contracts ← functions            contracts ← emulator
  *   contracts, config, functions, emulator ← local (the local organization runner)
+ *   contracts, functions ← console (the finance console: the API's types and schemas)
  *
  * Read from the source text (static imports, re-exports, dynamic import() and require()), type-only
  * imports included: a type import still couples the layers. Tests may import anything.
@@ -23,6 +24,8 @@ const MAY_IMPORT: Readonly<Record<string, readonly string[]>> = {
   functions: ["contracts"],
   emulator: ["contracts"],
   local: ["contracts", "config", "functions", "emulator"],
+  // The finance console (a browser app) reuses the API's types and zod schemas and the runtime config's contract.
+  console: ["contracts", "functions"],
   // deploy starts the local organization for target local (deploy/deploy.ts), so it may use local/.
   deploy: ["contracts", "config", "modules", "stacks", "checks", "local", "emulator"],
   scripts: ["contracts", "config", "modules", "stacks", "checks", "deploy", "local", "emulator", "functions"],

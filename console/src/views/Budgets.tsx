@@ -1,0 +1,171 @@
+import { useState } from "react";
+import { updateBudgetBody } from "../../../functions/api/schemas";
+import type { Api, Budget } from "../api";
+import { money } from "../format";
+import { DataTable, ErrorMessage, Status, useLoad } from "../ui";
+import { check, type FieldErrors } from "../validate";
+
+/**
+ * Budgets in scope with the selected month's actual against the month's share of the budget.
+ * Finance requests changes here; a change of the amount above the approval threshold starts the
+ * approval workflow (the API answers 202) and shows in the Approvals inbox.
+ */
+export function Budgets({ api, finance, month }: { api: Api; finance: boolean; month?: string }) {
+  const year = month ? Number(month.slice(0, 4)) : new Date().getUTCFullYear();
+  const budgets = useLoad(() => api.budgets(year), [year]);
+  const actual = useLoad(
+    () => (month ? api.spend({ month, groupBy: "budget" }) : Promise.resolve(undefined)),
+    [month],
+  );
+  const [notice, setNotice] = useState("");
+  const spentOf = (b: Budget) => actual.data?.groups.find((g) => g.key === b.budgetId)?.amountUsd ?? 0;
+  return (
+    <section aria-labelledby="view-title">
+      <h2 id="view-title">Budgets {year}</h2>
+      {notice && (
+        <p className="notice" role="status">
+          {notice}
+        </p>
+      )}
+      <Status loaded={budgets} />
+      {budgets.data && (
+        <DataTable
+          caption={`Budgets and actual spend${month ? ` in ${month}` : ""}`}
+          csvName={`budgets-${year}`}
+          testId="budgets"
+          columns={[
+            { header: "Budget", value: (b: Budget) => b.budgetId },
+            { header: "Name", value: (b) => b.name },
+            { header: "Scope", value: (b) => `${b.scope.level}: ${b.scope.name}` },
+            { header: "Owner", value: (b) => b.owner },
+            {
+              header: "Annual amount (USD)",
+              value: (b) => b.amountUsd.toFixed(2),
+              render: (b) => money(b.amountUsd),
+              numeric: true,
+            },
+            {
+              header: "Month share (USD)",
+              value: (b) => (b.amountUsd / 12).toFixed(2),
+              render: (b) => money(b.amountUsd / 12),
+              numeric: true,
+            },
+            {
+              header: `Actual ${month ?? ""} (USD)`,
+              value: (b) => spentOf(b).toFixed(2),
+              render: (b) => money(spentOf(b)),
+              numeric: true,
+            },
+          ]}
+          rows={budgets.data.budgets}
+          rowKey={(b) => `${b.budgetId}-${b.year}`}
+        />
+      )}
+      {finance && budgets.data && budgets.data.budgets.length > 0 && (
+        <RequestChange
+          api={api}
+          budgets={budgets.data.budgets}
+          onDone={(text) => {
+            setNotice(text);
+            budgets.reload();
+          }}
+        />
+      )}
+    </section>
+  );
+}
+
+function RequestChange({
+  api,
+  budgets,
+  onDone,
+}: {
+  api: Api;
+  budgets: readonly Budget[];
+  onDone(text: string): void;
+}) {
+  const [key, setKey] = useState(`${budgets[0]!.budgetId}/${budgets[0]!.year}`);
+  const [amount, setAmount] = useState("");
+  const [reason, setReason] = useState("");
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const [busy, setBusy] = useState(false);
+  const submit = async () => {
+    const amountUsd = amount.trim() === "" ? undefined : Number(amount);
+    const parsed = check(updateBudgetBody, {
+      ...(amountUsd === undefined ? {} : { amountUsd: Number.isNaN(amountUsd) ? amount : amountUsd }),
+      reason,
+    });
+    if (!parsed.ok) return setErrors(parsed.errors.body ? { amountUsd: parsed.errors.body } : parsed.errors);
+    const [budgetId, year] = key.split("/") as [string, string];
+    setBusy(true);
+    try {
+      const res = await api.updateBudget(budgetId, Number(year), parsed.value);
+      setErrors({});
+      setAmount("");
+      setReason("");
+      onDone(
+        res.status === 202
+          ? `Change of ${budgetId} sent for approval: ${res.body.note ?? ""}`
+          : `Budget ${budgetId} updated.`,
+      );
+    } catch (e) {
+      setErrors({ form: (e as Error).message });
+    } finally {
+      setBusy(false);
+    }
+  };
+  const fieldProps = (name: string) => ({
+    "aria-invalid": errors[name] ? true : undefined,
+    "aria-describedby": errors[name] ? `change-${name}-error` : undefined,
+  });
+  return (
+    <form
+      className="card-form"
+      aria-labelledby="change-title"
+      noValidate
+      onSubmit={(e) => {
+        e.preventDefault();
+        void submit();
+      }}
+    >
+      <h3 id="change-title">Request a budget change</h3>
+      <label htmlFor="change-budget">Budget</label>
+      <select id="change-budget" value={key} onChange={(e) => setKey(e.target.value)}>
+        {budgets.map((b) => (
+          <option key={`${b.budgetId}/${b.year}`} value={`${b.budgetId}/${b.year}`}>
+            {b.name} ({b.budgetId}, {b.year}: {money(b.amountUsd)})
+          </option>
+        ))}
+      </select>
+      <label htmlFor="change-amountUsd">New annual amount (USD)</label>
+      <input
+        id="change-amountUsd"
+        inputMode="decimal"
+        value={amount}
+        onChange={(e) => setAmount(e.target.value)}
+        {...fieldProps("amountUsd")}
+      />
+      {errors.amountUsd && (
+        <span className="field-error" id="change-amountUsd-error">
+          New annual amount: {errors.amountUsd}
+        </span>
+      )}
+      <label htmlFor="change-reason">Reason</label>
+      <textarea
+        id="change-reason"
+        value={reason}
+        onChange={(e) => setReason(e.target.value)}
+        {...fieldProps("reason")}
+      />
+      {errors.reason && (
+        <span className="field-error" id="change-reason-error">
+          Reason: {errors.reason}
+        </span>
+      )}
+      {errors.form && <ErrorMessage>{errors.form}</ErrorMessage>}
+      <button type="submit" disabled={busy}>
+        Request change
+      </button>
+    </form>
+  );
+}
