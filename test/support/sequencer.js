@@ -8,7 +8,17 @@
  */
 const Sequencer = require("@jest/test-sequencer").default;
 
-const ORDER = ["landing", "cdktf-cli", "payer", "data-platform", "api", "monitoring", "rollout", "vpc"];
+const ORDER = [
+  "landing",
+  "cdktf-cli",
+  "payer",
+  "data-platform",
+  "api",
+  "console",
+  "monitoring",
+  "rollout",
+  "vpc",
+];
 const rank = (p) => {
   const m = /integration[\\/]([\w-]+)\.test\.ts$/.exec(p);
   if (!m) return -1;
