@@ -141,7 +141,12 @@ describe("validate ok ⇒ synth succeeds (every valid fixture)", () => {
     const config = loadAccountConfig(file);
     const out = synthConfig(config);
     expect(Object.keys(out.stacks).sort()).toEqual(
-      ["admin", "payer", ...config.members.map((m) => `member-${m.name}`)].sort(),
+      [
+        "admin",
+        "payer",
+        ...config.members.map((m) => `member-${m.name}`),
+        ...(config.gitops ? ["bootstrap"] : []),
+      ].sort(),
     );
   });
 });

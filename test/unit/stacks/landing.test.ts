@@ -17,9 +17,9 @@ describe("the landing's stacks (accounts/example.yaml, target aws)", () => {
     out = synthFile("accounts/example.yaml");
   });
 
-  it("has one stack for the payer, one for the admin and one per member", () => {
+  it("has one stack for the payer, one for the admin and one per member, and the bootstrap stack (gitops section)", () => {
     expect(Object.keys(out.stacks).sort()).toEqual(
-      ["admin", "payer", ...config.members.map((m) => `member-${m.name}`)].sort(),
+      ["admin", "payer", ...config.members.map((m) => `member-${m.name}`), "bootstrap"].sort(),
     );
   });
 
@@ -110,7 +110,7 @@ describe("the landing's stacks (accounts/example.yaml, target aws)", () => {
     }
   });
 
-  it("keeps each stack's state in its own encrypted, lock-file-protected S3 object", () => {
+  it("keeps each stack's state in its own encrypted, lock-file-protected S3 object, under the bootstrap's state key", () => {
     for (const [name, stack] of Object.entries(out.stacks)) {
       expect(stack.terraform.backend).toEqual({
         s3: {
@@ -118,6 +118,8 @@ describe("the landing's stacks (accounts/example.yaml, target aws)", () => {
           key: `finops-landing/${name}.tfstate`,
           region: "us-east-1",
           encrypt: true,
+          // gitops: the bucket is the bootstrap stack's, with its own key (alias, resolved in the payer account).
+          kms_key_id: "arn:aws:kms:us-east-1:000000000001:alias/finops-tfstate",
           use_lockfile: true,
         },
       });
@@ -187,13 +189,18 @@ describe("adding a member account", () => {
     regions: [us-east-1]
 `;
 
-  it("adds exactly one stack and leaves every other stack's JSON byte-identical", () => {
+  it("adds exactly one stack and leaves every other landing stack's JSON byte-identical; the bootstrap stack gains the account's read role", () => {
     const before = synthConfig(loadAccountConfig("accounts/local.yaml"));
     const after = synthConfig(localConfigWith((y) => y.replace(/\ncur:/, `${newMember}\ncur:`)));
     expect(Object.keys(after.text).sort()).toEqual([...Object.keys(before.text), "member-new-team"].sort());
     for (const [name, text] of Object.entries(before.text)) {
+      if (name === "bootstrap") continue;
       expect({ name, identical: after.text[name] === text }).toEqual({ name, identical: true });
     }
+    // The new account's read role (applied with npm run bootstrap before the member's first plan; docs/bootstrap.md).
+    const readRoles = (json: Record<string, unknown>) =>
+      resourcesOf(json).filter(([t, , b]) => t === "aws_iam_role" && b.name === "finops-landing-read").length;
+    expect(readRoles(after.stacks.bootstrap!)).toBe(readRoles(before.stacks.bootstrap!) + 1);
   });
 });
 
