@@ -17,6 +17,9 @@ export function consoleContentSecurityPolicy(opts: {
     ["default-src", ["'none'"]],
     ["script-src", ["'self'"]],
     ["style-src", ["'self'"]],
+    // ECharts' tooltips are HTML with style="…" attributes; this allows style attributes only,
+    // never <style> elements or other origins' stylesheets (CSP Level 3 style-src-attr).
+    ["style-src-attr", ["'unsafe-inline'"]],
     ["img-src", ["'self'", "data:"]],
     ["font-src", ["'self'"]],
     ["manifest-src", ["'self'"]],

@@ -107,6 +107,7 @@ describe("the hosted console, accounts/example.yaml (target aws, no app section)
       "default-src": ["'none'"],
       "script-src": ["'self'"],
       "style-src": ["'self'"],
+      "style-src-attr": ["'unsafe-inline'"],
       "img-src": ["'self'", "data:"],
       "font-src": ["'self'"],
       "manifest-src": ["'self'"],
