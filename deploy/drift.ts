@@ -52,6 +52,8 @@ export interface DriftOptions {
   readonly outDir: string;
   /** @default 4 */
   readonly concurrency?: number;
+  /** Only these stacks (names as `npm run plan` lists them); every stack when omitted. */
+  readonly stacks?: readonly string[];
   /** Extra `terraform plan` arguments, e.g. ["-lock=false"]. */
   readonly planArgs?: readonly string[];
   readonly log?: (line: string) => void;
@@ -90,7 +92,13 @@ export async function checkDrift(opts: DriftOptions): Promise<DriftReport> {
   const synthDir = path.join(outDir, "synth");
   rmSync(synthDir, { recursive: true, force: true });
   mkdirSync(path.join(outDir, "plans"), { recursive: true });
-  const stacks = synthLanding(opts.config, synthDir, opts.target);
+  const all = synthLanding(opts.config, synthDir, opts.target);
+  const unknown = (opts.stacks ?? []).filter((s) => !all.some((i) => i.stack === s));
+  if (unknown.length > 0)
+    throw new Error(
+      `drift: no stack named ${unknown.join(", ")}; the stacks are: ${all.map((i) => i.stack).join(", ")}`,
+    );
+  const stacks = opts.stacks ? all.filter((i) => opts.stacks!.includes(i.stack)) : all;
   const results = await pool(stacks, opts.concurrency ?? 4, async (info: LandingStackInfo) => {
     const t0 = Date.now();
     const base = {

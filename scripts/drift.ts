@@ -1,7 +1,7 @@
 /**
- * npm run drift [-- --out <dir>] [--json <file>] [--concurrency <n>] [--no-lock]
+ * npm run drift [-- --out <dir>] [--json <file>] [--concurrency <n>] [--no-lock] [--stacks a,b]
  *
- * Plans every stack (nothing is applied) and reports the accounts whose stacks drifted: a table on
+ * Plans every stack, or those --stacks names (nothing is applied), and reports the accounts whose stacks drifted: a table on
  * stdout and the JSON report (default <out>/drift.json, out default .local/drift).
  * Config: FINOPS_CONFIG (default accounts/local.yaml).
  * Exit codes: 0 no drift; 2 drift found; 1 a plan failed (drift unknown); 64 usage error.
@@ -19,6 +19,7 @@ function parseArgs(argv: readonly string[]): {
   json?: string;
   concurrency: number;
   noLock: boolean;
+  stacks?: string[];
 } {
   const { values } = parseCli(
     argv,
@@ -27,14 +28,25 @@ function parseArgs(argv: readonly string[]): {
       json: { type: "string" },
       concurrency: { type: "string" },
       "no-lock": { type: "boolean", default: false },
+      stacks: { type: "string" },
     },
     "see the comment at the top of scripts/drift.ts",
   );
+  if (values.stacks !== undefined && values.stacks.split(",").every((x) => x.trim() === ""))
+    throw new UsageError("--stacks: name at least one stack, e.g. --stacks payer,admin");
   return {
     out: values.out,
     json: values.json,
     concurrency: positiveInteger("--concurrency", values.concurrency, 4),
     noLock: values["no-lock"],
+    ...(values.stacks !== undefined
+      ? {
+          stacks: values.stacks
+            .split(",")
+            .map((x) => x.trim())
+            .filter(Boolean),
+        }
+      : {}),
   };
 }
 
@@ -50,6 +62,7 @@ async function main(argv: readonly string[]): Promise<number> {
     env: prepared.env,
     outDir,
     concurrency: args.concurrency,
+    ...(args.stacks ? { stacks: args.stacks } : {}),
     ...(args.noLock ? { planArgs: ["-lock=false"] } : {}),
     log,
   });
