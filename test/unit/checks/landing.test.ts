@@ -46,6 +46,16 @@ const variants: Array<[string, () => AccountConfig]> = [
       ),
   ],
   [
+    "example, console on a custom domain behind a WAF web ACL",
+    () =>
+      edit("accounts/example.yaml", (y) =>
+        y.replace(
+          /\nrollout:/,
+          '\napp:\n  console:\n    domain: finops.example.com\n    certificateArn: "arn:aws:acm:us-east-1:000000000002:certificate/11111111-2222-3333-4444-555555555555"\n    webAclArn: "arn:aws:wafv2:us-east-1:000000000002:global/webacl/finops/66666666-7777-8888-9999-000000000000"\n\nrollout:',
+        ),
+      ),
+  ],
+  [
     "local, VPC mode",
     () => edit("accounts/local.yaml", (y) => y.replace(/\nrollout:/, "\nvpc:\n  enabled: true\n\nrollout:")),
   ],
