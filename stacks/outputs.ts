@@ -39,7 +39,12 @@ function adminOutputs(stack: AdminStack): void {
     "Cognito hosted UI (sign-in) base URL",
   );
   if (stack.console) {
-    output(stack, "finance_console_url", `${stack.console.origin}/`, "the FinOps finance console (CloudFront)");
+    output(
+      stack,
+      "finance_console_url",
+      `${stack.console.origin}/`,
+      "the FinOps finance console (CloudFront)",
+    );
     output(
       stack,
       "finance_console_distribution_id",
