@@ -61,8 +61,11 @@ function dependencies(
   return hashes;
 }
 
-/** Writes `data` to `file` through a temporary file in the same folder and a rename. */
-function writeAtomically(file: string, data: Buffer | string): void {
+/**
+ * Writes `data` to `file` through a temporary file in the same folder and a rename: a concurrent
+ * reader sees the old file or the new one, never a partly written one.
+ */
+export function writeAtomically(file: string, data: Buffer | string): void {
   const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
   writeFileSync(tmp, data);
   try {

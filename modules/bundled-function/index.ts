@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
@@ -13,6 +13,7 @@ import { type PolicyStatement, policyDocument, serviceTrustPolicy } from "../../
 import { VPC_ENI_ACTIONS } from "../../contracts/iam-wildcards";
 import { TABLE_ENV, type Table } from "../../contracts/tables";
 import { bundleFunction, type FunctionBundle } from "./bundle";
+import { writeAtomically } from "./cache";
 
 /** The construct's package is built by ./bundle.ts; where its one-line size reports go is set here. */
 export { reportBundlesTo } from "./bundle";
@@ -135,7 +136,8 @@ export class BundledFunction extends Construct {
     const dir = path.join(os.tmpdir(), "finops-bundles", this.bundle.sha256.replace(/[/+=]/g, "_"));
     mkdirSync(dir, { recursive: true });
     const zipPath = path.join(dir, `${props.name}.zip`);
-    writeFileSync(zipPath, this.bundle.zip);
+    // Concurrent synths write the same bytes here; a rename never shows the asset copy a torn file.
+    writeAtomically(zipPath, this.bundle.zip);
     const asset = new TerraformAsset(this, "code", { path: zipPath, type: AssetType.FILE });
 
     this.logGroup = new CloudwatchLogGroup(this, "logs", {
