@@ -97,6 +97,13 @@ export function checkConsole(config: AccountConfig): { path: (string | number)[]
       }
     }
   }
+  if (config.target === "local" && app.mfa === "required") {
+    issues.push({
+      path: ["app", "mfa"],
+      message:
+        'is "required", which would lock out the local demo users: the emulated user pool then answers every password sign-in with an MFA_SETUP challenge, which the local console\'s sign-in does not handle; remove mfa (optional is the local default)',
+    });
+  }
   if (config.target === "local" && app.console.enabled === true) {
     issues.push({
       path: ["app", "console", "enabled"],

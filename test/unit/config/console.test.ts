@@ -150,6 +150,13 @@ describe("target local", () => {
     expect(webClientUrls(config).corsOrigins).toEqual(["http://localhost:4620"]);
   });
 
+  it("refuses required MFA, which the emulator turns into an MFA_SETUP challenge for the demo users", () => {
+    // moto 5.2.1 (cognitoidp/models.py, initiate_auth): pool MFA "ON" and no verified TOTP → MFA_SETUP.
+    expect(errorsOf(withApp(LOCAL, "  mfa: required"))).toEqual([
+      'app.mfa: is "required", which would lock out the local demo users: the emulated user pool then answers every password sign-in with an MFA_SETUP challenge, which the local console\'s sign-in does not handle; remove mfa (optional is the local default)',
+    ]);
+  });
+
   it("refuses hosting the console (no CloudFront in the emulator)", () => {
     expect(errorsOf(withApp(LOCAL, "  console:\n    enabled: true"))).toEqual([
       "app.console.enabled: is true, which target local does not support: the emulator has no CloudFront, and npm run local serves the console from the local API front instead; remove enabled (or set it to false)",
