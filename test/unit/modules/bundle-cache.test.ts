@@ -1,3 +1,4 @@
+import { execFile } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -97,6 +98,27 @@ describe("the bundle cache", () => {
     expect(cache.get("demo", "key-a")?.zip.equals(first.zip)).toBe(true);
     expect(cache.get("demo", "key-b")).toBeUndefined();
   });
+
+  it("stays consistent when several processes fill it at once (concurrent synths)", async () => {
+    // Four real processes (tsx, as the synth runs), each building the function into the same cache.
+    const script = [
+      `const { buildBundle } = require(${JSON.stringify(path.resolve("modules/bundled-function/bundle.ts"))});`,
+      `const b = buildBundle("demo", { root: ${JSON.stringify(root)}, cacheDir: ${JSON.stringify(cacheDir)} });`,
+      "process.stdout.write(b.sha256);",
+    ].join("\n");
+    const tsx = path.resolve("node_modules/.bin/tsx");
+    const run = () =>
+      new Promise<string>((resolve, reject) =>
+        execFile(tsx, ["-e", script], (error, stdout) => (error ? reject(error) : resolve(stdout))),
+      );
+    const hashes = await Promise.all([run(), run(), run(), run()]);
+    const fresh = buildBundle("demo", { root, cacheDir: false });
+    expect(new Set(hashes)).toEqual(new Set([fresh.sha256]));
+    const after = build();
+    expect(after.cache).toBe("hit");
+    expect(after.zip.equals(fresh.zip)).toBe(true);
+    expect(readdirSync(cacheDir).filter((f) => f.endsWith(".tmp"))).toEqual([]);
+  }, 60_000);
 
   it("does not record a build whose inputs were modified after it started", () => {
     const first = build();
