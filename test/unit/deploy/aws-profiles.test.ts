@@ -12,11 +12,12 @@ const SCRIPT = path.join(ROOT, "scripts/aws-profiles.ts");
 const EXAMPLE = readFileSync(path.join(ROOT, "accounts/example.yaml"), "utf8");
 const STATE_ROLE = "arn:aws:iam::000000000009:role/terraform-state";
 
-/** accounts/example.yaml with profiles, a state role and research-sandbox retired. */
-const PROFILES_YAML = EXAMPLE.replace(
-  "  name: example-org\n",
-  "  name: example-org\n  credentials: profiles\n",
-)
+/**
+ * accounts/example.yaml with profiles, a state role and research-sandbox retired (without its
+ * gitops section: a state role means state outside the bootstrap stack's bucket).
+ */
+const PROFILES_YAML = EXAMPLE.replace(/\ngitops:[\s\S]*$/, "\n")
+  .replace("  name: example-org\n", "  name: example-org\n  credentials: profiles\n")
   .replace(/ {4}# roleArn: \S+/, `    roleArn: ${STATE_ROLE}`)
   .replace("    # retired: true", "    retired: true");
 
