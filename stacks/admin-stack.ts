@@ -1,3 +1,4 @@
+import { dependable } from "cdktf";
 import type { Construct } from "constructs";
 import {
   CLOUDFRONT_CONTROL_REGION,
@@ -149,7 +150,7 @@ export class AdminStack extends AccountStack {
       });
     }
     // The rule on the central bus names the bus; the bus is created by the monitoring module.
-    this.dataPlatform.accountEventsRule.dependsOn = [this.monitoring.central.bus.fqn];
+    this.dataPlatform.accountEventsRule.dependsOn = [dependable(this.monitoring.central.bus)];
     if (this.config.vpc.enabled) {
       this.vpc = new PrivateVpc(this, "vpc", {
         namePrefix: this.names.prefix,

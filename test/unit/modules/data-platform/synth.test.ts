@@ -183,7 +183,7 @@ describe("functions", () => {
     expect(rule.event_bus_name).toBe("finops-central");
     expect(JSON.parse(rule.event_pattern)).toEqual(ACCOUNT_EVENTS_PATTERN);
     expect(rule.depends_on).toEqual([
-      expect.stringMatching(/^\$\{aws_cloudwatch_event_bus\.monitoring_central_bus_\w+\}$/),
+      expect.stringMatching(/^aws_cloudwatch_event_bus\.monitoring_central_bus_\w+$/),
     ]);
     const target = of("aws_cloudwatch_event_target")
       .map(([, , b]) => b)
