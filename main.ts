@@ -9,7 +9,7 @@ import { configFileFromEnv, failureMessage, loadAccountConfig } from "./config/l
 import { type Target, targetFor } from "./config/target";
 import { prepareForCdktfCli, sendInfoToStdout } from "./deploy/cdktf-cli";
 import { invalidateSynthOutput } from "./deploy/synth";
-import { buildLanding, describeLanding } from "./stacks/landing";
+import { buildLanding, describeBootstrap, describeLanding } from "./stacks/landing";
 
 function main(): void {
   const file = configFileFromEnv();
@@ -48,7 +48,13 @@ function main(): void {
   }
   // Ready for cdktf diff | deploy | output | destroy, offline too (deploy/cdktf-cli.ts).
   try {
-    for (const note of prepareForCdktfCli(outdir, describeLanding(config), target)) {
+    // The bootstrap stack too (cdktf diff bootstrap); it has no ordering needs (docs/bootstrap.md).
+    const bootstrap = describeBootstrap(config);
+    const stacks = [
+      ...describeLanding(config),
+      ...(bootstrap ? [{ ...bootstrap, kind: "payer" as const, regions: [], dependsOn: [] }] : []),
+    ];
+    for (const note of prepareForCdktfCli(outdir, stacks, target)) {
       if (note.level === "info") console.log(note.text);
       else console.error(note.text);
     }
