@@ -105,7 +105,10 @@ export class LocalApprovalWorkflow implements ApprovalWorkflow {
       if (state.Type !== "Task") continue;
       this.handlers[name] = this.taskHandler(name, state as TaskState);
     }
-    this.machine = new StateMachine(options.definition as unknown as StateMachineDefinition);
+    // A copy through JSON, so that its objects are plain objects of this realm (the interpreter checks
+    // that; structuredClone makes them in Node's own realm, which differs under Jest), and because the
+    // interpreter's validation (asl-validator) writes defaults into the object it checks.
+    this.machine = new StateMachine(JSON.parse(JSON.stringify(options.definition)) as StateMachineDefinition);
   }
 
   private fn(state: string, arn: unknown): LocalFunction {
@@ -235,6 +238,11 @@ export class LocalApprovalWorkflow implements ApprovalWorkflow {
     if (!w)
       throw new TaskError("TaskDoesNotExist", `no task is waiting for token ${taskToken.slice(0, 32)}…`);
     return w;
+  }
+
+  /** The definition it runs. */
+  get definition(): Readonly<Record<string, unknown>> {
+    return this.options.definition;
   }
 
   /** The execution of a change, once started. */

@@ -28,6 +28,13 @@
  *   token this front accepts. Local only; on AWS each pool has its own secret keys.
  */
 import { JwtRsaVerifier } from "aws-jwt-verify";
+import {
+  JwtExpiredError,
+  JwtInvalidIssuerError,
+  JwtNotBeforeError,
+  JwtParseError,
+  JwtWithoutValidKidError,
+} from "aws-jwt-verify/error";
 import { SimpleJwksCache } from "aws-jwt-verify/jwk";
 
 export interface JwtAuthorizerOptions {
@@ -101,17 +108,17 @@ export function createJwtAuthorizer(options: JwtAuthorizerOptions) {
     try {
       payload = (await verifier.verify(token)) as Record<string, unknown>;
     } catch (e) {
-      const name = (e as Error).name;
       const description =
-        name === "JwtExpiredError"
+        e instanceof JwtExpiredError
           ? "the token has expired"
-          : name === "JwtNotBeforeError"
+          : e instanceof JwtNotBeforeError
             ? "the token is not valid yet"
-            : name === "JwtInvalidIssuerError"
+            : e instanceof JwtInvalidIssuerError
               ? "the token does not have a valid issuer"
-              : name === "JwtParseError" || name === "JwtWithoutValidKidError"
+              : e instanceof JwtParseError || e instanceof JwtWithoutValidKidError
                 ? "the token could not be decoded"
                 : "the token signature is invalid";
+      const name = (e as Error).constructor?.name ?? "Error";
       return { ok: false, challenge: invalidToken(description), reason: `${name}: ${(e as Error).message}` };
     }
     // API Gateway evaluates aud when present, and client_id only without aud.

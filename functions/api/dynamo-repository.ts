@@ -281,6 +281,22 @@ export class DynamoRepository implements FinOpsRepository {
     await this.ddb.send(new PutCommand({ TableName: this.t.budgetChanges, Item: change }));
   }
 
+  async setChangeExecution(changeId: string, executionArn: string): Promise<void> {
+    await conditional(
+      () =>
+        this.ddb.send(
+          new UpdateCommand({
+            TableName: this.t.budgetChanges,
+            Key: { changeId },
+            UpdateExpression: "SET executionArn = :a",
+            ConditionExpression: "attribute_exists(changeId)",
+            ExpressionAttributeValues: { ":a": executionArn },
+          }),
+        ),
+      `no budget change ${changeId}`,
+    );
+  }
+
   async getBudgetChange(changeId: string): Promise<BudgetChange | undefined> {
     const out = await this.ddb.send(
       new GetCommand({ TableName: this.t.budgetChanges, Key: { changeId }, ConsistentRead: true }),

@@ -51,6 +51,11 @@ export interface FinOpsRepository {
   addCardComment(budgetId: string, periodId: string, comment: CardComment): Promise<void>;
 
   putBudgetChange(change: BudgetChange): Promise<void>;
+  /**
+   * Records the workflow execution of a stored change, leaving every other field as it is: the
+   * workflow's first step may already have stored its task token on the change.
+   */
+  setChangeExecution(changeId: string, executionArn: string): Promise<void>;
   getBudgetChange(changeId: string): Promise<BudgetChange | undefined>;
   listBudgetChanges(filter?: { status?: BudgetChange["status"] }): Promise<BudgetChange[]>;
   /** Sets a pending change's outcome; ConflictError if it is no longer pending. */

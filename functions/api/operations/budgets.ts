@@ -135,7 +135,8 @@ export async function updateBudget(
     };
     await deps.repo.putBudgetChange(change);
     const executionArn = await deps.approvals.start({ changeId: change.changeId });
-    await deps.repo.putBudgetChange({ ...change, executionArn });
+    // An update, not a put: the workflow's first step may have stored its task token meanwhile.
+    await deps.repo.setChangeExecution(change.changeId, executionArn);
     return {
       status: 202,
       body: {

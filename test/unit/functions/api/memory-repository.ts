@@ -109,6 +109,11 @@ export class MemoryRepository implements FinOpsRepository {
   async putBudgetChange(c: BudgetChange) {
     this.changes.set(c.changeId, c);
   }
+  async setChangeExecution(id: string, executionArn: string) {
+    const c = this.changes.get(id);
+    if (!c) throw new ConflictError(`no budget change ${id}`);
+    this.changes.set(id, { ...c, executionArn });
+  }
   async getBudgetChange(id: string) {
     return this.changes.get(id);
   }

@@ -13,42 +13,12 @@ type State = Record<string, unknown> & { Type: string };
 const states = definition.States as Record<string, State>;
 
 /**
- * Walks the definition the way Step Functions moves between states, given each task's outcome
- * (a result or an error name). Enough of ASL for this machine: Task, Choice, Succeed, Fail, Catch.
+ * The definition's shape. How it runs (approve, reject, expire, fail) is tested by executing it on an
+ * ASL interpreter: test/unit/local/approval-workflow.test.ts (in memory) and
+ * test/integration/api.test.ts (on the emulator's DynamoDB, through the API).
  */
-function walk(outcomes: Record<string, { result?: unknown; error?: string }>): string[] {
-  const path: string[] = [];
-  let name = definition.StartAt as string;
-  const input: Record<string, unknown> = { changeId: "change-0001" };
-  for (let i = 0; i < 20; i++) {
-    path.push(name);
-    const s = states[name]!;
-    if (s.Type === "Succeed" || s.Type === "Fail") return path;
-    if (s.Type === "Choice") {
-      const decision = (input.decision as { decision?: string } | undefined)?.decision;
-      const hit = (s.Choices as { StringEquals: string; Next: string }[]).find(
-        (c) => c.StringEquals === decision,
-      );
-      name = hit?.Next ?? (s.Default as string);
-      continue;
-    }
-    const outcome = outcomes[name] ?? {};
-    if (outcome.error) {
-      const c = (s.Catch as { ErrorEquals: string[]; Next: string }[] | undefined)?.find(
-        (x) => x.ErrorEquals.includes(outcome.error!) || x.ErrorEquals.includes("States.ALL"),
-      );
-      if (!c) return [...path, `uncaught ${outcome.error}`];
-      name = c.Next;
-      continue;
-    }
-    if (s.ResultPath === "$.decision") input.decision = outcome.result;
-    name = s.Next as string;
-  }
-  throw new Error("no terminal state after 20 steps");
-}
-
 describe("the approval workflow definition", () => {
-  it("passes the ASL validation the emulator's gap-filler runs", () => {
+  it("passes the ASL validation the emulator's gap-filler runs (asl-validator)", () => {
     expect(validateAsl(JSON.stringify(definition))).toEqual([]);
   });
 
@@ -58,48 +28,6 @@ describe("the approval workflow definition", () => {
       TimeoutSeconds: 604800,
       Parameters: { FunctionName: FN, Payload: { action: "await", "taskToken.$": "$$.Task.Token" } },
     });
-  });
-
-  it("applies an approved change and succeeds", () => {
-    expect(walk({ AwaitDecision: { result: { decision: "approve", by: "f" } } })).toEqual([
-      "AwaitDecision",
-      "Decision",
-      "ApplyChange",
-      "Approved",
-    ]);
-  });
-
-  it("ends a rejected change without applying it", () => {
-    expect(walk({ AwaitDecision: { result: { decision: "reject" } } })).toEqual([
-      "AwaitDecision",
-      "Decision",
-      "Rejected",
-    ]);
-  });
-
-  it("records the expiry and fails when nobody decides in time", () => {
-    expect(walk({ AwaitDecision: { error: "States.Timeout" } })).toEqual([
-      "AwaitDecision",
-      "RecordExpiry",
-      "Expired",
-    ]);
-    expect(states.Expired).toMatchObject({ Type: "Fail", Error: "ApprovalTimedOut" });
-  });
-
-  it("records a failure when the budget changed meanwhile, the function fails, or the decision is unknown", () => {
-    const failed = ["RecordFailure", "Failed"];
-    expect(
-      walk({
-        AwaitDecision: { result: { decision: "approve" } },
-        ApplyChange: { error: "BudgetChangedSinceSubmission" },
-      }),
-    ).toEqual(["AwaitDecision", "Decision", "ApplyChange", ...failed]);
-    expect(walk({ AwaitDecision: { error: "Lambda.Unknown" } })).toEqual(["AwaitDecision", ...failed]);
-    expect(walk({ AwaitDecision: { result: { decision: "maybe" } } })).toEqual([
-      "AwaitDecision",
-      "Decision",
-      ...failed,
-    ]);
   });
 
   it("retries transient Lambda errors on every task and catches everything else where a task can fail", () => {
@@ -121,40 +49,36 @@ describe("the approval workflow definition", () => {
   });
 });
 
-describe("validateAsl (the gap-filler's ValidateStateMachineDefinition)", () => {
+describe("validateAsl (the gap-filler's ValidateStateMachineDefinition, on asl-validator)", () => {
   const machine = (states: Record<string, unknown>, startAt = "A") =>
     JSON.stringify({ StartAt: startAt, States: states });
 
   it.each([
-    ["not JSON", "{", "INVALID_JSON_DESCRIPTION", "/"],
-    ["a missing start state", machine({ B: { Type: "Succeed" } }), "MISSING_TRANSITION_TARGET", "/StartAt"],
+    ["not JSON", "{", { code: "INVALID_JSON_DESCRIPTION", location: "/" }],
+    ["not an object", "[]", { code: "SCHEMA_VALIDATION_FAILED", location: "/" }],
+    [
+      "a missing start state",
+      machine({ B: { Type: "Succeed" } }),
+      { code: "MISSING_TRANSITION_TARGET", message: "Missing 'StartAt'|'Next'|'Default' target: A" },
+    ],
     [
       "an unknown type",
       machine({ A: { Type: "Sleep", End: true } }),
-      "SCHEMA_VALIDATION_FAILED",
-      "/States/A/Type",
+      { code: "SCHEMA_VALIDATION_FAILED", location: "/States/A/Type" },
     ],
     [
       "a Next to nowhere",
       machine({ A: { Type: "Pass", Next: "Z" } }),
-      "MISSING_TRANSITION_TARGET",
-      "/States/A/Next",
+      { code: "MISSING_TRANSITION_TARGET", message: "Missing 'StartAt'|'Next'|'Default' target: Z" },
     ],
-    ["neither Next nor End", machine({ A: { Type: "Pass" } }), "SCHEMA_VALIDATION_FAILED", "/States/A"],
-    [
-      "a Succeed with Next",
-      machine({ A: { Type: "Succeed", Next: "A" } }),
-      "SCHEMA_VALIDATION_FAILED",
-      "/States/A",
-    ],
+    ["neither Next nor End", machine({ A: { Type: "Pass" } }), { code: "TERMINAL_STATE_WITH_NEXT" }],
     [
       "an unreachable state",
       machine({ A: { Type: "Succeed" }, B: { Type: "Succeed" } }),
-      "UNREACHABLE_STATE",
-      "/States/B",
+      { code: "MISSING_TRANSITION_TARGET", message: "State B is not reachable" },
     ],
     [
-      "States.ALL before another catcher",
+      "States.ALL before another catcher (the rule added to asl-validator's)",
       machine({
         A: {
           Type: "Task",
@@ -167,16 +91,7 @@ describe("validateAsl (the gap-filler's ValidateStateMachineDefinition)", () => 
         },
         B: { Type: "Fail" },
       }),
-      "SCHEMA_VALIDATION_FAILED",
-      "/States/A/Catch/0/ErrorEquals",
-    ],
-    [
-      "a task token task without the token",
-      machine({
-        A: { Type: "Task", Resource: "arn:aws:states:::lambda:invoke.waitForTaskToken", End: true },
-      }),
-      "SCHEMA_VALIDATION_FAILED",
-      "/States/A/Parameters",
+      { code: "SCHEMA_VALIDATION_FAILED", location: "/States/A/Catch/0/ErrorEquals" },
     ],
     [
       "a Choice rule without Next",
@@ -184,27 +99,23 @@ describe("validateAsl (the gap-filler's ValidateStateMachineDefinition)", () => 
         A: { Type: "Choice", Choices: [{ Variable: "$.x", StringEquals: "y" }], Default: "B" },
         B: { Type: "Succeed" },
       }),
-      "MISSING_TRANSITION_TARGET",
-      "/States/A/Choices/0/Next",
-    ],
-    [
-      "a broken Parallel branch",
-      machine({
-        A: { Type: "Parallel", Branches: [{ StartAt: "X", States: { Y: { Type: "Succeed" } } }], End: true },
-      }),
-      "MISSING_TRANSITION_TARGET",
-      "/States/A/Branches/0/StartAt",
+      { code: "SCHEMA_VALIDATION_FAILED", location: "/States/A/Choices/0" },
     ],
     [
       "a zero timeout",
       machine({
         A: { Type: "Task", Resource: "arn:aws:lambda:us-east-1:0:function:f", TimeoutSeconds: 0, End: true },
       }),
-      "SCHEMA_VALIDATION_FAILED",
-      "/States/A/TimeoutSeconds",
+      { code: "SCHEMA_VALIDATION_FAILED", location: "/States/A/TimeoutSeconds" },
     ],
-  ])("reports %s", (_label, def, code, location) => {
-    expect(validateAsl(def)).toContainEqual(expect.objectContaining({ severity: "ERROR", code, location }));
+  ])("reports %s", (_label, def, expected) => {
+    expect(validateAsl(def)).toContainEqual(expect.objectContaining({ severity: "ERROR", ...expected }));
+  });
+
+  it("leaves the definition it is given as it was (asl-validator writes defaults into its input)", () => {
+    const text = JSON.stringify(definition);
+    validateAsl(text);
+    expect(JSON.stringify(definition)).toBe(text);
   });
 
   it("answers the SDK's request shape: OK, or FAIL with diagnostics, and 400 without a definition", async () => {
