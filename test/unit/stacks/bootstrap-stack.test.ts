@@ -12,7 +12,7 @@ import { GITOPS_ROLE_NAMES } from "../../../contracts/gitops";
 import { BootstrapStack } from "../../../stacks/bootstrap-stack";
 import { describeBootstrap, describeLanding } from "../../../stacks/landing";
 import { isAllowed, statementsOf } from "../../support/iam-eval";
-import { awsProviders, resourcesOf, type StackJson } from "../../support/synth";
+import { awsProviders, resourcesOf, type StackJson, synthConfig } from "../../support/synth";
 
 /**
  * The bootstrap stack (stacks/bootstrap-stack.ts, docs/bootstrap.md), synthesized on its own from
@@ -296,5 +296,30 @@ describe("bootstrap stack: config-dependent parts", () => {
     });
     const { gitops: _, ...withoutGitops } = example;
     expect(describeBootstrap(withoutGitops as AccountConfig)).toBeUndefined();
+  });
+});
+
+describe("what adding a gitops section changes in the landing (synth:compare in a test)", () => {
+  const without = (config: AccountConfig): AccountConfig => ({ ...config, gitops: undefined });
+
+  it("local target: only the bootstrap stack appears; every landing stack is byte-identical", () => {
+    const a = synthConfig(without(local));
+    const b = synthConfig(local);
+    expect(Object.keys(b.text).sort()).toEqual([...Object.keys(a.text), "bootstrap"].sort());
+    for (const [name, text] of Object.entries(a.text))
+      expect({ name, identical: b.text[name] === text }).toEqual({ name, identical: true });
+  });
+
+  it("target aws: besides the bootstrap stack, only each landing stack's backend gains kms_key_id (the bootstrap's state key)", () => {
+    const a = synthConfig(without(example));
+    const b = synthConfig(example);
+    expect(Object.keys(b.stacks).sort()).toEqual([...Object.keys(a.stacks), "bootstrap"].sort());
+    for (const [name, stack] of Object.entries(a.stacks)) {
+      const changed = structuredClone(stack);
+      changed.terraform.backend.s3.kms_key_id = "arn:aws:kms:us-east-1:000000000001:alias/finops-tfstate";
+      const { "//": _a, ...after } = b.stacks[name]!;
+      const { "//": _b, ...expected } = changed;
+      expect({ name, stack: after }).toEqual({ name, stack: expected });
+    }
   });
 });
