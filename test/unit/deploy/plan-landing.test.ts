@@ -90,4 +90,25 @@ describe("planLanding with --changed-only and --stack", () => {
       "left out by --stack: member-new-b",
     );
   });
+  it("never plans the bootstrap stack, even when it is the only stack whose synth changed (an admin applies it: docs/bootstrap.md)", async () => {
+    const config = { ...LOCAL, gitops: { ...LOCAL.gitops!, environment: "release" } };
+    const outDir = path.join(work, "out-bootstrap");
+    writeFileSync(calls, "");
+    const run = await planLanding({
+      config,
+      configFile: "accounts/local.yaml",
+      target: targetFor(config, { FINOPS_LOCAL_DIR: localDir }),
+      outDir,
+      env: { ...process.env },
+      changedOnly: { baseSynthDir: baseDir },
+      localStateDir: path.join(localDir, "state"),
+    });
+    // The bootstrap stack's JSON did change (the apply role's trust names the new environment)...
+    expect(readFileSync(path.join(outDir, "synth", "stacks", "bootstrap", "cdk.tf.json"), "utf8")).toContain(
+      "environment:release",
+    );
+    // ...but nothing was planned: no stack in the manifest, no terraform call at all.
+    expect(run.manifest.stacks).toEqual([]);
+    expect(readFileSync(calls, "utf8")).toBe("");
+  });
 });
