@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { loadAccountConfig } from "../../../config/load";
@@ -78,4 +78,76 @@ describe("which backend npm run bootstrap uses (deploy/bootstrap.ts)", () => {
     ).toBe("aws_organizations_delegated_administrator.x_1");
     expect(addressOf({ resource: {} }, "aws_organizations_delegated_administrator")).toBeUndefined();
   });
+});
+
+describe("npm run bootstrap's Terraform sequence, target aws (a stand-in terraform records the calls)", () => {
+  // Real Terraform against AWS cannot run here; the emulator test runs the local target for real.
+  const work = fresh();
+  const calls = path.join(work, "calls.log");
+  const saved = process.env.FINOPS_TERRAFORM;
+  beforeAll(() => {
+    const fake = path.join(work, "terraform");
+    writeFileSync(
+      fake,
+      [
+        "#!/bin/sh",
+        `echo "$*" >> ${JSON.stringify(calls)}`,
+        'case "$1" in init|plan) exit 0 ;; *) exit 1 ;; esac',
+        "",
+      ].join("\n"),
+    );
+    chmodSync(fake, 0o755);
+    process.env.FINOPS_TERRAFORM = fake;
+  });
+  afterAll(() => {
+    if (saved === undefined) delete process.env.FINOPS_TERRAFORM;
+    else process.env.FINOPS_TERRAFORM = saved;
+  });
+  const options = (localDir: string, mode: "apply" | "migrate") => ({
+    config: example,
+    target: { kind: "aws" } as const,
+    env: { ...process.env },
+    localDir,
+    mode,
+    log: () => undefined,
+    bucketExists: async () => false,
+    prepare: async () => undefined,
+  });
+  const backendOf = (dir: string) =>
+    JSON.parse(readFileSync(path.join(dir, "cdk.tf.json"), "utf8")).terraform.backend;
+
+  it("first apply: a local backend at .local/bootstrap/bootstrap.tfstate; --migrate inits with it, then migrates into the synthesized S3 backend and renames the local file", async () => {
+    const localDir = path.join(work, "local");
+    writeFileSync(calls, "");
+    const first = await runBootstrap(options(localDir, "apply"));
+    expect(first.backend).toBe("local-file");
+    expect(path.resolve(first.stackDir, backendOf(first.stackDir).local.path)).toBe(
+      initialStateFile(localDir),
+    );
+    // The stand-in writes no state: make the first apply's state file exist, as Terraform would.
+    writeFileSync(initialStateFile(localDir), "{}");
+
+    writeFileSync(calls, "");
+    const migrated = await runBootstrap(options(localDir, "migrate"));
+    expect(migrated.backend).toBe("bucket");
+    expect(readFileSync(calls, "utf8").trim().split("\n")).toEqual([
+      "init -input=false -no-color",
+      "init -input=false -no-color -migrate-state -force-copy",
+      "plan -input=false -no-color -detailed-exitcode -out=bootstrap.tfplan",
+    ]);
+    expect(backendOf(migrated.stackDir).s3).toMatchObject({
+      bucket: "example-org-terraform-state",
+      key: "finops-landing/bootstrap.tfstate",
+      use_lockfile: true,
+    });
+    expect(existsSync(initialStateFile(localDir))).toBe(false);
+    expect(existsSync(`${initialStateFile(localDir)}.migrated`)).toBe(true);
+    // The next run finds no local file and uses the bucket (reconfigured, not migrated again).
+    writeFileSync(calls, "");
+    const next = await runBootstrap({ ...options(localDir, "apply"), bucketExists: async () => true });
+    expect(next.backend).toBe("bucket");
+    expect(readFileSync(calls, "utf8").trim().split("\n")[0]).toBe(
+      "init -input=false -no-color -reconfigure",
+    );
+  }, 120_000);
 });
