@@ -3,7 +3,8 @@
  * (zipped and unzipped, code and source map apart) and the module initialisation time (the median
  * of `--runs` fresh `node` processes each timing `require("./index.js")` of the unzipped package,
  * with the function's own environment from the synthesized stack and Lambda's NODE_OPTIONS), and
- * the time to bundle every function in a fresh process without and with the bundle cache.
+ * the time to synthesize accounts/local.yaml in a fresh process without the bundle cache, with an
+ * empty one and with a warm one.
  *
  *   npx tsx bench/bundles.ts [--runs 11] [--out bench/results] [--name bundles]
  *
@@ -27,7 +28,7 @@ import * as path from "node:path";
 import { parseAccountConfig } from "../config/load";
 import { targetFor } from "../config/target";
 import { synthLanding } from "../deploy/synth";
-import { unzipEntries } from "../modules/bundled-function/zip";
+import { unzipEntries } from "../modules/bundled-function";
 
 const ROOT = path.join(__dirname, "..");
 const CONFIG_FILE = path.join(ROOT, "accounts/local.yaml");
@@ -134,40 +135,50 @@ interface FunctionResult {
   readonly initMsMax: number;
 }
 
-interface BundleTimes {
-  /** Bundling every function in a fresh process with an empty cache (or none). */
-  readonly coldMs: number;
-  /** The same with the cache the cold run filled; null without a cache. */
-  readonly cachedMs: number | null;
+interface SynthTimes {
+  /** Synth of accounts/local.yaml in a fresh process without the bundle cache (FINOPS_BUNDLE_CACHE=off), median of 3. */
+  readonly noCacheMs: number;
+  /** The same with an empty cache (every function bundled and cached). */
+  readonly emptyCacheMs: number;
+  /** The same again, every function from the cache the previous synth filled, median of 3; null when the bundler has no cache. */
+  readonly warmCacheMs: number | null;
 }
 
-/** Child: bundles every function with the bundler in this process and prints the total ms. */
-function bundleChild(): void {
-  const { bundleFunction } =
-    require("../modules/bundled-function/bundle") as typeof import("../modules/bundled-function/bundle");
-  const names = readdirSync(path.join(ROOT, "functions"))
-    .filter((n) => existsSync(path.join(ROOT, "functions", n, "handler.ts")))
-    .sort();
-  const t = performance.now();
-  for (const n of names) bundleFunction(n);
-  process.stdout.write(String(Math.round(performance.now() - t)));
+/** Child: synthesizes accounts/local.yaml into a temporary folder and prints the ms it took. */
+function synthChild(): void {
+  const work = mkdtempSync(path.join(os.tmpdir(), "finops-bench-bundles-synth-"));
+  try {
+    const config = parseAccountConfig(readFileSync(CONFIG_FILE, "utf8"), "accounts/local.yaml");
+    const t = performance.now();
+    synthLanding(config, path.join(work, "synth"), targetFor(config, { FINOPS_LOCAL_DIR: work }));
+    process.stdout.write(String(Math.round(performance.now() - t)));
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
 }
 
-function bundleTimes(): BundleTimes {
+/** The synth's bundling cost: the same synth without the cache, with an empty one, with a warm one. */
+function synthTimes(): SynthTimes {
   const tsx = path.join(ROOT, "node_modules/.bin/tsx");
   const cacheDir = mkdtempSync(path.join(os.tmpdir(), "finops-bench-bundle-cache-"));
-  const run = () =>
+  const run = (env: NodeJS.ProcessEnv) =>
     Number(
-      execFileSync(tsx, [__filename, "--bundle-child"], {
+      execFileSync(tsx, [__filename, "--synth-child"], {
         encoding: "utf8",
-        env: { ...process.env, FINOPS_BUNDLE_CACHE_DIR: cacheDir },
+        env: { ...process.env, ...env },
         stdio: ["ignore", "pipe", "ignore"],
       }),
     );
   try {
-    const coldMs = run();
-    const hasCache = readdirSync(cacheDir).length > 0;
-    return { coldMs, cachedMs: hasCache ? run() : null };
+    // Medians of three where a run can repeat (the machine is shared); the empty cache happens once.
+    const noCacheMs = median([1, 2, 3].map(() => run({ FINOPS_BUNDLE_CACHE: "off" })));
+    const emptyCacheMs = run({ FINOPS_BUNDLE_CACHE_DIR: cacheDir });
+    // A bundler without a cache (the code before issue 18) leaves the folder empty.
+    const cached = readdirSync(cacheDir).length > 0;
+    const warmCacheMs = cached
+      ? median([1, 2, 3].map(() => run({ FINOPS_BUNDLE_CACHE_DIR: cacheDir })))
+      : null;
+    return { noCacheMs, emptyCacheMs, warmCacheMs };
   } finally {
     rmSync(cacheDir, { recursive: true, force: true });
   }
@@ -178,8 +189,8 @@ function main(argv: string[]): void {
     const i = argv.indexOf(name);
     return i === -1 ? undefined : argv[i + 1];
   };
-  if (argv.includes("--bundle-child")) {
-    bundleChild();
+  if (argv.includes("--synth-child")) {
+    synthChild();
     return;
   }
   const runs = Number(arg("--runs") ?? 11);
@@ -192,7 +203,7 @@ function main(argv: string[]): void {
 
   const work = mkdtempSync(path.join(os.tmpdir(), "finops-bench-bundles-"));
   const results: FunctionResult[] = [];
-  let times: BundleTimes;
+  let times: SynthTimes;
   try {
     const config = parseAccountConfig(readFileSync(CONFIG_FILE, "utf8"), "accounts/local.yaml");
     const synthDir = path.join(work, "synth");
@@ -225,10 +236,12 @@ function main(argv: string[]): void {
       results.push(r);
     }
     sample();
-    times = bundleTimes();
+    times = synthTimes();
     sample();
     console.log(
-      `bundling every function: ${times.coldMs} ms cold${times.cachedMs === null ? "" : `, ${times.cachedMs} ms from the cache`}`,
+      times.warmCacheMs === null
+        ? `synth of accounts/local.yaml: ${times.noCacheMs} ms and ${times.emptyCacheMs} ms (no bundle cache)`
+        : `synth of accounts/local.yaml: ${times.noCacheMs} ms without the bundle cache, ${times.emptyCacheMs} ms with an empty one, ${times.warmCacheMs} ms from a warm one`,
     );
   } finally {
     rmSync(work, { recursive: true, force: true });
@@ -248,14 +261,17 @@ function main(argv: string[]): void {
       max: round1(Math.max(...samples)),
     },
   };
-  const json = { kind: "finops-landing/bench-bundles", env, bundling: times, functions: results };
+  const json = { kind: "finops-landing/bench-bundles", env, synth: times, functions: results };
   mkdirSync(outDir, { recursive: true });
   writeFileSync(path.join(outDir, `${name}.json`), `${JSON.stringify(json, null, 2)}\n`);
 
   const beforeFile = path.join(outDir, "bundles-before.json");
   const before =
     name !== "bundles-before" && existsSync(beforeFile)
-      ? (JSON.parse(readFileSync(beforeFile, "utf8")) as typeof json)
+      ? (JSON.parse(readFileSync(beforeFile, "utf8")) as {
+          functions: FunctionResult[];
+          synth?: SynthTimes;
+        })
       : undefined;
   const was = (fn: string) => before?.functions.find((f) => f.name === fn);
   const md = [
@@ -275,9 +291,11 @@ function main(argv: string[]): void {
     "",
     `Largest zip ${Math.max(...results.map((r) => r.zippedKiB))} KiB (budget 500 KB = ${kib(500_000)} KiB, test/unit/modules/bundle.test.ts).`,
     "",
-    `Bundling every function in a fresh process: ${times.coldMs} ms with an empty cache${times.cachedMs === null ? " (no bundle cache)" : `, ${times.cachedMs} ms from the bundle cache`}${before ? ` (before: ${before.bundling.coldMs} ms, no cache)` : ""}.`,
+    times.warmCacheMs === null
+      ? `Synth of accounts/local.yaml (${results.length} functions) in a fresh process: ${times.noCacheMs} ms (median of 3) and ${times.emptyCacheMs} ms; this bundler has no cache, every synth bundles every function.`
+      : `Synth of accounts/local.yaml (${results.length} functions) in a fresh process: ${times.noCacheMs} ms without the bundle cache (\`FINOPS_BUNDLE_CACHE=off\`, median of 3), ${times.emptyCacheMs} ms with an empty cache (every function bundled and cached, one run), ${times.warmCacheMs} ms with the cache that synth filled (every function from the cache, median of 3): the bundling a synth saves is about ${Math.round((times.noCacheMs - times.warmCacheMs) / 100) / 10} s.${before?.synth ? ` The bundler before issue 18 (bundles-before.md): ${before.synth.noCacheMs} ms and ${before.synth.emptyCacheMs} ms.` : ""}`,
     "",
-    `Run ${env.totalSeconds} s. The machine was shared: 1-minute load average ${env.loadAverage1m.atStart} at the start, mean ${env.loadAverage1m.mean}, max ${env.loadAverage1m.max} (sampled before each function and around the bundling; ${env.cpus} CPUs). Load lengthens the init times; sizes do not depend on it.`,
+    `Run ${env.totalSeconds} s. The machine was shared: 1-minute load average ${env.loadAverage1m.atStart} at the start, mean ${env.loadAverage1m.mean}, max ${env.loadAverage1m.max} (sampled before each function and around the synths; ${env.cpus} CPUs). Load lengthens the init times; sizes do not depend on it.`,
     "",
   ].join("\n");
   writeFileSync(path.join(outDir, `${name}.md`), md);

@@ -17,6 +17,8 @@ import { writeAtomically } from "./cache";
 
 /** The construct's package is built by ./bundle.ts; where its one-line size reports go is set here. */
 export { reportBundlesTo } from "./bundle";
+/** Reads a package back (its index.js and source map): the bundle benchmark measures the assets. */
+export { unzipEntries } from "./zip";
 
 /** DynamoDB actions a function can be granted on a table (BundledFunction.bindTable). */
 export type TableAction =
