@@ -153,7 +153,8 @@ export async function runBootstrap(opts: BootstrapOptions): Promise<BootstrapRes
   if (opts.mode !== "plan") await (opts.prepare ?? ((d) => awsPreparation(opts, d)))(dir);
 
   const planFile = "bootstrap.tfplan";
-  const plan = await terraformPlan(dir, opts.env, planFile);
+  // --plan writes no state: no lock either, so the plan role (read-only on state) can run it in a pull request.
+  const plan = await terraformPlan(dir, opts.env, planFile, opts.mode === "plan" ? ["-lock=false"] : []);
   if (plan.code === 1)
     throw new Error(
       `terraform plan of the bootstrap stack failed:\n${lastLines(plan.stderr || plan.stdout)}`,

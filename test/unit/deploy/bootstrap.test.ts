@@ -149,5 +149,12 @@ describe("npm run bootstrap's Terraform sequence, target aws (a stand-in terrafo
     expect(readFileSync(calls, "utf8").trim().split("\n")[0]).toBe(
       "init -input=false -no-color -reconfigure",
     );
+    // --plan (a pull request's view, through the read roles): no lock, since the plan role cannot write one.
+    writeFileSync(calls, "");
+    await runBootstrap({ ...options(localDir, "apply"), mode: "plan", bucketExists: async () => true });
+    expect(readFileSync(calls, "utf8").trim().split("\n")).toEqual([
+      "init -input=false -no-color -reconfigure",
+      "plan -input=false -no-color -detailed-exitcode -out=bootstrap.tfplan -lock=false",
+    ]);
   }, 120_000);
 });
