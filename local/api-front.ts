@@ -37,6 +37,7 @@ import {
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DescribeStateMachineCommand, ListStateMachinesCommand, SFNClient } from "@aws-sdk/client-sfn";
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
+import { memberBudgets } from "../config/member-budgets";
 import { Names } from "../config/naming";
 import type { AccountConfig } from "../config/schema";
 import { ROUTE_KEYS } from "../contracts/api";
@@ -73,6 +74,8 @@ export interface ApiFrontOptions {
   readonly tables: TableNames;
   /** app.approvalThresholdUsd (APPROVAL_THRESHOLD_USD). */
   readonly approvalThresholdUsd: number;
+  /** Member budgets of the accounts config, account id → monthly USD (CONFIG_ACCOUNT_BUDGETS). @default none */
+  readonly configBudgets?: ReadonlyMap<string, number>;
   /** How budget changes are approved. Closed with the front when it has close(). */
   readonly approvals: ApprovalWorkflow & { close?(): Promise<void> };
   /** Where JWKS is read. @default <motoEndpoint>/<userPoolId>/.well-known/jwks.json (moto's path) */
@@ -202,6 +205,7 @@ export async function startApiFront(options: ApiFrontOptions): Promise<ApiFront>
     users: new CognitoDirectory(cognito, options.userPoolId),
     approvals: options.approvals,
     approvalThresholdUsd: options.approvalThresholdUsd,
+    ...(options.configBudgets ? { configBudgets: options.configBudgets } : {}),
     now: () => new Date(),
     newId: () => randomUUID(),
   });
@@ -431,6 +435,8 @@ export async function apiFrontOptionsFromEmulator(
       webClientId: client.ClientId,
       tables,
       approvalThresholdUsd: config.app.approvalThresholdUsd,
+      // What the admin stack puts in the API function's CONFIG_ACCOUNT_BUDGETS.
+      configBudgets: new Map(Object.entries(memberBudgets(config))),
       approvals,
       consoleConfig: {
         apiUrl: "/api",

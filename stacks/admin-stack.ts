@@ -6,6 +6,7 @@ import {
   mfaSetting,
   webClientUrls,
 } from "../config/console";
+import { memberBudgets } from "../config/member-budgets";
 import { resolveStackSetTargeting } from "../config/targeting";
 import { FinOpsApp } from "../modules/app";
 import { BundledFunction } from "../modules/bundled-function";
@@ -107,6 +108,7 @@ export class AdminStack extends AccountStack {
       dataPlatform: this.dataPlatform,
       webClient: webClientUrls(this.config, this.console?.origin),
       mfa: mfaSetting(this.config),
+      memberBudgets: memberBudgets(this.config),
       protect: this.protectDataStores,
       provider: this.provider(this.primaryRegion),
     });

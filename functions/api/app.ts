@@ -11,6 +11,7 @@ import { CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-
 import { SFNClient } from "@aws-sdk/client-sfn";
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
 import { z } from "zod";
+import { CONFIG_BUDGETS_ENV, parseConfigBudgets } from "../../contracts/budgets";
 import { appTableNames, appTablesEnvSchema, documentClient } from "../shared/app-tables-env";
 import { lambdaHandler, logger, MetricUnit, metrics } from "../shared/observability";
 import { CognitoDirectory, StepFunctionsWorkflow } from "./adapters";
@@ -24,6 +25,8 @@ export const apiEnvSchema = appTablesEnvSchema.extend({
   USER_POOL_ID: z.string().min(3),
   APPROVAL_STATE_MACHINE_ARN: z.string().regex(/^arn:aws[\w-]*:states:/),
   APPROVAL_THRESHOLD_USD: z.coerce.number().nonnegative(),
+  /** Member budgets of the accounts config (contracts/budgets.ts); absent = none. */
+  [CONFIG_BUDGETS_ENV]: z.string().optional(),
 });
 
 export function depsFromEnv(env: z.output<typeof apiEnvSchema>): ApiDeps {
@@ -32,6 +35,7 @@ export function depsFromEnv(env: z.output<typeof apiEnvSchema>): ApiDeps {
     users: new CognitoDirectory(new CognitoIdentityProviderClient({}), env.USER_POOL_ID),
     approvals: new StepFunctionsWorkflow(new SFNClient({}), env.APPROVAL_STATE_MACHINE_ARN),
     approvalThresholdUsd: env.APPROVAL_THRESHOLD_USD,
+    configBudgets: parseConfigBudgets(env[CONFIG_BUDGETS_ENV]),
     now: () => new Date(),
     newId: () => randomUUID(),
   };

@@ -96,6 +96,11 @@ export interface ApiDeps {
   readonly approvals: ApprovalWorkflow;
   /** Budget amount changes whose absolute size exceeds this go through approval, USD. */
   readonly approvalThresholdUsd: number;
+  /**
+   * Member budgets of the accounts config, account id → monthly USD (config-budgets.ts): an
+   * application budget may not hold less than its accounts' configured annual amounts. @default none
+   */
+  readonly configBudgets?: ReadonlyMap<string, number>;
   readonly now: () => Date;
   readonly newId: () => string;
 }

@@ -1,4 +1,5 @@
 import type { Construct } from "constructs";
+import { CONFIG_BUDGETS_ENV, encodeConfigBudgets } from "../../contracts/budgets";
 import type { Table } from "../../contracts/tables";
 import { type BindableTable, BundledFunction, type FunctionDefaults } from "../bundled-function";
 import { HttpApi } from "./http-api";
@@ -14,6 +15,8 @@ export interface ApiProps {
   readonly approvalStateMachineName: string;
   /** Budget changes above this amount wait for approval (app.approvalThresholdUsd). */
   readonly approvalThresholdUsd: number;
+  /** Member budgets of the accounts config, account id → monthly USD (docs/budgets.md). */
+  readonly memberBudgets: Readonly<Record<string, number>>;
   /** Origins of the web callback URLs: the API's CORS origins. */
   readonly corsOrigins: string[];
   readonly rateLimitPerSecond: number;
@@ -47,6 +50,7 @@ export function addApi(scope: Construct, props: ApiProps): Api {
       USER_POOL_ID: users.pool.id,
       APPROVAL_STATE_MACHINE_ARN: stateMachineArn,
       APPROVAL_THRESHOLD_USD: String(props.approvalThresholdUsd),
+      [CONFIG_BUDGETS_ENV]: encodeConfigBudgets(props.memberBudgets),
     },
   });
   setAppTableNames(apiFunction, table);

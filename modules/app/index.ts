@@ -38,6 +38,8 @@ export interface FinOpsAppProps {
   readonly webClient: WebClientUrls;
   /** TOTP MFA of the user pool (config/console.ts mfaSetting). */
   readonly mfa: "required" | "optional";
+  /** Monthly budget (USD) of every non-retired member with one (members[].budget.monthlyUsd), by account id. */
+  readonly memberBudgets: Readonly<Record<string, number>>;
   /** prevent_destroy / deletion protection on data stores (tables, user pool, log groups). */
   readonly protect: boolean;
   readonly provider?: TerraformProvider;
@@ -105,6 +107,7 @@ export class FinOpsApp extends Construct {
       users: this.users,
       approvalStateMachineName: names.approvalStateMachine,
       approvalThresholdUsd: app.approvalThresholdUsd,
+      memberBudgets: props.memberBudgets,
       corsOrigins: props.webClient.corsOrigins,
       rateLimitPerSecond: app.apiRateLimitPerSecond,
       burstLimit: app.apiBurstLimit,

@@ -1,5 +1,7 @@
 /** Accounts: list them in scope, map and unmap them to budgets, and their mapping history. */
 import type { z } from "zod";
+import { CONFIG_BUDGET_FIELD } from "../../../contracts/budgets";
+import { belowConfig, reconcile } from "../config-budgets";
 import {
   type Account,
   actor,
@@ -11,6 +13,7 @@ import {
 } from "../domain";
 import type { ApiDeps } from "../repository";
 import type { listAccountsQuery, mapAccountBody, unmapAccountBody } from "../schemas";
+import { configuredAccountsOf } from "./budgets";
 import { ok, type Result, visible, visibleBudgetIds } from "./common";
 
 /** The audit fields of an allocation entry: the caller's `sub` and verified email. */
@@ -30,10 +33,28 @@ export async function listAccounts(
       throw forbidden(
         "only Admins and FinancialAdmins may list unallocated accounts (they are in no budget's scope)",
       );
-    return ok({ accounts: await deps.repo.listAccounts({ allocationStatus: "unallocated" }) });
+    return ok({
+      accounts: withConfigBudget(deps, await deps.repo.listAccounts({ allocationStatus: "unallocated" })),
+    });
   }
   const accounts = await deps.repo.listAccounts();
-  return ok({ accounts: accounts.filter((a) => visible(scope, a.budgetId)) });
+  return ok({
+    accounts: withConfigBudget(
+      deps,
+      accounts.filter((a) => visible(scope, a.budgetId)),
+    ),
+  });
+}
+
+/** Accounts with the monthly budget the accounts config gives them (`configBudget`), where it does. */
+function withConfigBudget(deps: ApiDeps, accounts: Account[]): Account[] {
+  const config = deps.configBudgets;
+  if (!config?.size) return accounts;
+  return accounts.map((a) =>
+    config.has(a.accountId)
+      ? { ...a, configBudget: { monthlyUsd: config.get(a.accountId)!, field: CONFIG_BUDGET_FIELD } }
+      : a,
+  );
 }
 
 async function existingAccount(deps: ApiDeps, accountId: string): Promise<Account> {
@@ -59,6 +80,13 @@ export async function mapAccount(
     throw notFound(`budgetId: no budget "${body.budgetId}"; create it first (POST /budgets)`);
   if (account.budgetId === body.budgetId)
     return ok({ accountId, budgetId: body.budgetId, changed: false, note: "already mapped to this budget" });
+  // The budget must hold the configured amounts of its accounts, this one included, from this year on.
+  if (deps.configBudgets?.has(accountId)) {
+    const held = await configuredAccountsOf(deps, body.budgetId, account);
+    const year = deps.now().getUTCFullYear();
+    for (const b of budgets.filter((x) => x.budgetId === body.budgetId && x.year >= year))
+      if (reconcile(b, held).status === "below-config") throw belowConfig(b, b.amountUsd, held);
+  }
   const entry = {
     accountId,
     validFrom: deps.now().toISOString(),

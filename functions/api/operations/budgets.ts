@@ -1,6 +1,8 @@
 /** Budgets: list, read, create and change them; large amount changes go to approval. */
 import type { z } from "zod";
+import { belowConfig, configuredAccounts, reconcile } from "../config-budgets";
 import {
+  type Account,
   type Budget,
   type BudgetChange,
   type BudgetPatch,
@@ -24,7 +26,39 @@ export async function listBudgets(
 ): Promise<Result> {
   requireMember(caller);
   const budgets = await deps.repo.listBudgets(query.year === undefined ? {} : { year: query.year });
-  return ok({ budgets: budgets.filter((b) => canReadBudget(caller, b)) });
+  return ok({
+    budgets: await withConfig(
+      deps,
+      budgets.filter((b) => canReadBudget(caller, b)),
+    ),
+  });
+}
+
+/**
+ * Budgets with their reconciliation against the accounts config (`config`), for each budget that
+ * holds accounts whose budget the config sets (config-budgets.ts).
+ */
+async function withConfig(deps: ApiDeps, budgets: Budget[]): Promise<Budget[]> {
+  const config = deps.configBudgets;
+  if (!config?.size || budgets.length === 0) return budgets;
+  const accounts = await deps.repo.listAccounts({ allocationStatus: "allocated" });
+  return budgets.map((b) => {
+    const held = configuredAccounts(
+      accounts.filter((a) => a.budgetId === b.budgetId),
+      config,
+    );
+    return held.length ? { ...b, config: reconcile(b, held) } : b;
+  });
+}
+
+/** The accounts config's floor for a budget: its configured accounts (plus `adding`), when there are any. */
+export async function configuredAccountsOf(deps: ApiDeps, budgetId: string, adding?: Account) {
+  const config = deps.configBudgets;
+  if (!config?.size) return [];
+  const accounts = (await deps.repo.listAccounts({ allocationStatus: "allocated" })).filter(
+    (a) => a.budgetId === budgetId && a.accountId !== adding?.accountId,
+  );
+  return configuredAccounts(adding ? [...accounts, adding] : accounts, config);
 }
 
 async function existingBudget(deps: ApiDeps, budgetId: string, year: number): Promise<Budget> {
@@ -42,7 +76,7 @@ export async function getBudget(
   requireMember(caller);
   const budget = await existingBudget(deps, budgetId, year);
   if (!canReadBudget(caller, budget)) throw forbidden(`budget ${budgetId} is not one you own or manage`);
-  return ok({ budget });
+  return ok({ budget: (await withConfig(deps, [budget]))[0] });
 }
 
 export async function createBudget(
@@ -113,6 +147,11 @@ export async function updateBudget(
   requireFinance(caller, "change budgets");
   const budget = await existingBudget(deps, budgetId, year);
   const { reason, ...patch } = body;
+  if (patch.amountUsd !== undefined) {
+    const held = await configuredAccountsOf(deps, budgetId);
+    if (reconcile({ ...budget, amountUsd: patch.amountUsd }, held).status === "below-config")
+      throw belowConfig(budget, patch.amountUsd, held);
+  }
   const pending = await deps.repo.listBudgetChanges({ status: "pending" });
   if (pending.some((c) => c.budgetId === budgetId && c.year === year))
     throw conflict(

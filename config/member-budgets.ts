@@ -1,0 +1,12 @@
+import type { AccountConfig } from "./schema";
+
+/**
+ * The members whose monthly budget the accounts config sets (members[].budget.monthlyUsd), by account
+ * id: each gets an AWS Budget, and the FinOps API holds application budgets to their amounts
+ * (docs/budgets.md). Retired members are left out (their baseline, budget included, is destroyed).
+ */
+export function memberBudgets(config: AccountConfig): Record<string, number> {
+  return Object.fromEntries(
+    config.members.filter((m) => m.budget && !m.retired).map((m) => [m.id, m.budget!.monthlyUsd]),
+  );
+}
