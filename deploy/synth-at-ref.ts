@@ -1,7 +1,8 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { parse as parseYaml } from "yaml";
 import { configAtRef, gitTopLevel } from "./retirement";
 import { lastLines } from "./terraform";
 
@@ -35,6 +36,12 @@ export function synthAtRef(
   }
   try {
     symlinkSync(path.join(top, "node_modules"), path.join(tree, "node_modules"), "dir");
+    const built = buildConsoleAtRef(
+      tree,
+      outside ? readFileSync(path.resolve(configFile), "utf8") : configAtRef(ref, configFile),
+      env,
+    );
+    if (!built.ok) return { ok: false, reason: `synth at ${ref} failed: ${built.reason}` };
     const script = path.join(tree, ".finops-base-synth.ts");
     writeFileSync(
       script,
@@ -61,4 +68,32 @@ export function synthAtRef(
     rmSync(tree, { recursive: true, force: true });
     git(["worktree", "prune"]);
   }
+}
+
+/**
+ * The admin stack of a target-aws config uploads the built finance console (modules/console-hosting),
+ * and a fresh worktree has no build: the ref's console is built there with the ref's own
+ * `npm run console:build`, so a console change shows as a change of the admin stack. Nothing is built
+ * when FINOPS_CONSOLE_DIST names a finished build (both sides then use it), for a target-local
+ * config (no hosting), or at a ref that predates the console.
+ */
+export function buildConsoleAtRef(
+  tree: string,
+  configText: string | undefined,
+  env: NodeJS.ProcessEnv,
+): { ok: true } | { ok: false; reason: string } {
+  if (env.FINOPS_CONSOLE_DIST || !existsSync(path.join(tree, "console", "vite.config.ts")))
+    return { ok: true };
+  let target: unknown;
+  try {
+    target = (parseYaml(configText ?? "") as { target?: unknown } | null)?.target;
+  } catch {
+    return { ok: true }; // the synth itself reports the unreadable config
+  }
+  if (target !== "aws") return { ok: true };
+  const npm = process.platform === "win32" ? "npm.cmd" : "npm";
+  const r = spawnSync(npm, ["run", "-s", "console:build"], { cwd: tree, encoding: "utf8", env });
+  return r.status === 0
+    ? { ok: true }
+    : { ok: false, reason: `npm run console:build: ${lastLines(r.stderr || r.stdout, 4)}` };
 }

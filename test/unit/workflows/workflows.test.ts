@@ -79,6 +79,16 @@ describe("the GitOps workflows", () => {
     },
   );
 
+  it.each(jobs)(
+    "$at: builds the finance console after the install and before any AWS credentials (the admin stack of a target-aws config uploads it)",
+    ({ job }) => {
+      const install = index(job.steps, (s) => /\bnpm ci\b/.test(s.run ?? ""));
+      const build = index(job.steps, (s) => runs(s, "npm run -s console:build"));
+      expect(build).toBeGreaterThan(install);
+      expect(index(job.steps, isCredentials)).toBeGreaterThan(build);
+    },
+  );
+
   it.each(jobs)("$at: uploads no saved plan (no plans/ directory, no .tfplan, no plan JSON)", ({ job }) => {
     for (const s of job.steps.filter((x) => action(x) === "actions/upload-artifact")) {
       const paths = String(s.with?.path)
