@@ -377,6 +377,20 @@ describe("the FinOps API against the emulated admin account", () => {
       reason: "web shop",
     });
     expect(mapped).toMatchObject({ status: 200, body: { changed: true } });
+    // accounts/local.yaml gives 333333333333 (app-dev) 1500 USD a month, its AWS Budget: the budget
+    // holding it shows that, and may not go below 12 × 1500 (docs/budgets.md).
+    const reconciled = await http("fin@example.com", "GET", "/budgets/retail/2026");
+    expect(reconciled.body.budget.config).toMatchObject({
+      annualUsd: 18000,
+      accounts: [{ accountId: "333333333333", monthlyUsd: 1500 }],
+      status: "ok",
+    });
+    expect(
+      await http("fin@example.com", "PATCH", "/budgets/retail/2026", { amountUsd: 10000, reason: "cut" }),
+    ).toMatchObject({
+      status: 409,
+      body: { message: expect.stringContaining("members[].budget.monthlyUsd") },
+    });
     const unallocated = await http("fin@example.com", "GET", "/accounts?unallocated=true");
     expect(unallocated.body.accounts.map((a: { accountId: string }) => a.accountId)).toEqual([
       "444444444444",
