@@ -165,6 +165,18 @@ function tokensFrom(result: Record<string, unknown>, previousRefresh?: string): 
 
 // The session --------------------------------------------------------------------------------------
 
+/** What the session needs of the browser: the page's origin, navigation, and sessionStorage (PKCE only). */
+export interface BrowserEnv {
+  readonly origin: string;
+  assign(url: string): void;
+  readonly storage: {
+    getItem(key: string): string | null;
+    setItem(key: string, value: string): void;
+    removeItem(key: string): void;
+  };
+  readonly fetch: Fetch;
+}
+
 export class Session {
   private tokens: Tokens | undefined;
   private timer: ReturnType<typeof setTimeout> | undefined;
@@ -172,12 +184,16 @@ export class Session {
   private state: SessionState = { status: "signed-out" };
   private readonly listeners = new Set<(s: SessionState) => void>();
 
+  private readonly f: Fetch;
+  private readonly store: BrowserEnv["storage"];
+
   constructor(
     readonly config: ConsoleConfig,
-    private readonly f: Fetch = (...a) => fetch(...a),
-    private readonly loc: Pick<Location, "origin" | "assign"> = window.location,
-    private readonly store: Pick<Storage, "getItem" | "setItem" | "removeItem"> = window.sessionStorage,
-  ) {}
+    private readonly env: BrowserEnv,
+  ) {
+    this.f = env.fetch;
+    this.store = env.storage;
+  }
 
   get mode() {
     return signInMode(this.config);
@@ -224,9 +240,9 @@ export class Session {
     const verifier = newVerifier();
     const state = base64Url(crypto.getRandomValues(new Uint8Array(16)));
     this.store.setItem(PKCE_KEY, JSON.stringify({ verifier, state }));
-    this.loc.assign(
+    this.env.assign(
       authorizeUrl(this.config, {
-        redirectUri: `${this.loc.origin}${CALLBACK_PATH}`,
+        redirectUri: `${this.env.origin}${CALLBACK_PATH}`,
         challenge: await challengeOf(verifier),
         state,
       }),
@@ -252,7 +268,7 @@ export class Session {
           grant_type: "authorization_code",
           client_id: this.config.clientId,
           code,
-          redirect_uri: `${this.loc.origin}${CALLBACK_PATH}`,
+          redirect_uri: `${this.env.origin}${CALLBACK_PATH}`,
           code_verifier: verifier,
         },
         this.f,
@@ -326,7 +342,7 @@ export class Session {
             headers: { "content-type": "application/x-www-form-urlencoded" },
             body: new URLSearchParams({ token: t.refreshToken, client_id: this.config.clientId }).toString(),
           });
-        this.loc.assign(logoutUrl(this.config, `${this.loc.origin}/`));
+        this.env.assign(logoutUrl(this.config, `${this.env.origin}/`));
       } else {
         await cognitoApi(this.config, "GlobalSignOut", { AccessToken: t.accessToken }, this.f);
       }

@@ -7,7 +7,12 @@ import "./styles.css";
 async function start() {
   const root = createRoot(document.getElementById("root")!);
   try {
-    const session = new Session(await loadConfig());
+    const session = new Session(await loadConfig(), {
+      origin: window.location.origin,
+      assign: (url) => window.location.assign(url),
+      storage: window.sessionStorage,
+      fetch: (...a) => fetch(...a),
+    });
     if (session.mode === "hosted" && window.location.pathname === CALLBACK_PATH) {
       await session.completeHostedSignIn(window.location.search).catch((e: Error) => {
         window.history.replaceState(null, "", "/");

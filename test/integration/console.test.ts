@@ -90,7 +90,8 @@ describe("the finance console in a browser", () => {
     // suite; applied here when this file runs alone.
     let options = await apiFrontOptionsFromEmulator(config, emulatorEndpoint()).catch(() => undefined);
     if (!options) {
-      await deployLocal(config, ["admin"]);
+      const { outcomes } = await deployLocal(config, ["admin"]);
+      if (outcomes[0]?.error) throw new Error(`the admin stack did not apply: ${outcomes[0].error}`);
       options = await apiFrontOptionsFromEmulator(config, emulatorEndpoint());
     }
     await options.approvals.close?.();
