@@ -133,8 +133,10 @@ export class PayerStack extends AccountStack {
       provider: this.provider(ORGANIZATIONS_EVENTS_REGION),
       payerAccountId: payer.id,
       centralBusArn: names.centralBusArn,
-      ruleName: `${names.prefix}-org-account-events`,
-      roleName: `${names.prefix}-org-account-events`,
+      name: `${names.prefix}-org-account-events`,
+      // The central side alerts on alarms named with the baseline prefix (modules/monitoring/alarms.ts).
+      alarmPrefix: names.baselineRule(""),
+      preventDestroy: this.protectDataStores,
     });
     if (this.config.dataPlatform.accountSync.mode === "delegated-admin") {
       this.organizationsDelegation = new OrganizationsDelegation(this, "organizations-delegation", {

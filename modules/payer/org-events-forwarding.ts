@@ -1,7 +1,11 @@
 import { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-rule";
 import { CloudwatchEventTarget } from "@cdktf/provider-aws/lib/cloudwatch-event-target";
+import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
+import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
+import { SqsQueuePolicy } from "@cdktf/provider-aws/lib/sqs-queue-policy";
 import type { TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
 import { type PolicyStatement, policyDocument } from "../../contracts/iam-policy";
@@ -13,8 +17,15 @@ export interface OrgEventsForwardingProps {
   readonly payerAccountId: string;
   /** The admin's central bus (config/naming.ts centralBusArn): the one place this role may put events. */
   readonly centralBusArn: string;
-  readonly ruleName: string;
-  readonly roleName: string;
+  /** Rule, role, queue and key name (the alarm-state rule adds `-alarms`). */
+  readonly name: string;
+  /**
+   * Prefix of the alarms' names: the central side alerts on the state changes of alarms named so
+   * (modules/monitoring/baseline.ts baselineAlarmPrefix), so these page like the members' forwarders'.
+   */
+  readonly alarmPrefix: string;
+  /** prevent_destroy on the dead-letter queue and its key. */
+  readonly preventDestroy: boolean;
 }
 
 /** What the forwarding role may do: PutEvents on exactly the admin's central bus. */
@@ -29,43 +40,67 @@ export function forwardingRoleStatements(centralBusArn: string): PolicyStatement
   ];
 }
 
+/** EventBridge's per-rule delivery failure metrics (AWS/Events, dimension RuleName, eb-monitoring.html). */
+const RULE_FAILURE_METRICS = ["FailedInvocations", "InvocationsSentToDlq", "InvocationsFailedToBeSentToDlq"];
+
 /**
  * Forwards Organizations' account events (CreateAccountResult and the account-state API calls of
  * contracts/organizations-events.ts) from the management account's us-east-1 default bus, where
  * Organizations emits them, to the admin's central bus. There the central log group keeps them and
- * account-sync's rule runs the sync at once instead of on its schedule (docs/data-platform.md).
+ * account-sync's rule runs the sync at once instead of on its schedule (docs/payer.md).
  * The admin's bus policy admits the organization (aws:PrincipalOrgID, modules/monitoring/central.ts).
- * A failed delivery is retried for a day; the account-sync schedule is the backstop.
+ * A failed delivery is retried for a day, then lands in a KMS-encrypted dead-letter queue; the
+ * rule's delivery failures and the queue's messages are alarmed, and a second rule carries those
+ * alarms' state changes to the central bus too (where the central side alerts on them).
  */
 export class OrgEventsForwarding extends Construct {
   readonly rule: CloudwatchEventRule;
+  readonly alarmRule: CloudwatchEventRule;
   readonly role: IamRole;
   readonly target: CloudwatchEventTarget;
+  readonly dlq: SqsQueue;
+  readonly alarms: CloudwatchMetricAlarm[] = [];
 
   constructor(scope: Construct, id: string, props: OrgEventsForwardingProps) {
     super(scope, id);
-    const { provider } = props;
-    const ruleArn = `arn:aws:events:${ORGANIZATIONS_EVENTS_REGION}:${props.payerAccountId}:rule/${props.ruleName}`;
+    const { provider, name } = props;
+    const account = props.payerAccountId;
+    const ruleArn = (n: string) => `arn:aws:events:${ORGANIZATIONS_EVENTS_REGION}:${account}:rule/${n}`;
+    const ruleNames = [name, `${name}-alarms`];
+    const alarmName = (part: string) => `${props.alarmPrefix}payer-org-events-${part}`;
+
     this.rule = new CloudwatchEventRule(this, "rule", {
       provider,
-      name: props.ruleName,
+      name,
       description:
         "Organizations account events (creation, closure, removal, move) to the admin's central bus",
       eventPattern: JSON.stringify(ACCOUNT_EVENTS_PATTERN),
     });
+    // CloudWatch sends alarm state changes to EventBridge (source aws.cloudwatch, detail-type
+    // "CloudWatch Alarm State Change", detail.alarmName: AmazonCloudWatch cloudwatch-and-eventbridge.html).
+    this.alarmRule = new CloudwatchEventRule(this, "alarm-rule", {
+      provider,
+      name: `${name}-alarms`,
+      description: "State changes of the forwarding's alarms to the admin's central bus",
+      eventPattern: JSON.stringify({
+        source: ["aws.cloudwatch"],
+        "detail-type": ["CloudWatch Alarm State Change"],
+        detail: { alarmName: [{ prefix: alarmName("") }] },
+      }),
+    });
     this.role = new IamRole(this, "role", {
       provider,
-      name: props.roleName,
+      name,
       description: "EventBridge forwards Organizations account events to the admin's central bus",
       assumeRolePolicy: policyDocument([
         {
-          Sid: "EventBridgeForThisRule",
+          Sid: "EventBridgeForTheseRules",
           Effect: "Allow",
           Principal: { Service: "events.amazonaws.com" },
           Action: "sts:AssumeRole",
           Condition: {
-            StringEquals: { "aws:SourceAccount": props.payerAccountId },
-            ArnEquals: { "aws:SourceArn": ruleArn },
+            StringEquals: { "aws:SourceAccount": account },
+            ArnEquals: { "aws:SourceArn": ruleNames.map(ruleArn) },
           },
         },
       ]),
@@ -76,13 +111,111 @@ export class OrgEventsForwarding extends Construct {
       role: this.role.id,
       policy: policyDocument(forwardingRoleStatements(props.centralBusArn)),
     });
-    this.target = new CloudwatchEventTarget(this, "target", {
+
+    const key = new KmsKey(this, "dlq-key", {
       provider,
-      rule: this.rule.name,
-      targetId: "admin-central-bus",
-      arn: props.centralBusArn,
-      roleArn: this.role.arn,
-      retryPolicy: { maximumRetryAttempts: 185, maximumEventAgeInSeconds: 86400 },
+      description: "Encrypts the dead-letter queue of the Organizations account-events forwarding",
+      enableKeyRotation: true,
+      deletionWindowInDays: 30,
+      lifecycle: { preventDestroy: props.preventDestroy },
+      policy: policyDocument([
+        {
+          Sid: "AccountAdministersKeyAndIamGrantsUse",
+          Effect: "Allow",
+          Principal: { AWS: `arn:aws:iam::${account}:root` },
+          Action: "kms:*",
+          Resource: "*",
+        },
+        {
+          Sid: "EventBridgeOfThisAccountIntoTheDlq",
+          Effect: "Allow",
+          Principal: { Service: "events.amazonaws.com" },
+          Action: ["kms:GenerateDataKey", "kms:Decrypt"],
+          Resource: "*",
+          Condition: { StringEquals: { "aws:SourceAccount": account } },
+        },
+      ]),
     });
+    const dlqName = `${name}-dlq`;
+    this.dlq = new SqsQueue(this, "dlq", {
+      provider,
+      name: dlqName,
+      kmsMasterKeyId: key.arn,
+      kmsDataKeyReusePeriodSeconds: 300,
+      messageRetentionSeconds: 1_209_600,
+      lifecycle: { preventDestroy: props.preventDestroy },
+    });
+    new SqsQueuePolicy(this, "dlq-policy", {
+      provider,
+      queueUrl: this.dlq.url,
+      policy: policyDocument([
+        {
+          Sid: "ForwardingRulesSendUndeliveredEvents",
+          Effect: "Allow",
+          Principal: { Service: "events.amazonaws.com" },
+          Action: "sqs:SendMessage",
+          Resource: `arn:aws:sqs:${ORGANIZATIONS_EVENTS_REGION}:${account}:${dlqName}`,
+          Condition: { ArnEquals: { "aws:SourceArn": ruleNames.map(ruleArn) } },
+        },
+      ]),
+    });
+
+    const targets: CloudwatchEventTarget[] = [];
+    for (const [key2, rule] of [
+      ["target", this.rule],
+      ["alarm-target", this.alarmRule],
+    ] as const) {
+      targets.push(
+        new CloudwatchEventTarget(this, key2, {
+          provider,
+          rule: rule.name,
+          targetId: "admin-central-bus",
+          arn: props.centralBusArn,
+          roleArn: this.role.arn,
+          retryPolicy: { maximumRetryAttempts: 185, maximumEventAgeInSeconds: 86400 },
+          deadLetterConfig: { arn: this.dlq.arn },
+        }),
+      );
+    }
+    this.target = targets[0]!;
+
+    for (const [i, ruleName] of ruleNames.entries()) {
+      for (const metric of RULE_FAILURE_METRICS) {
+        this.alarms.push(
+          new CloudwatchMetricAlarm(this, `alarm-${i === 0 ? "events" : "alarms"}-${metric}`, {
+            provider,
+            alarmName: alarmName(`${i === 0 ? "events" : "alarms"}-${metric}`),
+            alarmDescription: `EventBridge could not deliver ${ruleName}'s events to the admin's central bus (${metric}). Runbook: docs/operations.md#forwarder-failures`,
+            namespace: "AWS/Events",
+            metricName: metric,
+            dimensions: { RuleName: ruleName },
+            statistic: "Sum",
+            period: 300,
+            evaluationPeriods: 1,
+            threshold: 1,
+            comparisonOperator: "GreaterThanOrEqualToThreshold",
+            // EventBridge sends these metrics only when not zero.
+            treatMissingData: "notBreaching",
+          }),
+        );
+      }
+    }
+    this.alarms.push(
+      new CloudwatchMetricAlarm(this, "alarm-dlq-visible", {
+        provider,
+        alarmName: alarmName("dlq-visible"),
+        alarmDescription: `Organizations account events that could not reach the central bus wait in ${dlqName}. Runbook: docs/operations.md#forwarder-dlq-messages`,
+        namespace: "AWS/SQS",
+        metricName: "ApproximateNumberOfMessagesVisible",
+        dimensions: { QueueName: dlqName },
+        statistic: "Maximum",
+        period: 300,
+        evaluationPeriods: 1,
+        threshold: 1,
+        comparisonOperator: "GreaterThanOrEqualToThreshold",
+        treatMissingData: "notBreaching",
+        dependsOn: [this.dlq],
+      }),
+    );
   }
 }

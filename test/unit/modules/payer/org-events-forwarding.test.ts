@@ -43,18 +43,58 @@ describe("Organizations account events forwarding (payer stack)", () => {
     ]);
   });
 
-  it("lets only EventBridge, for this rule of this account, assume the role", () => {
+  it("lets only EventBridge, for the forwarding rules of this account, assume the role", () => {
     expect(statements(role.assume_role_policy)).toEqual([
       {
-        Sid: "EventBridgeForThisRule",
+        Sid: "EventBridgeForTheseRules",
         Effect: "Allow",
         Principal: { Service: "events.amazonaws.com" },
         Action: "sts:AssumeRole",
         Condition: {
           StringEquals: { "aws:SourceAccount": PAYER },
-          ArnEquals: { "aws:SourceArn": `arn:aws:events:us-east-1:${PAYER}:rule/finops-org-account-events` },
+          ArnEquals: {
+            "aws:SourceArn": [
+              `arn:aws:events:us-east-1:${PAYER}:rule/finops-org-account-events`,
+              `arn:aws:events:us-east-1:${PAYER}:rule/finops-org-account-events-alarms`,
+            ],
+          },
         },
       },
     ]);
+  });
+
+  it("keeps what it cannot deliver in a KMS-encrypted DLQ that only its rules may write, and alarms on it", () => {
+    const dlq = resource(payer, "aws_sqs_queue", "org-events-forwarding/dlq");
+    expect(dlq.name).toBe("finops-org-account-events-dlq");
+    expect(dlq.kms_master_key_id).toMatch(/^\$\{aws_kms_key\.org-events-forwarding_dlq-key_\w+\.arn\}$/);
+    expect(target.dead_letter_config).toEqual({
+      arn: expect.stringMatching(/aws_sqs_queue\.org-events-forwarding_dlq_/),
+    });
+    const [send] = statements(
+      resource(payer, "aws_sqs_queue_policy", "org-events-forwarding/dlq-policy").policy,
+    );
+    expect(send!.Condition).toEqual({
+      ArnEquals: {
+        "aws:SourceArn": [
+          `arn:aws:events:us-east-1:${PAYER}:rule/finops-org-account-events`,
+          `arn:aws:events:us-east-1:${PAYER}:rule/finops-org-account-events-alarms`,
+        ],
+      },
+    });
+    const alarms = Object.values(payer.aws_cloudwatch_metric_alarm ?? {}).map((a) => [
+      a.alarm_name,
+      a.metric_name,
+    ]);
+    expect(alarms).toEqual(
+      expect.arrayContaining([
+        ["finops-baseline-payer-org-events-events-FailedInvocations", "FailedInvocations"],
+        ["finops-baseline-payer-org-events-dlq-visible", "ApproximateNumberOfMessagesVisible"],
+      ]),
+    );
+    // Their state changes travel to the central bus, where alarms named finops-baseline-* alert.
+    const alarmRule = resource(payer, "aws_cloudwatch_event_rule", "org-events-forwarding/alarm-rule");
+    expect(JSON.parse(alarmRule.event_pattern).detail).toEqual({
+      alarmName: [{ prefix: "finops-baseline-payer-org-events-" }],
+    });
   });
 });
