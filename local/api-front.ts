@@ -30,7 +30,6 @@ import type { AddressInfo } from "node:net";
 import * as path from "node:path";
 import {
   CognitoIdentityProviderClient,
-  DescribeUserPoolClientCommand,
   ListUserPoolClientsCommand,
   ListUserPoolsCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
@@ -399,7 +398,6 @@ export async function apiFrontOptionsFromEmulator(
     );
     const client = clients.UserPoolClients?.find((c) => c.ClientName === names.webClient);
     if (!client?.ClientId) throw new Error(`no app client ${names.webClient} in user pool ${pool.Id}`);
-    await cognito.send(new DescribeUserPoolClientCommand({ UserPoolId: pool.Id, ClientId: client.ClientId }));
     const machines = await sfn.send(new ListStateMachinesCommand({}));
     const machine = machines.stateMachines?.find((m) => m.name === names.approvalStateMachine);
     if (!machine?.stateMachineArn)
