@@ -37,7 +37,7 @@ export function parseConfig(raw: unknown): ConsoleConfig {
 }
 
 export async function loadConfig(): Promise<ConsoleConfig> {
-  const res = await fetch("/config.json", { cache: "no-store" });
+  const res = await fetch("/config.json");
   if (!res.ok) throw new Error(`config.json: HTTP ${res.status}`);
   return parseConfig(await res.json());
 }

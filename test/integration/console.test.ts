@@ -223,17 +223,14 @@ describe("the finance console in a browser", () => {
 
   /** axe-core on the page: no serious or critical violation (the ids and nodes when there is one). */
   async function expectAccessible(page: Page) {
-    if (!(await page.evaluate(() => "axe" in window))) await page.addScriptTag({ path: AXE });
-    const violations = await page.evaluate(async () => {
-      // biome-ignore lint/suspicious/noExplicitAny: axe is injected into the page
-      const r = await (window as any).axe.run(document, { resultTypes: ["violations"] });
-      return r.violations
-        .filter((v: { impact: string }) => v.impact === "serious" || v.impact === "critical")
-        .map(
-          (v: { id: string; nodes: { target: string[] }[] }) =>
-            `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`,
-        );
-    });
+    // Page-side code as strings: it runs in the browser, whose globals (window, axe) the Node program does not type.
+    if (!(await page.evaluate<boolean>('"axe" in window'))) await page.addScriptTag({ path: AXE });
+    const violations = await page.evaluate<
+      string[]
+    >(`axe.run(document, { resultTypes: ["violations"] }).then((r) =>
+      r.violations
+        .filter((v) => v.impact === "serious" || v.impact === "critical")
+        .map((v) => v.id + ": " + v.nodes.map((n) => n.target.join(" ")).join(", ")))`);
     expect(violations).toEqual([]);
   }
 
@@ -437,7 +434,9 @@ describe("the finance console in a browser", () => {
       await page.locator("main table").first().waitFor();
       await expectAccessible(page);
       // Nothing wider than the screen but the tables' own scroll regions.
-      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      const overflow = await page.evaluate<number>(
+        "document.documentElement.scrollWidth - window.innerWidth",
+      );
       expect(overflow).toBeLessThanOrEqual(0);
       await page.screenshot({ path: path.join(SHOTS, `${view.toLowerCase()}-390.png`), fullPage: true });
     }
@@ -455,7 +454,7 @@ describe("the finance console in a browser", () => {
     const page = await context.newPage();
     await page.goto(front.url);
     const focused = () =>
-      page.evaluate(() => document.activeElement?.textContent?.trim() || document.activeElement?.id);
+      page.evaluate<string>("document.activeElement?.textContent?.trim() || document.activeElement?.id");
     const tabTo = async (what: string) => {
       for (let i = 0; i < 40; i++) {
         await page.keyboard.press("Tab");
