@@ -45,9 +45,6 @@ async function main(command: string | undefined, argv: readonly string[]): Promi
       console.log(renderSummary(landing));
       const failed = landing.outcomes.filter((o) => o.status === "failed" || o.status === "skipped");
       const dirty = landing.outcomes.filter((o) => o.clean === false);
-      console.log(
-        `\nDone in ${Math.round((Date.now() - started) / 1000)} s. Tear down with: npm run local:down`,
-      );
       const adminUp = landing.outcomes.some(
         (o) => o.info.kind === "admin" && (o.status === "applied" || o.status === "unchanged"),
       );
@@ -63,7 +60,7 @@ async function main(command: string | undefined, argv: readonly string[]): Promi
             "",
             `Local API front at ${front.url} (pid ${front.pid}, log ${path.relative(process.cwd(), front.logPath)}):`,
             `  API      ${front.url}/api/...  (Cognito ID token verified as API Gateway's JWT authorizer does)`,
-            `  console  ${staticDir ? `${front.url}/` : "not built (build console/ and run npm run local again to serve it here)"}`,
+            `  console  ${staticDir ? `${front.url}/` : "not built (npm run console:build, then npm run local again to serve it here)"}`,
             `  sign in  as any demo user, password ${DEMO_PASSWORD} (local only):`,
             ...["Admins", "FinancialAdmins", "BUManagers"].map((g) => `             ${demoUsername(g)}`),
             `  token    TOKEN=$(npm run -s local:token -- --user ${demoUsername("FinancialAdmins")})`,
@@ -71,6 +68,9 @@ async function main(command: string | undefined, argv: readonly string[]): Promi
           ].join("\n"),
         );
       }
+      console.log(
+        `\nDone in ${Math.round((Date.now() - started) / 1000)} s. Tear down with: npm run local:down (stops the front too)`,
+      );
       if (failed.length || dirty.length) {
         for (const o of failed) console.error(`\n${o.info.stack} ${o.status}:\n${o.error ?? ""}`);
         for (const o of dirty) {
