@@ -94,7 +94,6 @@ describe("the finance console in a browser", () => {
       if (outcomes[0]?.error) throw new Error(`the admin stack did not apply: ${outcomes[0].error}`);
       options = await apiFrontOptionsFromEmulator(config, emulatorEndpoint());
     }
-    await options.approvals.close?.();
     execFileSync("npm", ["run", "-s", "console:build"], { stdio: "pipe" });
 
     const admin = await asAccount(config.admin.id, region);
@@ -150,7 +149,7 @@ describe("the finance console in a browser", () => {
         updatedAt: `${YEAR}-01-01T00:00:00.000Z`,
         updatedBy: "seed",
       });
-    await budget("platform", "Platform", user("BUManagers"), 120_000);
+    await budget("platform", "Platform", user("BUManagers"), 200_000);
     await budget("shared", "Shared services", user("FinancialAdmins"), 60_000);
     for (const [accountId, budgetId] of [
       ["333333333333", "platform"],
@@ -234,6 +233,17 @@ describe("the finance console in a browser", () => {
     expect(violations).toEqual([]);
   }
 
+  /** "done" when `success` shows, else the text of the alert that shows instead. */
+  const outcome = (page: Page, success: ReturnType<Page["getByText"]>) =>
+    Promise.race([
+      success.waitFor().then(() => "done"),
+      page
+        .getByRole("alert")
+        .first()
+        .waitFor()
+        .then(() => page.getByRole("alert").first().textContent()),
+    ]);
+
   it("signs in each demo user, shows their groups and the data's freshness, and signs out", async () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     contexts.push(context);
@@ -248,9 +258,10 @@ describe("the finance console in a browser", () => {
     ]) {
       await signInAs(page, group);
       await expect(page.getByTestId("me").textContent()).resolves.toContain(group);
-      await expect(page.getByTestId("freshness").textContent()).resolves.toMatch(
-        new RegExp(`^CUR ${MONTH} \\(.+\\), ingested .+ UTC$`),
-      );
+      await page
+        .getByTestId("freshness")
+        .filter({ hasText: new RegExp(`^CUR ${MONTH} \\(.+\\), ingested .+ UTC$`) })
+        .waitFor();
       await page.getByRole("button", { name: "Sign out" }).click();
       await page.getByText("You are signed out.").waitFor();
     }
@@ -293,12 +304,20 @@ describe("the finance console in a browser", () => {
       "Spend cards",
     ]);
     await open(page, "Accounts");
+    await page.getByTestId("accounts").waitFor();
     const accounts = await page.getByTestId("accounts").locator("tbody tr td:first-child").allTextContents();
     expect(accounts.sort()).toEqual(BU_ACCOUNTS);
     await expect(page.getByTestId("unallocated-queue").count()).resolves.toBe(0);
     await open(page, "Budgets");
+    await page.getByTestId("budgets").waitFor();
     const budgets = await page.getByTestId("budgets").locator("tbody tr td:first-child").allTextContents();
     expect(budgets).toEqual(["platform"]);
+    // The budget's actual for the month: its accounts' spend, to the cent.
+    const actual = page.getByTestId("budgets").locator("tbody tr td").nth(6);
+    await actual.filter({ hasText: "$" }).waitFor();
+    expect(centsOf(await actual.textContent())).toBe(
+      cents(BU_ACCOUNTS.reduce((a, id) => a + usageOf(truth, id), 0)),
+    );
     // Changing budgets is finance's: the form is not offered.
     await expect(page.getByRole("button", { name: "Request change" }).count()).resolves.toBe(0);
   });
@@ -341,10 +360,12 @@ describe("the finance console in a browser", () => {
     const adminPage = await pageOf("Admins");
     await open(adminPage, "Budgets");
     await adminPage.getByLabel("Budget", { exact: true }).selectOption("platform/2026");
-    await adminPage.getByLabel("New annual amount (USD)").fill("150000");
+    await adminPage.getByLabel("New annual amount (USD)").fill("250000");
     await adminPage.getByLabel("Reason").fill("second product line in 2026");
     await adminPage.getByRole("button", { name: "Request change" }).click();
-    await adminPage.getByText(/Change of platform sent for approval/).waitFor();
+    await expect(
+      outcome(adminPage, adminPage.getByText(/Change of platform sent for approval/)),
+    ).resolves.toBe("done");
 
     const fin = await pageOf("FinancialAdmins");
     let decided = false;
@@ -377,7 +398,7 @@ describe("the finance console in a browser", () => {
         .allTextContents(),
     ).resolves.toEqual([
       "platform 2026",
-      "$120,000.00 → $150,000.00",
+      "$200,000.00 → $250,000.00",
       "approved",
       user("Admins"),
       user("FinancialAdmins"),
@@ -385,7 +406,7 @@ describe("the finance console in a browser", () => {
     ]);
     // The workflow applies the approved change: the budget shows its new amount.
     let amount = "";
-    for (let attempt = 0; attempt < 20 && amount !== "$150,000.00"; attempt++) {
+    for (let attempt = 0; attempt < 20 && amount !== "$250,000.00"; attempt++) {
       await open(fin, "Budgets");
       amount =
         (await fin
@@ -394,9 +415,9 @@ describe("the finance console in a browser", () => {
           .locator("td")
           .nth(4)
           .textContent()) ?? "";
-      if (amount !== "$150,000.00") await open(fin, "Overview");
+      if (amount !== "$250,000.00") await open(fin, "Overview");
     }
-    expect(amount).toBe("$150,000.00");
+    expect(amount).toBe("$250,000.00");
 
     // A BU manager is not offered the inbox, and the API refuses their decision.
     const bu = await pageOf("BUManagers");

@@ -18,7 +18,9 @@ export function Budgets({ api, finance, month }: { api: Api; finance: boolean; m
     [month],
   );
   const [notice, setNotice] = useState("");
-  const spentOf = (b: Budget) => actual.data?.groups.find((g) => g.key === b.budgetId)?.amountUsd ?? 0;
+  /** The month's actual, once read (undefined while loading or after an error, shown as such). */
+  const spentOf = (b: Budget) =>
+    actual.data ? (actual.data.groups.find((g) => g.key === b.budgetId)?.amountUsd ?? 0) : undefined;
   return (
     <section aria-labelledby="view-title">
       <h2 id="view-title">Budgets {year}</h2>
@@ -28,6 +30,7 @@ export function Budgets({ api, finance, month }: { api: Api; finance: boolean; m
         </p>
       )}
       <Status loaded={budgets} />
+      {actual.error && <Status loaded={actual} />}
       {budgets.data && (
         <DataTable
           caption={`Budgets and actual spend${month ? ` in ${month}` : ""}`}
@@ -52,8 +55,11 @@ export function Budgets({ api, finance, month }: { api: Api; finance: boolean; m
             },
             {
               header: `Actual ${month ?? ""} (USD)`,
-              value: (b) => spentOf(b).toFixed(2),
-              render: (b) => money(spentOf(b)),
+              value: (b) => spentOf(b)?.toFixed(2) ?? "",
+              render: (b) => {
+                const spent = spentOf(b);
+                return spent === undefined ? (actual.error ? "unavailable" : "…") : money(spent);
+              },
               numeric: true,
             },
           ]}

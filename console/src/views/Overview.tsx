@@ -18,13 +18,12 @@ export function Overview({ api, months }: { api: Api; months: readonly string[] 
   const lists = useLoad(() => Promise.all([api.accounts(), api.budgets()]), []);
   const data = useLoad(async () => {
     if (!month) return undefined;
-    const [byBudget, byAccount, byService, byDay, previous] = await Promise.all([
-      api.spend({ month, groupBy: "budget", ...filters }),
-      api.spend({ month, groupBy: "account", ...filters }),
-      api.spend({ month, groupBy: "service", ...filters }),
-      api.spend({ month, groupBy: "day", ...filters }),
-      api.spend({ month: previousMonth(month), groupBy: "budget", ...filters }),
-    ]);
+    // One after another: each call reads the month's spend, and the API answers them in turn anyway.
+    const byBudget = await api.spend({ month, groupBy: "budget", ...filters });
+    const byAccount = await api.spend({ month, groupBy: "account", ...filters });
+    const byService = await api.spend({ month, groupBy: "service", ...filters });
+    const byDay = await api.spend({ month, groupBy: "day", ...filters });
+    const previous = await api.spend({ month: previousMonth(month), groupBy: "budget", ...filters });
     return { byBudget, byAccount, byService, byDay, previous };
   }, [month, accountId, budgetId]);
   const accounts = lists.data?.[0].accounts ?? [];
