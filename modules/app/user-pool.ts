@@ -110,6 +110,11 @@ export class UserPool extends Construct {
       allowedOauthFlows: ["code"],
       allowedOauthScopes: ["openid", "email", "profile"],
       supportedIdentityProviders: ["COGNITO"],
+      // Exactly the attributes the API reads from the ID token (functions/api/router.ts: a scope by
+      // email needs email_verified). Left unset, AWS lets the client read email_verified,
+      // phone_number_verified and every standard attribute (CreateUserPoolClient, ReadAttributes);
+      // the emulator then puts none of them in its ID tokens.
+      readAttributes: ["email", "email_verified"],
       callbackUrls: [...props.callbackUrls],
       logoutUrls: [...props.logoutUrls],
       explicitAuthFlows: ["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],

@@ -53,6 +53,12 @@ describe("users", () => {
     expect(client.explicit_auth_flows).toEqual(["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]);
     expect(client.prevent_user_existence_errors).toBe("ENABLED");
   });
+
+  it("reads exactly the attributes the API takes from the ID token (email, email_verified)", () => {
+    // functions/api/router.ts scopes a user by email only when email_verified is true; the ID token
+    // carries the attributes the client may read (CreateUserPoolClient, ReadAttributes).
+    expect(only("aws_cognito_user_pool_client").read_attributes).toEqual(["email", "email_verified"]);
+  });
 });
 
 describe("the HTTP API", () => {
