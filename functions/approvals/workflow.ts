@@ -5,7 +5,7 @@
  *   change was computed against (else BudgetChangedSinceSubmission: the workflow records a failure);
  * - expire / fail: close a change that timed out or could not be applied.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { APPROVAL_ERRORS } from "../../contracts/approvals";
 import type { Budget, BudgetChange } from "../api/domain";
 import { applyPatch } from "../api/operations/budgets";
