@@ -17,8 +17,10 @@ import { PLANS } from "./fixtures";
  */
 
 const LOCAL = loadAccountConfig(path.join(__dirname, "../../../accounts/local.yaml"));
+// Unbudgeted: a member's budget also changes the admin stack (docs/budgets.md).
+const { budget: _budget, ...unbudgeted } = LOCAL.members[0]!;
 const member = (id: string, name: string): AccountConfig["members"][number] => ({
-  ...LOCAL.members[0]!,
+  ...unbudgeted,
   id,
   name,
   email: `${name}@example.com`,

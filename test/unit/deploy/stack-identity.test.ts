@@ -19,8 +19,11 @@ function synth(config: AccountConfig, dir: string, localDir: string): string {
   return dir;
 }
 
+// Without a budget: a member's budget also reaches the admin stack (the API's config-budget floor,
+// docs/budgets.md), tested on its own below.
+const { budget: _budget, ...unbudgeted } = LOCAL.members[0]!;
 const newMember: AccountConfig["members"][number] = {
-  ...LOCAL.members[0]!,
+  ...unbudgeted,
   id: "666666666666",
   name: "new-team",
   email: "new-team@example.com",
@@ -53,6 +56,15 @@ describe("--changed-only: which stacks differ from the base synthesis", () => {
     });
   });
 
+  it("also finds the admin stack when the new member has a budget: the API holds the config's budgets (docs/budgets.md)", () => {
+    const current = synth(
+      { ...LOCAL, members: [...LOCAL.members, { ...newMember, budget: { monthlyUsd: 100, notify: [] } }] },
+      path.join(root, "add-budgeted"),
+      localDir,
+    );
+    expect(diffSynthDirs(current, base).changed).toEqual(["admin", "bootstrap", "member-new-team"]);
+  });
+
   it("compares synth directories at different places as equal (local backend path resolved, cdktf metadata ignored)", () => {
     const elsewhere = synth(LOCAL, path.join(root, "deeper", "still", "base"), localDir);
 
@@ -73,10 +85,12 @@ describe("--changed-only: which stacks differ from the base synthesis", () => {
       localDir,
     );
 
-    expect(diffSynthDirs(retired, base).changed).toEqual(["member-app-dev"]);
+    // app-dev has a budget: retired, it leaves the API's config budgets too (docs/budgets.md).
+    expect(LOCAL.members.find((m) => m.name === "app-dev")?.budget).toBeDefined();
+    expect(diffSynthDirs(retired, base).changed).toEqual(["admin", "member-app-dev"]);
     // Removing the entry also removes the account's read role from the bootstrap stack.
     expect(diffSynthDirs(removed, base)).toMatchObject({
-      changed: ["bootstrap"],
+      changed: ["admin", "bootstrap"],
       removed: ["member-app-dev"],
     });
   });
