@@ -293,6 +293,13 @@ function checkHomeRegion(config: AccountConfig, issues: ConfigIssue[]): void {
       path: ["organization", "homeRegion"],
       message: `is ${home}, where the central monitoring bus and the FinOps application's alerts live, but admin.regions (${config.admin.regions.join(", ")}) does not include it; add ${home} to admin.regions or set organization.homeRegion to one of them`,
     });
+  } else if (config.admin.regions[0] !== home) {
+    // modules/data-platform/account-sync.ts and modules/monitoring/alarms.ts: the application runs
+    // in the admin's primary region, and a rule invokes, an alarm notifies, only in its own region.
+    issues.push({
+      path: ["admin", "regions"],
+      message: `lists ${config.admin.regions[0]} first, but organization.homeRegion is ${home}: the FinOps application runs in the admin's primary region (the first one), and the central bus's rules and the alerts topic reach only functions of their own region; list ${home} first in admin.regions`,
+    });
   }
 }
 
