@@ -206,8 +206,17 @@ export function renderPlanRunNotes(x: {
   baseLabel?: string;
   retirement: readonly RetirementIssue[];
   leftOut: readonly string[];
+  /** The bootstrap stack's synth differs from the base's (it is never planned here). */
+  bootstrapChanged?: boolean;
 }): string[] {
   const out: string[] = [""];
+  if (x.bootstrapChanged) {
+    out.push(
+      "> [!IMPORTANT]",
+      "> **The bootstrap stack changes too** (roles, state bucket or organization prerequisites). The pipeline never plans or applies it: an organization admin reviews it with `npm run bootstrap -- --plan` and applies it with `npm run bootstrap` from this branch. A new account's plan needs its read role, so apply it first, then re-run this plan. See docs/bootstrap.md.",
+      "",
+    );
+  }
   const retiring = x.planned.filter((p) => p.info.retired);
   if (retiring.length) {
     out.push(

@@ -3,6 +3,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import type { AccountConfig } from "../config/schema";
 import type { Target } from "../config/target";
+import { BOOTSTRAP_STACK } from "../contracts/gitops";
 import { pool } from "./apply";
 import { checkPlanGuard, type PlanGuardResult } from "./plan-guard";
 import {
@@ -116,6 +117,7 @@ export async function planLanding(opts: PlanOptions): Promise<PlanRun> {
   let unchanged: string[] = [];
   let removed: string[] = [];
   let baseLabel: string | undefined;
+  let bootstrapChanged = false;
   if (opts.changedOnly) {
     let baseDir = opts.changedOnly.baseSynthDir;
     let cleanup: string | undefined;
@@ -131,7 +133,9 @@ export async function planLanding(opts: PlanOptions): Promise<PlanRun> {
       const diff = diffSynthDirs(synthDir, baseDir);
       baseLabel = opts.changedOnly.baseRef ?? opts.changedOnly.baseSynthDir;
       selected = all.filter((s) => diff.changed.includes(s.stack));
-      unchanged = diff.unchanged;
+      // Only the landing's stacks are candidates; the bootstrap stack is reported on its own.
+      unchanged = diff.unchanged.filter((s) => s !== BOOTSTRAP_STACK);
+      bootstrapChanged = diff.changed.includes(BOOTSTRAP_STACK);
       removed = diff.removed;
       log(
         `changed    ${selected.length} of ${all.length} stacks differ from ${baseLabel}${removed.length ? `; removed: ${removed.join(", ")}` : ""}`,
@@ -198,7 +202,16 @@ export async function planLanding(opts: PlanOptions): Promise<PlanRun> {
   const errored = planned.filter((p) => p.status === "errored");
   const markdown = [
     renderMarkdown(summary, { dataStoreDestroyAllowed: guard.allowedBy !== null }).trimEnd(),
-    ...renderPlanRunNotes({ planned, errored, unchanged, removed, baseLabel, retirement, leftOut }),
+    ...renderPlanRunNotes({
+      planned,
+      errored,
+      unchanged,
+      removed,
+      baseLabel,
+      retirement,
+      leftOut,
+      bootstrapChanged,
+    }),
   ].join("\n");
 
   const manifest: PlanManifest = {

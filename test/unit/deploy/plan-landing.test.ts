@@ -91,6 +91,9 @@ describe("planLanding with --changed-only and --stack", () => {
     expect(readFileSync(path.join(outDir, "summary.md"), "utf8")).toContain(
       "left out by --stack: member-new-b",
     );
+    // The new accounts' read roles are in the bootstrap stack: the summary tells the reviewer.
+    expect(run.markdown).toContain("**The bootstrap stack changes too**");
+    expect(run.markdown).toContain("npm run bootstrap -- --plan");
   });
   it("never plans the bootstrap stack, even when it is the only stack whose synth changed (an admin applies it: docs/bootstrap.md)", async () => {
     const config = { ...LOCAL, gitops: { ...LOCAL.gitops!, environment: "release" } };
@@ -112,5 +115,29 @@ describe("planLanding with --changed-only and --stack", () => {
     // ...but nothing was planned: no stack in the manifest, no terraform call at all.
     expect(run.manifest.stacks).toEqual([]);
     expect(readFileSync(calls, "utf8")).toBe("");
+    // ...and the summary says an admin applies it, and that the landing's stacks are unchanged.
+    expect(run.markdown).toContain("**The bootstrap stack changes too**");
+    expect(run.manifest.unchanged).not.toContain("bootstrap");
+  });
+
+  it("says nothing about the bootstrap stack when its synth did not change", async () => {
+    const config = {
+      ...LOCAL,
+      // A budget change: the member's AWS Budget and the API's config budgets, no role.
+      members: LOCAL.members.map((m) =>
+        m.name === "app-dev" ? { ...m, budget: { monthlyUsd: 12345, notify: [] } } : m,
+      ),
+    };
+    const run = await planLanding({
+      config,
+      configFile: "accounts/local.yaml",
+      target: targetFor(config, { FINOPS_LOCAL_DIR: localDir }),
+      outDir: path.join(work, "out-owner"),
+      env: { ...process.env },
+      changedOnly: { baseSynthDir: baseDir },
+      localStateDir: path.join(localDir, "state"),
+    });
+    expect(run.manifest.stacks.map((s) => s.info.stack)).toContain("member-app-dev");
+    expect(run.markdown).not.toContain("bootstrap stack");
   });
 });
