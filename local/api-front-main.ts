@@ -2,7 +2,7 @@
  * The local API front as its own process: what `npm run local` leaves running in the background
  * (local/api-front-service.ts starts it detached and records its PID; `npm run local:down` stops it).
  * Reads the landing from the emulator (FINOPS_CONFIG, FINOPS_MOTO_PORT), listens on FINOPS_FRONT_PORT
- * and serves the console from FINOPS_CONSOLE_DIR when set. Prints one line with its URL, then a log
+ * and serves the console from FINOPS_CONSOLE_DIST when set. Prints one line with its URL, then a log
  * line per request; stops on SIGTERM or SIGINT.
  */
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
@@ -18,7 +18,7 @@ async function main(): Promise<void> {
   const log = (line: string) => console.log(line);
   const options = await apiFrontOptionsFromEmulator(config, motoEndpoint, {
     port: apiFrontPort(),
-    staticDir: process.env.FINOPS_CONSOLE_DIR || undefined,
+    staticDir: process.env.FINOPS_CONSOLE_DIST || undefined,
     log,
   });
   const front = await startApiFront(options);

@@ -19,9 +19,9 @@ import { signIn } from "../local/sign-in";
 import { parseCli, UsageError } from "./cli-args";
 import { loadLocalConfig, localDown, localUp, renderSummary } from "./local-org";
 
-/** The built console the front serves at "/", when there is one: FINOPS_CONSOLE_DIR or console/dist. */
+/** The built console the front serves at "/", when there is one: FINOPS_CONSOLE_DIST or console/dist. */
 function consoleDir(env: NodeJS.ProcessEnv = process.env): string | undefined {
-  const dir = env.FINOPS_CONSOLE_DIR || path.join(__dirname, "..", "console", "dist");
+  const dir = env.FINOPS_CONSOLE_DIST || path.join(__dirname, "..", "console", "dist");
   return existsSync(path.join(dir, "index.html")) ? path.resolve(dir) : undefined;
 }
 
@@ -53,7 +53,7 @@ async function main(command: string | undefined, argv: readonly string[]): Promi
         const front = await startApiFrontService({
           port: apiFrontPort(),
           localDir: localDir(),
-          env: { ...process.env, ...(staticDir ? { FINOPS_CONSOLE_DIR: staticDir } : {}) },
+          env: { ...process.env, ...(staticDir ? { FINOPS_CONSOLE_DIST: staticDir } : {}) },
         });
         console.log(
           [
