@@ -64,15 +64,26 @@ interface PlanJsonLike {
   resource_drift?: { address: string; change: { actions: string[] } }[];
 }
 
-/** Drifted and pending resources of one plan JSON. */
+/**
+ * Drifted and pending resources of one plan JSON. A `resource_drift` entry (what the refresh found
+ * changed outside Terraform) counts when the plan acts on that resource, i.e. when Terraform would
+ * put it back, or when the resource is gone: refresh-only differences in attributes the
+ * configuration does not manage leave the plan empty (`terraform plan -detailed-exitcode` 0) and
+ * are not drift of the landing (on the emulator, many computed attributes read back differently).
+ */
 export function driftedResources(plan: unknown): DriftedResource[] {
   const p = plan as PlanJsonLike;
   const out: DriftedResource[] = [];
+  const planned = new Set(
+    (p.resource_changes ?? [])
+      .filter((rc) => !["no-op", "read"].includes(classifyActions(rc.change.actions)))
+      .map((rc) => rc.address),
+  );
   for (const rc of p.resource_drift ?? []) {
     const action = classifyActions(rc.change.actions);
-    if (action !== "no-op" && action !== "read") {
+    if (action === "no-op" || action === "read") continue;
+    if (action === "delete" || planned.has(rc.address))
       out.push({ address: rc.address, action, source: "outside-terraform" });
-    }
   }
   for (const rc of p.resource_changes ?? []) {
     const action = classifyActions(rc.change.actions);

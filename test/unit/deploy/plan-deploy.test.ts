@@ -287,6 +287,26 @@ describe("drift", () => {
     ]);
   });
 
+  it("ignores refresh-only differences the plan does not act on, but not a resource deleted outside Terraform", () => {
+    // Terraform's JSON plan: resource_drift holds every difference the refresh found; only those the
+    // plan acts on (resource_changes) would be put back by an apply.
+    const plan = {
+      format_version: "1.2",
+      resource_drift: [
+        { address: "aws_iam_role.r", type: "aws_iam_role", change: { actions: ["update"] } },
+        { address: "aws_sqs_queue.q", type: "aws_sqs_queue", change: { actions: ["delete"] } },
+      ],
+      resource_changes: [
+        { address: "aws_iam_role.r", type: "aws_iam_role", change: { actions: ["no-op"] } },
+        { address: "aws_sqs_queue.q", type: "aws_sqs_queue", change: { actions: ["create"] } },
+      ],
+    };
+    expect(driftedResources(plan)).toEqual([
+      { address: "aws_sqs_queue.q", action: "delete", source: "outside-terraform" },
+      { address: "aws_sqs_queue.q", action: "create", source: "pending" },
+    ]);
+  });
+
   it("exits 2 on drift, 1 when a plan failed (drift unknown), else 0", () => {
     expect(driftExitCode([{ status: "in-sync" }])).toBe(0);
     expect(driftExitCode([{ status: "in-sync" }, { status: "drifted" }])).toBe(2);
