@@ -28,6 +28,7 @@ export const ROUTE_KEYS = [
   "POST /approvals/{changeId}/decision",
   "GET /ingestion",
   "GET /users",
+  "POST /budgets/{budgetId}/{year}/change-requests",
 ] as const;
 export type RouteKey = (typeof ROUTE_KEYS)[number];
 

@@ -89,6 +89,12 @@ export class Api {
       `/budgets/${budgetId}/${year}`,
       body,
     );
+  requestChange = (budgetId: string, year: number, body: { amountUsd: number; reason: string }) =>
+    this.call<{ change?: BudgetChange; note?: string }>(
+      "POST",
+      `/budgets/${budgetId}/${year}/change-requests`,
+      body,
+    );
   decide = (changeId: string, body: { decision: "approve" | "reject"; note?: string }) =>
     this.call("POST", `/approvals/${changeId}/decision`, body);
   approveCard = (budgetId: string, periodId: string, note?: string) =>

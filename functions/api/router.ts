@@ -2,12 +2,13 @@
  * The API's routes: one handler per route key of contracts/api.ts (the Terraform module,
  * modules/app/http-api.ts, creates exactly those routes, each with the JWT authorizer).
  */
-import { z } from "zod";
+import * as z from "zod";
 import { GROUPS, type Group, ROUTE_KEYS, type RouteKey } from "../../contracts/api";
 import { ApiError, type Caller } from "./domain";
 import { accountHistory, listAccounts, mapAccount, unmapAccount } from "./operations/accounts";
 import { decideBudgetChange, listBudgetChanges } from "./operations/approvals";
 import { createBudget, getBudget, listBudgets, updateBudget } from "./operations/budgets";
+import { changeRequestBody, requestBudgetChange } from "./operations/change-requests";
 import type { Result } from "./operations/common";
 import { ingestionStatus } from "./operations/ingestion";
 import { spend } from "./operations/spend";
@@ -180,6 +181,18 @@ export const ROUTES: { readonly [K in RouteKey]: Route } = {
   "GET /users": {
     summary: "Users, their groups and their budget scope (Admins only)",
     run: (d, r) => listUsers(d, r.caller),
+  },
+  "POST /budgets/{budgetId}/{year}/change-requests": {
+    summary:
+      "Request a change of a budget's amount (its owner or managers, or finance): always goes to approval (202)",
+    run: (d, r) =>
+      requestBudgetChange(
+        d,
+        r.caller,
+        param(r, "budgetId", budgetIdSchema),
+        param(r, "year", yearParam),
+        parseOr400(changeRequestBody, json(r), "body"),
+      ),
   },
 };
 

@@ -318,8 +318,8 @@ describe("the finance console in a browser", () => {
     expect(centsOf(await actual.textContent())).toBe(
       cents(BU_ACCOUNTS.reduce((a, id) => a + usageOf(truth, id), 0)),
     );
-    // Changing budgets is finance's: the form is not offered.
-    await expect(page.getByRole("button", { name: "Request change" }).count()).resolves.toBe(0);
+    // Deciding is finance's: no inbox.
+    await expect(page.getByRole("link", { name: "Approvals" }).count()).resolves.toBe(0);
   });
 
   it("maps an unallocated account from the queue, after which it shows as allocated", async () => {
@@ -356,16 +356,14 @@ describe("the finance console in a browser", () => {
     );
   });
 
-  it("sends a budget change above the threshold to approval; a FinancialAdmin approves it and the new budget shows; a BU manager may not", async () => {
-    const adminPage = await pageOf("Admins");
-    await open(adminPage, "Budgets");
-    await adminPage.getByLabel("Budget", { exact: true }).selectOption("platform/2026");
-    await adminPage.getByLabel("New annual amount (USD)").fill("250000");
-    await adminPage.getByLabel("Reason").fill("second product line in 2026");
-    await adminPage.getByRole("button", { name: "Request change" }).click();
-    await expect(
-      outcome(adminPage, adminPage.getByText(/Change of platform sent for approval/)),
-    ).resolves.toBe("done");
+  it("lets a BU manager request a budget change that a FinancialAdmin approves in the inbox, after which the new budget shows; the BU manager may not decide", async () => {
+    const bu = await pageOf("BUManagers");
+    await open(bu, "Budgets");
+    await bu.getByLabel("Budget", { exact: true }).selectOption("platform/2026");
+    await bu.getByLabel("New annual amount (USD)").fill("250000");
+    await bu.getByLabel("Reason").fill("second product line in 2026");
+    await bu.getByRole("button", { name: "Request change" }).click();
+    await expect(outcome(bu, bu.getByText(/Change of platform sent for approval/))).resolves.toBe("done");
 
     const fin = await pageOf("FinancialAdmins");
     let decided = false;
@@ -387,7 +385,7 @@ describe("the finance console in a browser", () => {
           .then(() => "retry"),
       ]);
       decided = outcome === "done";
-      if (!decided) await open(fin, "Overview");
+      if (!decided) await open(fin, "Spend cards");
     }
     expect(decided).toBe(true);
     await expect(
@@ -400,27 +398,22 @@ describe("the finance console in a browser", () => {
       "platform 2026",
       "$200,000.00 → $250,000.00",
       "approved",
-      user("Admins"),
+      user("BUManagers"),
       user("FinancialAdmins"),
       "approved for the second product line",
     ]);
-    // The workflow applies the approved change: the budget shows its new amount.
+    // The workflow applies the approved change: the budget shows its new amount, to its manager too.
     let amount = "";
     for (let attempt = 0; attempt < 20 && amount !== "$250,000.00"; attempt++) {
-      await open(fin, "Budgets");
-      amount =
-        (await fin
-          .getByTestId("budgets")
-          .locator("tr", { hasText: "platform" })
-          .locator("td")
-          .nth(4)
-          .textContent()) ?? "";
-      if (amount !== "$250,000.00") await open(fin, "Overview");
+      await open(bu, "Spend cards");
+      await open(bu, "Budgets");
+      const cell = bu.getByTestId("budgets").locator("tr", { hasText: "platform" }).locator("td").nth(4);
+      await cell.waitFor();
+      amount = (await cell.textContent()) ?? "";
     }
     expect(amount).toBe("$250,000.00");
 
     // A BU manager is not offered the inbox, and the API refuses their decision.
-    const bu = await pageOf("BUManagers");
     await expect(bu.getByRole("link", { name: "Approvals" }).count()).resolves.toBe(0);
     const tokens = await signIn({
       motoEndpoint: emulatorEndpoint(),

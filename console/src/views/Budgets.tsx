@@ -1,4 +1,5 @@
 import { useState } from "react";
+import { changeRequestBody } from "../../../functions/api/operations/change-requests";
 import { updateBudgetBody } from "../../../functions/api/schemas";
 import type { Api, Budget } from "../api";
 import { money } from "../format";
@@ -7,8 +8,9 @@ import { check, type FieldErrors } from "../validate";
 
 /**
  * Budgets in scope with the selected month's actual against the month's share of the budget.
- * Finance requests changes here; a change of the amount above the approval threshold starts the
- * approval workflow (the API answers 202) and shows in the Approvals inbox.
+ * Changes are requested here: finance changes a budget (PATCH; an amount change above the approval
+ * threshold starts the approval workflow, 202), a budget's owner or manager requests a change of its
+ * amount (POST …/change-requests, always approved by a FinancialAdmin). Both show in the inbox.
  */
 export function Budgets({ api, finance, month }: { api: Api; finance: boolean; month?: string }) {
   const year = month ? Number(month.slice(0, 4)) : new Date().getUTCFullYear();
@@ -67,9 +69,10 @@ export function Budgets({ api, finance, month }: { api: Api; finance: boolean; m
           rowKey={(b) => `${b.budgetId}-${b.year}`}
         />
       )}
-      {finance && budgets.data && budgets.data.budgets.length > 0 && (
+      {budgets.data && budgets.data.budgets.length > 0 && (
         <RequestChange
           api={api}
+          finance={finance}
           budgets={budgets.data.budgets}
           onDone={(text) => {
             setNotice(text);
@@ -83,10 +86,12 @@ export function Budgets({ api, finance, month }: { api: Api; finance: boolean; m
 
 function RequestChange({
   api,
+  finance,
   budgets,
   onDone,
 }: {
   api: Api;
+  finance: boolean;
   budgets: readonly Budget[];
   onDone(text: string): void;
 }) {
@@ -97,15 +102,22 @@ function RequestChange({
   const [busy, setBusy] = useState(false);
   const submit = async () => {
     const amountUsd = amount.trim() === "" ? undefined : Number(amount);
-    const parsed = check(updateBudgetBody, {
+    const input = {
       ...(amountUsd === undefined ? {} : { amountUsd: Number.isNaN(amountUsd) ? amount : amountUsd }),
       reason,
-    });
+    };
+    const parsed = finance ? check(updateBudgetBody, input) : check(changeRequestBody, input);
     if (!parsed.ok) return setErrors(parsed.errors.body ? { amountUsd: parsed.errors.body } : parsed.errors);
     const [budgetId, year] = key.split("/") as [string, string];
     setBusy(true);
     try {
-      const res = await api.updateBudget(budgetId, Number(year), parsed.value);
+      const res = finance
+        ? await api.updateBudget(budgetId, Number(year), parsed.value)
+        : await api.requestChange(
+            budgetId,
+            Number(year),
+            parsed.value as { amountUsd: number; reason: string },
+          );
       setErrors({});
       setAmount("");
       setReason("");

@@ -9,7 +9,7 @@ import { admin, call, fin, fin2, nobody } from "./route-call";
 describe("the route table", () => {
   it("lists every operation of the issue exactly once", () => {
     expect(new Set(ROUTE_KEYS).size).toBe(ROUTE_KEYS.length);
-    expect(ROUTE_KEYS).toHaveLength(16);
+    expect(ROUTE_KEYS).toHaveLength(17);
   });
 
   it("answers 404 naming an unknown route", async () => {
@@ -31,22 +31,24 @@ describe("the route table", () => {
       query: routeKey === "GET /spend" ? { month: "2026-03" } : {},
       body: routeKey.includes("decision")
         ? { decision: "approve" }
-        : routeKey.startsWith("POST /budgets")
-          ? {
-              budgetId: "x1",
-              year: 2026,
-              name: "x",
-              amountUsd: 1,
-              owner: "o@example.com",
-              scope: { level: "product", name: "p" },
-            }
-          : routeKey.startsWith("PATCH")
-            ? { amountUsd: 1, reason: "why not" }
-            : routeKey.endsWith("comments")
-              ? { text: "hi" }
-              : routeKey.startsWith("PUT")
-                ? { budgetId: "retail" }
-                : undefined,
+        : routeKey.endsWith("change-requests")
+          ? { amountUsd: 1, reason: "why not" }
+          : routeKey.startsWith("POST /budgets")
+            ? {
+                budgetId: "x1",
+                year: 2026,
+                name: "x",
+                amountUsd: 1,
+                owner: "o@example.com",
+                scope: { level: "product", name: "p" },
+              }
+            : routeKey.startsWith("PATCH")
+              ? { amountUsd: 1, reason: "why not" }
+              : routeKey.endsWith("comments")
+                ? { text: "hi" }
+                : routeKey.startsWith("PUT")
+                  ? { budgetId: "retail" }
+                  : undefined,
     });
     expect(res.status).toBe(403);
     expect((res.body as { message: string }).message).toMatch(/no FinOps group|only/);
