@@ -45,12 +45,18 @@ export class ApiRequestError extends Error {
 export class Api {
   constructor(private readonly session: Session) {}
 
-  async call<T>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
+  async call<T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    signal?: AbortSignal,
+  ): Promise<{ status: number; body: T }> {
     const send = async () => {
       const token = await this.session.idToken();
       if (!token) throw new ApiRequestError(401, "your session has ended; sign in again");
       return fetch(apiPath(this.session.config, path), {
         method,
+        ...(signal ? { signal } : {}),
         headers: {
           authorization: `Bearer ${token}`,
           ...(body === undefined ? {} : { "content-type": "application/json" }),
@@ -65,16 +71,21 @@ export class Api {
     return { status: res.status, body: out as T };
   }
 
-  get = <T>(path: string) => this.call<T>("GET", path).then((r) => r.body);
+  get = <T>(path: string, signal?: AbortSignal) =>
+    this.call<T>("GET", path, undefined, signal).then((r) => r.body);
 
   ingestion = () =>
     this.get<{ lastProcessed: IngestionStatus | null; periods: IngestionStatus[] }>("/ingestion");
   accounts = (unallocated = false) =>
     this.get<{ accounts: Account[] }>(`/accounts${unallocated ? "?unallocated=true" : ""}`);
   budgets = (year?: number) => this.get<{ budgets: Budget[] }>(`/budgets${year ? `?year=${year}` : ""}`);
-  spend = (q: { month: string; groupBy: string; budgetId?: string; accountId?: string }) =>
+  spend = (
+    q: { month: string; groupBy: string; budgetId?: string; accountId?: string },
+    signal?: AbortSignal,
+  ) =>
     this.get<SpendResult>(
       `/spend?${new URLSearchParams(Object.entries(q).filter(([, v]) => v) as string[][])}`,
+      signal,
     );
   cards = () => this.get<{ cards: SpendCard[] }>("/spend-cards");
   approvals = () => this.get<{ changes: BudgetChange[] }>("/approvals");

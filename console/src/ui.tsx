@@ -9,21 +9,23 @@ export interface Loaded<T> {
   reload(): void;
 }
 
-/** Runs `load` when `deps` change; `reload()` runs it again. */
-export function useLoad<T>(load: () => Promise<T>, deps: readonly unknown[]): Loaded<T> {
+/**
+ * Runs `load` when `deps` change; `reload()` runs it again. The signal aborts when the view goes or
+ * the inputs change, so a load of several calls stops issuing them.
+ */
+export function useLoad<T>(load: (signal: AbortSignal) => Promise<T>, deps: readonly unknown[]): Loaded<T> {
   const [state, setState] = useState<{ data?: T; error?: string; loading: boolean }>({ loading: true });
   const [tick, setTick] = useState(0);
   // biome-ignore lint/correctness/useExhaustiveDependencies: the caller lists what load depends on
   useEffect(() => {
-    let live = true;
+    const controller = new AbortController();
+    const live = () => !controller.signal.aborted;
     setState((s) => ({ ...s, loading: true }));
-    load().then(
-      (data) => live && setState({ data, loading: false }),
-      (e: Error) => live && setState({ error: e.message, loading: false }),
+    load(controller.signal).then(
+      (data) => live() && setState({ data, loading: false }),
+      (e: Error) => live() && setState({ error: e.message, loading: false }),
     );
-    return () => {
-      live = false;
-    };
+    return () => controller.abort();
   }, [...deps, tick]);
   const reload = useCallback(() => setTick((t) => t + 1), []);
   return { ...state, reload };

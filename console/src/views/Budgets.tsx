@@ -16,7 +16,7 @@ export function Budgets({ api, finance, month }: { api: Api; finance: boolean; m
   const year = month ? Number(month.slice(0, 4)) : new Date().getUTCFullYear();
   const budgets = useLoad(() => api.budgets(year), [year]);
   const actual = useLoad(
-    () => (month ? api.spend({ month, groupBy: "budget" }) : Promise.resolve(undefined)),
+    (signal) => (month ? api.spend({ month, groupBy: "budget" }, signal) : Promise.resolve(undefined)),
     [month],
   );
   const [notice, setNotice] = useState("");

@@ -16,16 +16,22 @@ export function Overview({ api, months }: { api: Api; months: readonly string[] 
   const [budgetId, setBudgetId] = useState("");
   const filters = { budgetId, accountId };
   const lists = useLoad(() => Promise.all([api.accounts(), api.budgets()]), []);
-  const data = useLoad(async () => {
-    if (!month) return undefined;
-    // One after another: each call reads the month's spend, and the API answers them in turn anyway.
-    const byBudget = await api.spend({ month, groupBy: "budget", ...filters });
-    const byAccount = await api.spend({ month, groupBy: "account", ...filters });
-    const byService = await api.spend({ month, groupBy: "service", ...filters });
-    const byDay = await api.spend({ month, groupBy: "day", ...filters });
-    const previous = await api.spend({ month: previousMonth(month), groupBy: "budget", ...filters });
-    return { byBudget, byAccount, byService, byDay, previous };
-  }, [month, accountId, budgetId]);
+  const data = useLoad(
+    async (signal) => {
+      if (!month) return undefined;
+      // One after another: each call reads the month's spend, and the API answers them in turn anyway.
+      const byBudget = await api.spend({ month, groupBy: "budget", ...filters }, signal);
+      const byAccount = await api.spend({ month, groupBy: "account", ...filters }, signal);
+      const byService = await api.spend({ month, groupBy: "service", ...filters }, signal);
+      const byDay = await api.spend({ month, groupBy: "day", ...filters }, signal);
+      const previous = await api.spend(
+        { month: previousMonth(month), groupBy: "budget", ...filters },
+        signal,
+      );
+      return { byBudget, byAccount, byService, byDay, previous };
+    },
+    [month, accountId, budgetId],
+  );
   const accounts = lists.data?.[0].accounts ?? [];
   const budgets = lists.data?.[1].budgets ?? [];
   const nameOf = (id: string) => accounts.find((a) => a.accountId === id)?.name;
