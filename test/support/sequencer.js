@@ -3,6 +3,7 @@
  * on every machine, whatever Jest's timing cache says): the end-to-end landing first (every stack
  * from a fresh emulator), then the cdktf CLI's file while the organization is still exactly
  * accounts/local.yaml (its diffs must show no changes, so nothing needs re-applying first), then
+ * day-two's, which reuses that landing as it is (it adds an account and undoes its drift), then
  * each area's file, which applies its own config variant on top.
  * Unit files keep Jest's default order.
  */
@@ -11,6 +12,7 @@ const Sequencer = require("@jest/test-sequencer").default;
 const ORDER = [
   "landing",
   "cdktf-cli",
+  "day-two",
   "payer",
   "data-platform",
   "api",
