@@ -43,12 +43,13 @@ describe("encryption.keys config", () => {
   });
 
   it("wants the monitoring key in organization.homeRegion, where the central log group and topic live", () => {
-    // The admin's primary region becomes eu-west-1; the home region (central bus) stays us-east-1.
+    // The admin gains eu-west-1 as a second region; the home region (central bus, and since the
+    // application must run there, the admin's primary region: config/rules.ts) stays us-east-1.
     const errors = (section: string) => {
       try {
         parseAccountConfig(
           local
-            .replace(/(\nadmin:[\s\S]*?regions: )\[us-east-1\]/, "$1[eu-west-1, us-east-1]")
+            .replace(/(\nadmin:[\s\S]*?regions: )\[us-east-1\]/, "$1[us-east-1, eu-west-1]")
             .replace(/\nrollout:/, `\nencryption:\n${section}\n\nrollout:`),
           "enc.yaml",
         );
@@ -62,8 +63,8 @@ describe("encryption.keys config", () => {
     expect(errors(`  keys:\n    monitoring: "${keyArn(ADMIN, "eu-west-1")}"`).join("\n")).toContain(
       "is a key in eu-west-1; KMS keys are regional: supply a key in organization.homeRegion, where the central monitoring lives, us-east-1",
     );
-    expect(errors(`  keys:\n    data: "${keyArn(ADMIN)}"`).join("\n")).toContain(
-      "supply a key in the admin's primary region eu-west-1",
+    expect(errors(`  keys:\n    data: "${keyArn(ADMIN, "eu-west-1")}"`).join("\n")).toContain(
+      "supply a key in the admin's primary region us-east-1",
     );
   });
 });
