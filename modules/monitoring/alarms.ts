@@ -14,6 +14,7 @@ import {
   APP_METRICS_NAMESPACE,
   APP_METRICS_SERVICE_DIMENSION,
   CUR_INGEST_METRICS,
+  STACKSET_DRIFT_METRICS,
 } from "../../contracts/metrics";
 import { baselineAlarmPrefix } from "./baseline";
 
@@ -54,6 +55,8 @@ export const RUNBOOKS = {
   ingestFailed: "cur-ingest-failed",
   curStale: "cur-stale",
   memberAlarms: "member-alarms",
+  stacksetDrift: "stackset-drift",
+  stacksetDriftFailed: "stackset-drift-detection-failed",
 } as const;
 
 /** "Runbook: docs/operations.md#<anchor>" ends every alarm's description. */
@@ -287,6 +290,45 @@ export class FailureAlarms extends Construct {
         treatMissingData: "breaching",
         description: `No new CUR delivery was committed for ${hours} hours (DeliveriesCommitted; monitoring.alarms.curStaleHours)`,
         runbook: RUNBOOKS.curStale,
+      });
+    }
+
+    // stackset mode: the scheduled drift detection's two metrics (functions/stackset-drift), one
+    // data point per run every 12 hours; a run that does not happen is the function's error alarm.
+    const drift = all.find(
+      (c): c is LambdaFunction =>
+        c instanceof LambdaFunction && c.functionNameInput === names.functionName("stackset-drift"),
+    );
+    if (drift) {
+      const dimensions = {
+        [APP_METRICS_SERVICE_DIMENSION]: "stackset-drift",
+        StackSet: names.baselineStackSet,
+      };
+      const common = {
+        namespace: APP_METRICS_NAMESPACE,
+        dimensions,
+        statistic: "Maximum",
+        period: 43200,
+        evaluationPeriods: 1,
+        threshold: 1,
+        comparisonOperator: "GreaterThanOrEqualToThreshold",
+        treatMissingData: "notBreaching",
+      } as const;
+      alarm("stackset-drift", drift.provider, {
+        ...common,
+        alarmName: `${names.prefix}-stackset-drift`,
+        metricName: STACKSET_DRIFT_METRICS.driftedInstances,
+        description:
+          "The last StackSet drift detection found member baseline stack instances changed outside CloudFormation (DriftedStackInstances)",
+        runbook: RUNBOOKS.stacksetDrift,
+      });
+      alarm("stackset-drift-detection-failed", drift.provider, {
+        ...common,
+        alarmName: `${names.prefix}-stackset-drift-detection-failed`,
+        metricName: STACKSET_DRIFT_METRICS.detectionFailed,
+        description:
+          "The last StackSet drift detection ended FAILED or STOPPED, so its result is incomplete (DriftDetectionFailed)",
+        runbook: RUNBOOKS.stacksetDriftFailed,
       });
     }
 

@@ -3,7 +3,11 @@ import * as path from "node:path";
 import { loadAccountConfig, parseAccountConfig } from "../../../../config/load";
 import { Names } from "../../../../config/naming";
 import type { AccountConfig } from "../../../../config/schema";
-import { APP_METRICS_NAMESPACE, CUR_INGEST_METRICS } from "../../../../contracts/metrics";
+import {
+  APP_METRICS_NAMESPACE,
+  CUR_INGEST_METRICS,
+  STACKSET_DRIFT_METRICS,
+} from "../../../../contracts/metrics";
 import { type StackJson, synthConfig } from "../../../support/synth";
 
 /**
@@ -230,6 +234,38 @@ describe.each(Object.entries(CONFIGS))("failure alarms, %s", (_label, config) =>
       treat_missing_data: "breaching",
     });
     expect(stale.period * stale.evaluation_periods).toBeLessThanOrEqual(604_800);
+  });
+
+  it("alarms on StackSet drift and on a failed drift detection in stackset mode (the drift function's two metrics)", () => {
+    const dims = { service: "stackset-drift", StackSet: names.baselineStackSet };
+    const drifted = alarmsOn(
+      admin,
+      "aws",
+      APP_METRICS_NAMESPACE,
+      STACKSET_DRIFT_METRICS.driftedInstances,
+      dims,
+    );
+    const failed = alarmsOn(
+      admin,
+      "aws",
+      APP_METRICS_NAMESPACE,
+      STACKSET_DRIFT_METRICS.detectionFailed,
+      dims,
+    );
+    if (config.monitoring.mode !== "stackset") {
+      expect([...drifted, ...failed]).toEqual([]);
+      return;
+    }
+    for (const a of [...drifted, ...failed]) {
+      // One data point per run (every 12 hours): any drifted instance or failed detection alarms.
+      expect(a).toMatchObject({
+        statistic: "Maximum",
+        period: 43200,
+        threshold: 1,
+        comparison_operator: "GreaterThanOrEqualToThreshold",
+      });
+    }
+    expect([drifted.length, failed.length]).toEqual([1, 1]);
   });
 
   it("sends every admin alarm to the alerts topic on ALARM and OK; member alarms reach it through the central bus", () => {
