@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /**
  * The drift detection's environment (set by modules/monitoring/stackset-drift.ts): the handler
