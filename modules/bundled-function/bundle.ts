@@ -65,6 +65,10 @@ const BUILD_OPTIONS = {
   legalComments: "none",
   mainFields: ["module", "main"],
   metafile: true,
+  // A worktree whose node_modules is a symlink to a checkout's (npm run plan --changed-only's base
+  // synth) then builds with the same "node_modules/..." paths as the checkout itself: the same
+  // source map, trimmed alike, and the same bytes whichever of the two filled the cache.
+  preserveSymlinks: true,
   logLevel: "silent",
   define: { "process.env.NODE_ENV": '"production"' },
 } as const satisfies BuildOptions;
@@ -133,7 +137,7 @@ export function buildBundle(name: string, options: BuildBundleOptions = {}): Fun
     { name: "index.js", data: Buffer.from(code.contents) },
     {
       name: "index.js.map",
-      data: trimSourceMap(Buffer.from(map.contents), (source) => source.startsWith("node_modules/")),
+      data: trimSourceMap(Buffer.from(map.contents), (source) => /(^|\/)node_modules\//.test(source)),
     },
   ]);
   const metafile = result.metafile!;

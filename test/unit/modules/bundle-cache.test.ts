@@ -1,5 +1,14 @@
 import { execFile } from "node:child_process";
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import {
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+} from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { buildBundle } from "../../../modules/bundled-function/bundle";
@@ -131,5 +140,35 @@ describe("the bundle cache", () => {
     );
     expect(error?.message).toMatch(/changed or disappeared while it was bundled/);
     expect(cache.get("demo", "key-a")).toBeUndefined();
+  });
+
+  it("builds the same bytes in a worktree whose node_modules is a symlink (the base synth of --changed-only)", () => {
+    // A package outside both roots, reached through a node_modules symlink in one and copied into
+    // the other: the worktree that synthAtRef makes next to a checkout, and the checkout.
+    const store = mkdtempSync(path.join(os.tmpdir(), "finops-bundle-store-"));
+    const worktree = mkdtempSync(path.join(os.tmpdir(), "finops-bundle-worktree-"));
+    try {
+      mkdirSync(path.join(store, "node_modules", "tiny"), { recursive: true });
+      writeFileSync(
+        path.join(store, "node_modules", "tiny", "index.js"),
+        "exports.shout = (s) => s.toUpperCase();\n",
+      );
+      write(
+        "functions/demo/handler.ts",
+        'import { shout } from "tiny";\nexport const handler = async () => shout("cache");\n',
+      );
+      cpSync(path.join(store, "node_modules"), path.join(root, "node_modules"), { recursive: true });
+      cpSync(path.join(root, "functions"), path.join(worktree, "functions"), { recursive: true });
+      symlinkSync(path.join(store, "node_modules"), path.join(worktree, "node_modules"), "dir");
+
+      const inCheckout = buildBundle("demo", { root, cacheDir: false });
+      const inWorktree = buildBundle("demo", { root: worktree, cacheDir: false });
+      expect(inWorktree.zip.equals(inCheckout.zip)).toBe(true);
+      // The dependency's mappings are trimmed in both: only the function's own source is left.
+      expect(JSON.parse(inWorktree.sourceMap.toString()).sources).toEqual(["functions/demo/handler.ts"]);
+    } finally {
+      rmSync(store, { recursive: true, force: true });
+      rmSync(worktree, { recursive: true, force: true });
+    }
   });
 });
