@@ -10,7 +10,7 @@ import { randomUUID } from "node:crypto";
 import { CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-provider";
 import { SFNClient } from "@aws-sdk/client-sfn";
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
-import { z } from "zod";
+import * as z from "zod";
 import { CONFIG_BUDGETS_ENV, parseConfigBudgets } from "../../contracts/budgets";
 import { appTableNames, appTablesEnvSchema, documentClient } from "../shared/app-tables-env";
 import { lambdaHandler, logger, MetricUnit, metrics } from "../shared/observability";

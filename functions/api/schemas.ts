@@ -2,7 +2,7 @@
  * Every request body and query string of the API, as strict zod schemas: unknown fields are errors,
  * and a bad request gets 400 with one line per field ("amountUsd: must be a number > 0").
  */
-import { z } from "zod";
+import * as z from "zod";
 import { formatIssues } from "../shared/cost-explorer-params";
 import { badRequest, SCOPE_LEVELS } from "./domain";
 
