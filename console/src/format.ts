@@ -1,4 +1,4 @@
-/** Money, dates and CSV for the views. */
+/** Money, dates and CSV text for the views (no DOM: unit-tested in Node). */
 
 const usd = new Intl.NumberFormat("en-US", { style: "currency", currency: "USD" });
 export const money = (n: number): string => usd.format(Math.round(n * 100) / 100);
@@ -24,15 +24,4 @@ export function toCsv(header: readonly string[], rows: readonly (readonly unknow
     return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
   };
   return [header, ...rows].map((r) => r.map(cell).join(",")).join("\r\n");
-}
-
-export function downloadCsv(name: string, csv: string): void {
-  const url = URL.createObjectURL(new Blob([csv], { type: "text/csv;charset=utf-8" }));
-  const a = document.createElement("a");
-  a.href = url;
-  a.download = name;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
 }

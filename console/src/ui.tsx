@@ -1,6 +1,6 @@
 /** Shared pieces of the views: data loading, tables with CSV export, messages. */
 import { type ReactNode, useCallback, useEffect, useState } from "react";
-import { downloadCsv, toCsv } from "./format";
+import { toCsv } from "./format";
 
 export interface Loaded<T> {
   readonly data?: T;
@@ -131,4 +131,16 @@ export function DataTable<R>({
       </section>
     </div>
   );
+}
+
+/** Saves a CSV file through a temporary link (the browser's download). */
+export function downloadCsv(name: string, csv: string): void {
+  const url = URL.createObjectURL(new Blob([csv], { type: "text/csv;charset=utf-8" }));
+  const a = document.createElement("a");
+  a.href = url;
+  a.download = name;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
