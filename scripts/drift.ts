@@ -32,7 +32,7 @@ function parseArgs(argv: readonly string[]): {
     },
     "see the comment at the top of scripts/drift.ts",
   );
-  if (values.stacks !== undefined && values.stacks.split(",").every((x) => x.trim() === ""))
+  if (values.stacks?.split(",").every((x) => x.trim() === ""))
     throw new UsageError("--stacks: name at least one stack, e.g. --stacks payer,admin");
   return {
     out: values.out,
