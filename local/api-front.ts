@@ -40,6 +40,7 @@ import { memberBudgets } from "../config/member-budgets";
 import { Names } from "../config/naming";
 import type { AccountConfig } from "../config/schema";
 import { ROUTE_KEYS } from "../contracts/api";
+import { CONTENT_TYPES } from "../contracts/content-types";
 import { type AccountClientConfig, clientConfigForAccount } from "../emulator/aws-clients";
 import { CognitoDirectory } from "../functions/api/adapters";
 import { apiHandler } from "../functions/api/app";
@@ -99,21 +100,6 @@ const COGNITO_ACTIONS = new Set(
     "GetUser",
   ].map((a) => `AWSCognitoIdentityProviderService.${a}`),
 );
-
-const CONTENT_TYPES: Record<string, string> = {
-  ".html": "text/html; charset=utf-8",
-  ".js": "text/javascript; charset=utf-8",
-  ".mjs": "text/javascript; charset=utf-8",
-  ".css": "text/css; charset=utf-8",
-  ".json": "application/json",
-  ".map": "application/json",
-  ".svg": "image/svg+xml",
-  ".png": "image/png",
-  ".jpg": "image/jpeg",
-  ".ico": "image/x-icon",
-  ".woff2": "font/woff2",
-  ".txt": "text/plain; charset=utf-8",
-};
 
 /** A route key's matcher: literal segments must match, `{name}` takes one segment. */
 interface RouteMatcher {

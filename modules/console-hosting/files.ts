@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import * as path from "node:path";
 import { CONSOLE_RUNTIME_CONFIG_KEY } from "../../contracts/console-config";
+import { CONTENT_TYPES } from "../../contracts/content-types";
 
 const REPO_ROOT = path.resolve(__dirname, "../..");
 
@@ -11,26 +12,6 @@ export const CONSOLE_DIST_DIR = path.join(CONSOLE_SOURCE_DIR, "dist");
 /** Where the built console is taken from instead of console/dist (a CI artifact, a test fixture). */
 export const CONSOLE_DIST_ENV = "FINOPS_CONSOLE_DIST";
 
-/** Content types by extension: what browsers need to run the files (strict MIME checks with nosniff). */
-export const CONTENT_TYPES: Readonly<Record<string, string>> = {
-  ".html": "text/html; charset=utf-8",
-  ".js": "text/javascript; charset=utf-8",
-  ".mjs": "text/javascript; charset=utf-8",
-  ".css": "text/css; charset=utf-8",
-  ".json": "application/json",
-  ".map": "application/json",
-  ".svg": "image/svg+xml",
-  ".png": "image/png",
-  ".jpg": "image/jpeg",
-  ".jpeg": "image/jpeg",
-  ".gif": "image/gif",
-  ".webp": "image/webp",
-  ".ico": "image/x-icon",
-  ".woff": "font/woff",
-  ".woff2": "font/woff2",
-  ".txt": "text/plain; charset=utf-8",
-  ".webmanifest": "application/manifest+json",
-};
 
 /** Vite's content-hashed output (assets/<name>-<hash>.<ext>) never changes: cached for a year. */
 const IMMUTABLE = "public, max-age=31536000, immutable";
@@ -108,7 +89,7 @@ export function readConsoleBuild(dir: string, sourceDir?: string): ConsoleBuild 
       const contentType = CONTENT_TYPES[ext];
       if (!contentType)
         throw new Error(
-          `the built console has ${key}, whose type (${ext || "no extension"}) the hosting does not know; add it to CONTENT_TYPES in modules/console-hosting/files.ts`,
+          `the built console has ${key}, whose type (${ext || "no extension"}) the hosting does not know; add it to CONTENT_TYPES in contracts/content-types.ts`,
         );
       return {
         key,
