@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import {
@@ -288,6 +288,19 @@ describe("the finance console in a browser", () => {
       cents(usageOf(truth, "555555555555")),
     );
     await page.getByTestId("chart").locator("canvas").waitFor();
+    // The table's CSV export: the same columns and amounts, to the cent.
+    const [download] = await Promise.all([
+      page.waitForEvent("download"),
+      page.getByRole("button", { name: "Export CSV of Top accounts" }).click(),
+    ]);
+    const csv = readFileSync((await download.path())!, "utf8").split("\r\n");
+    expect(download.suggestedFilename()).toBe(`accounts-${MONTH}.csv`);
+    expect(csv[0]).toBe("Account,Name,Spend (USD)");
+    expect(csv).toHaveLength(accounts.length + 1);
+    for (const line of csv.slice(1)) {
+      const [accountId, , amount] = line.split(",");
+      expect(cents(Number(amount))).toBe(cents(usageOf(truth, accountId!)));
+    }
   });
 
   it("shows a BU manager only their budget's accounts, budget and spend, and no approvals or users", async () => {
