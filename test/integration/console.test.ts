@@ -6,7 +6,6 @@ import {
   AdminUserGlobalSignOutCommand,
   CognitoIdentityProviderClient,
   DescribeUserPoolClientCommand,
-  UpdateUserPoolClientCommand,
   type UserPoolClientType,
 } from "@aws-sdk/client-cognito-identity-provider";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
@@ -38,12 +37,9 @@ import { emptyTables } from "../support/tables";
  * (the CUR generator's, with its ground truth) is ingested by the data pipeline. Demo users sign in
  * through the emulated pool's API, as the console does locally.
  *
- * One emulator gap is filled for this file: moto puts into ID tokens only the attributes the app
- * client lists in ReadAttributes, and the web client lists none, for which AWS gives every readable
- * attribute ("If you don't specify ... ReadAttributes, your app can read the values of all
- * attributes": https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateUserPoolClient.html#CognitoUserPools-CreateUserPoolClient-request-ReadAttributes).
- * Without email and email_verified no BU manager has a scope, so the test lists them on the client
- * while it runs (what AWS does implicitly) and restores the client afterwards.
+ * A BU manager's scope needs email and email_verified in the ID token: the web client lists exactly
+ * those in ReadAttributes (modules/app/user-pool.ts), which both AWS and the emulator put into it
+ * (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateUserPoolClient.html#CognitoUserPools-CreateUserPoolClient-request-ReadAttributes).
  *
  * Screenshots of every view go to FINOPS_CONSOLE_SCREENSHOTS (docs/console to refresh the README's)
  * or to a temporary directory.
@@ -104,13 +100,8 @@ describe("the finance console in a browser", () => {
         new DescribeUserPoolClientCommand({ UserPoolId: options.userPoolId, ClientId: options.webClientId }),
       )
     ).UserPoolClient!;
-    await cognito.send(
-      new UpdateUserPoolClientCommand({
-        UserPoolId: options.userPoolId,
-        ClientId: options.webClientId,
-        ReadAttributes: ["email", "email_verified"],
-      }),
-    );
+    // As deployed, not patched here: the web client reads what the API scopes users by.
+    expect([...(webClient.ReadAttributes ?? [])].sort()).toEqual(["email", "email_verified"]);
 
     // The sample month, delivered to the replica bucket and ingested by the pipeline.
     const ddb = DynamoDBDocumentClient.from(new DynamoDBClient(admin), {
@@ -180,14 +171,6 @@ describe("the finance console in a browser", () => {
     for (const c of contexts) await c.close().catch(() => {});
     await browser?.close();
     await front?.close();
-    if (webClient)
-      await cognito.send(
-        new UpdateUserPoolClientCommand({
-          UserPoolId: webClient.UserPoolId,
-          ClientId: webClient.ClientId,
-          ReadAttributes: webClient.ReadAttributes ?? [],
-        }),
-      );
     cognito?.destroy();
   });
 
