@@ -29,6 +29,8 @@ export const ROUTE_KEYS = [
   "GET /ingestion",
   "GET /users",
   "POST /budgets/{budgetId}/{year}/change-requests",
+  "POST /users",
+  "PUT /users/{username}/groups",
 ] as const;
 export type RouteKey = (typeof ROUTE_KEYS)[number];
 

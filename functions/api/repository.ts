@@ -1,3 +1,4 @@
+import type { Group } from "../../contracts/api";
 import type {
   Account,
   Allocation,
@@ -68,6 +69,15 @@ export interface FinOpsRepository {
 /** The user directory (the Cognito user pool). */
 export interface UserDirectory {
   listUsers(): Promise<DirectoryUser[]>;
+  /**
+   * Invites a user: creates them with this verified email (the pool signs in by email) and a
+   * temporary password the pool sends by email. ConflictError when a user has that email.
+   */
+  createUser(email: string): Promise<DirectoryUser>;
+  /** The FinOps groups of a user by Cognito username; undefined when no such user. */
+  groupsOf(username: string): Promise<Group[] | undefined>;
+  addToGroup(username: string, group: Group): Promise<void>;
+  removeFromGroup(username: string, group: Group): Promise<void>;
 }
 
 /** The approval workflow (Step Functions): starts executions and completes their waiting step. */

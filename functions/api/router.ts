@@ -13,7 +13,7 @@ import type { Result } from "./operations/common";
 import { ingestionStatus } from "./operations/ingestion";
 import { spend } from "./operations/spend";
 import { approveCard, commentCard, listCards } from "./operations/spend-cards";
-import { listUsers } from "./operations/users";
+import { inviteUser, listUsers, setUserGroups } from "./operations/users";
 import type { ApiDeps } from "./repository";
 import {
   accountIdSchema,
@@ -22,6 +22,7 @@ import {
   commentCardBody,
   createBudgetBody,
   decisionBody,
+  inviteUserBody,
   listAccountsQuery,
   listBudgetsQuery,
   listCardsQuery,
@@ -32,6 +33,8 @@ import {
   spendQuery,
   unmapAccountBody,
   updateBudgetBody,
+  userGroupsBody,
+  usernameSchema,
 } from "./schemas";
 
 export interface ApiRequest {
@@ -192,6 +195,20 @@ export const ROUTES: { readonly [K in RouteKey]: Route } = {
         param(r, "budgetId", budgetIdSchema),
         param(r, "year", yearParam),
         parseOr400(changeRequestBody, json(r), "body"),
+      ),
+  },
+  "POST /users": {
+    summary: "Invite a user by email into FinOps groups (Admins only; Cognito emails a temporary password)",
+    run: (d, r) => inviteUser(d, r.caller, parseOr400(inviteUserBody, json(r), "body")),
+  },
+  "PUT /users/{username}/groups": {
+    summary: "Set a user's FinOps groups (Admins only; never an Admin's own Admins membership)",
+    run: (d, r) =>
+      setUserGroups(
+        d,
+        r.caller,
+        param(r, "username", usernameSchema),
+        parseOr400(userGroupsBody, json(r), "body"),
       ),
   },
 };

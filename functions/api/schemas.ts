@@ -3,6 +3,7 @@
  * and a bad request gets 400 with one line per field ("amountUsd: must be a number > 0").
  */
 import * as z from "zod";
+import { GROUPS } from "../../contracts/api";
 import { formatIssues } from "../shared/cost-explorer-params";
 import { badRequest, SCOPE_LEVELS } from "./domain";
 
@@ -143,6 +144,32 @@ export const listChangesQuery = z.strictObject({
     .enum(["pending", "approved", "rejected", "expired"], { error: "must be a change status" })
     .optional(),
 });
+
+/**
+ * A Cognito username as GET /users lists it: in this pool an opaque generated UUID (users sign in
+ * by email), never the email. Cognito allows up to 128 characters; this takes the safe subset.
+ */
+export const usernameSchema = z
+  .string({ error: "must be a user's username as GET /users lists it" })
+  .regex(/^[A-Za-z0-9._+@-]{1,128}$/, { error: "must be a user's username as GET /users lists it" });
+
+/** FinOps groups of the pool (contracts/api.ts GROUPS), each at most once. */
+const groupList = z
+  .array(z.enum(GROUPS, { error: `must be one of ${GROUPS.join(", ")}` }), {
+    error: `must be a list of groups (${GROUPS.join(", ")})`,
+  })
+  .max(GROUPS.length)
+  .refine((gs) => new Set(gs).size === gs.length, { error: "must name each group at most once" });
+
+export const inviteUserBody = z.strictObject({
+  email: personEmail.transform((e) => e.toLowerCase()),
+  groups: groupList.refine((gs) => gs.length > 0, {
+    error: "must name at least one group: a user in no group may call nothing",
+  }),
+});
+
+/** The user's complete FinOps group list; [] removes every group (the user may then call nothing). */
+export const userGroupsBody = z.strictObject({ groups: groupList });
 
 /** Parses input with a schema or throws a 400 naming every bad field. */
 export function parseOr400<S extends z.ZodType>(schema: S, input: unknown, where: string): z.output<S> {

@@ -69,6 +69,18 @@ export function addApi(scope: Construct, props: ApiProps): Api {
       Resource: userPoolArn,
     },
     {
+      // POST /users and PUT /users/{username}/groups (Admins only, checked by the API).
+      Sid: "InviteUsersAndSetGroups",
+      Effect: "Allow",
+      Action: [
+        "cognito-idp:AdminCreateUser",
+        "cognito-idp:AdminAddUserToGroup",
+        "cognito-idp:AdminRemoveUserFromGroup",
+        "cognito-idp:AdminListGroupsForUser",
+      ],
+      Resource: userPoolArn,
+    },
+    {
       Sid: "ApprovalWorkflow",
       Effect: "Allow",
       Action: "states:StartExecution",

@@ -130,10 +130,51 @@ export class MemoryRepository implements FinOpsRepository {
   }
 }
 
+/** Usernames compare case-insensitively: the pool has `username_configuration.case_sensitive = false`. */
+const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
+
+/**
+ * The user pool in memory (Cognito cannot run here), with the contract of CognitoDirectory: one
+ * user per email (case-insensitive, as the pool's usernames), created with the email verified and
+ * status FORCE_CHANGE_PASSWORD, as AdminCreateUser answers; `calls` records the admin actions.
+ */
 export class MemoryDirectory implements UserDirectory {
+  calls: string[] = [];
   constructor(public users: DirectoryUser[] = []) {}
   async listUsers() {
     return this.users;
+  }
+  async createUser(email: string) {
+    if (this.users.some((u) => u.email?.toLowerCase() === email.toLowerCase()))
+      throw new ConflictError(`a user with email ${email} exists`);
+    const user: DirectoryUser = {
+      username: usernameOf(email),
+      sub: subOf(email),
+      email,
+      emailVerified: true,
+      enabled: true,
+      status: "FORCE_CHANGE_PASSWORD",
+      groups: [],
+    };
+    this.users = [...this.users, user];
+    this.calls.push(`create ${email}`);
+    return user;
+  }
+  async groupsOf(username: string) {
+    return this.users.find((u) => same(u.username, username))?.groups.slice();
+  }
+  private setGroups(username: string, f: (gs: readonly Group[]) => Group[]) {
+    const u = this.users.find((x) => same(x.username, username));
+    if (!u) throw Object.assign(new Error("User does not exist."), { name: "UserNotFoundException" });
+    this.users = this.users.map((x) => (x === u ? { ...u, groups: f(u.groups) } : x));
+  }
+  async addToGroup(username: string, group: Group) {
+    this.calls.push(`add ${username} ${group}`);
+    this.setGroups(username, (gs) => (gs.includes(group) ? [...gs] : [...gs, group]));
+  }
+  async removeFromGroup(username: string, group: Group) {
+    this.calls.push(`remove ${username} ${group}`);
+    this.setGroups(username, (gs) => gs.filter((g) => g !== group));
   }
 }
 
@@ -174,7 +215,12 @@ export function directoryUser(email: string, groups: Group[], emailVerified = tr
 export const NOW = new Date("2026-03-10T12:00:00.000Z");
 
 /** A small organization: two budgets, three accounts (one unallocated), spend and a card. */
-export function fixture(): { deps: ApiDeps; repo: MemoryRepository; workflow: RecordingWorkflow } {
+export function fixture(): {
+  deps: ApiDeps;
+  repo: MemoryRepository;
+  workflow: RecordingWorkflow;
+  directory: MemoryDirectory;
+} {
   const repo = new MemoryRepository();
   const workflow = new RecordingWorkflow();
   const budget = (budgetId: string, owner: string, managers: string[] = []): Budget => ({
@@ -255,18 +301,19 @@ export function fixture(): { deps: ApiDeps; repo: MemoryRepository; workflow: Re
       generatedAt: "2026-03-09T06:00:00.000Z",
     });
   let id = 0;
+  const directory = new MemoryDirectory([
+    directoryUser("admin@example.com", ["Admins"]),
+    directoryUser("bu-retail@example.com", ["BUManagers"]),
+    // Owns "logistics" by email, but the email is not verified: no scope.
+    directoryUser("bu-logistics@example.com", ["BUManagers"], false),
+  ]);
   const deps: ApiDeps = {
     repo,
-    users: new MemoryDirectory([
-      directoryUser("admin@example.com", ["Admins"]),
-      directoryUser("bu-retail@example.com", ["BUManagers"]),
-      // Owns "logistics" by email, but the email is not verified: no scope.
-      directoryUser("bu-logistics@example.com", ["BUManagers"], false),
-    ]),
+    users: directory,
     approvals: workflow,
     approvalThresholdUsd: 10_000,
     now: () => NOW,
     newId: () => `change-${String(++id).padStart(4, "0")}`,
   };
-  return { deps, repo, workflow };
+  return { deps, repo, workflow, directory };
 }

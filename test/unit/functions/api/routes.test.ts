@@ -9,7 +9,7 @@ import { admin, call, fin, fin2, nobody } from "./route-call";
 describe("the route table", () => {
   it("lists every operation of the issue exactly once", () => {
     expect(new Set(ROUTE_KEYS).size).toBe(ROUTE_KEYS.length);
-    expect(ROUTE_KEYS).toHaveLength(17);
+    expect(ROUTE_KEYS).toHaveLength(19);
   });
 
   it("answers 404 naming an unknown route", async () => {
@@ -27,28 +27,33 @@ describe("the route table", () => {
         year: "2026",
         periodId: "2026-03-P1",
         changeId: "change-0001",
+        username: "some-user",
       },
       query: routeKey === "GET /spend" ? { month: "2026-03" } : {},
-      body: routeKey.includes("decision")
-        ? { decision: "approve" }
-        : routeKey.endsWith("change-requests")
-          ? { amountUsd: 1, reason: "why not" }
-          : routeKey.startsWith("POST /budgets")
-            ? {
-                budgetId: "x1",
-                year: 2026,
-                name: "x",
-                amountUsd: 1,
-                owner: "o@example.com",
-                scope: { level: "product", name: "p" },
-              }
-            : routeKey.startsWith("PATCH")
+      body: routeKey.startsWith("POST /users")
+        ? { email: "x@example.com", groups: ["Admins"] }
+        : routeKey.startsWith("PUT /users")
+          ? { groups: ["Admins"] }
+          : routeKey.includes("decision")
+            ? { decision: "approve" }
+            : routeKey.endsWith("change-requests")
               ? { amountUsd: 1, reason: "why not" }
-              : routeKey.endsWith("comments")
-                ? { text: "hi" }
-                : routeKey.startsWith("PUT")
-                  ? { budgetId: "retail" }
-                  : undefined,
+              : routeKey.startsWith("POST /budgets")
+                ? {
+                    budgetId: "x1",
+                    year: 2026,
+                    name: "x",
+                    amountUsd: 1,
+                    owner: "o@example.com",
+                    scope: { level: "product", name: "p" },
+                  }
+                : routeKey.startsWith("PATCH")
+                  ? { amountUsd: 1, reason: "why not" }
+                  : routeKey.endsWith("comments")
+                    ? { text: "hi" }
+                    : routeKey.startsWith("PUT")
+                      ? { budgetId: "retail" }
+                      : undefined,
     });
     expect(res.status).toBe(403);
     expect((res.body as { message: string }).message).toMatch(/no FinOps group|only/);

@@ -207,6 +207,31 @@ describe("least privilege of the application's roles", () => {
         /^arn:aws:states:us-east-1:000000000002:stateMachine:finops-budget-approval$/,
       ),
     });
+    // User administration (POST /users, PUT /users/{username}/groups): exactly these Cognito
+    // actions, on the user pool only; no other role holds any cognito-idp:Admin* action.
+    const userPool =
+      /^arn:aws:cognito-idp:us-east-1:000000000002:userpool\/\$\{aws_cognito_user_pool\.[\w-]+\.id\}$/;
+    expect(api.filter((s) => JSON.stringify(s.Action).includes("cognito-idp:"))).toEqual([
+      {
+        Sid: "ListUsersAndGroups",
+        Effect: "Allow",
+        Action: ["cognito-idp:ListUsers", "cognito-idp:ListUsersInGroup"],
+        Resource: expect.stringMatching(userPool),
+      },
+      {
+        Sid: "InviteUsersAndSetGroups",
+        Effect: "Allow",
+        Action: [
+          "cognito-idp:AdminCreateUser",
+          "cognito-idp:AdminAddUserToGroup",
+          "cognito-idp:AdminRemoveUserFromGroup",
+          "cognito-idp:AdminListGroupsForUser",
+        ],
+        Resource: expect.stringMatching(userPool),
+      },
+    ]);
+    for (const role of roles.filter((r) => r !== "finops-api"))
+      expect(JSON.stringify(policyOfRole(role))).not.toMatch(/cognito-idp:Admin/);
     // SendTaskSuccess has no resource type: "*" (allowlisted with its reason), alone in its statement.
     expect(api.find((s) => s.Sid === "ApprovalDecision")).toEqual({
       Sid: "ApprovalDecision",
