@@ -90,6 +90,14 @@ export class Api {
   cards = () => this.get<{ cards: SpendCard[] }>("/spend-cards");
   approvals = () => this.get<{ changes: BudgetChange[] }>("/approvals");
   users = () => this.get<{ users: UserRow[] }>("/users");
+  inviteUser = (body: { email: string; groups: readonly string[] }) =>
+    this.call<{ user: DirectoryUser }>("POST", "/users", body);
+  setUserGroups = (username: string, groups: readonly string[]) =>
+    this.call<{ username: string; groups: string[]; added: string[]; removed: string[] }>(
+      "PUT",
+      `/users/${encodeURIComponent(username)}/groups`,
+      { groups },
+    );
   history = (accountId: string) =>
     this.get<{ accountId: string; history: Allocation[] }>(`/accounts/${accountId}/allocations`);
   mapAccount = (accountId: string, body: { budgetId: string; reason?: string }) =>
