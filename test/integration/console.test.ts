@@ -458,6 +458,28 @@ describe("the finance console in a browser", () => {
     pages.delete("Admins");
   });
 
+  it("lets an Admin invite a user into a group, who then shows with it; a FinancialAdmin is offered no Users view", async () => {
+    const page = await pageOf("Admins");
+    await open(page, "Users");
+    const form = page.getByRole("form", { name: "Invite a user" });
+    // The API's schema first: no group ticked is refused in the form, naming the field.
+    await form.getByLabel("Email").fill("invited@example.com");
+    await form.getByRole("button", { name: "Invite" }).click();
+    await expect(form.locator("#invite-groups-error").textContent()).resolves.toMatch(
+      /^Groups: must name at least one group/,
+    );
+    await form.getByLabel("BUManagers").check();
+    await form.getByRole("button", { name: "Invite" }).click();
+    await expect(outcome(page, page.getByText("Invited invited@example.com (BUManagers)"))).resolves.toBe(
+      "done",
+    );
+    const row = page.getByTestId("users").locator("tr", { hasText: "invited@example.com" });
+    await row.waitFor();
+    await expect(row.locator("td").nth(3).textContent()).resolves.toBe("BUManagers");
+    const nav = (await pageOf("FinancialAdmins")).getByRole("navigation", { name: "Views" });
+    expect(await nav.getByRole("link").allTextContents()).not.toContain("Users");
+  });
+
   it("works with the keyboard: sign in, move between views, and a spend card approved", async () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     contexts.push(context);
