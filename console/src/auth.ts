@@ -323,6 +323,13 @@ export class Session {
     return this.tokens?.idToken;
   }
 
+  /** Stops the renewal timer and forgets the listeners (the app going away, or a test ending). */
+  dispose(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.listeners.clear();
+  }
+
   private end(reason: "expired" | "signed-out") {
     clearTimeout(this.timer);
     this.tokens = undefined;

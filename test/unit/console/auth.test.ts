@@ -71,7 +71,16 @@ const json =
     new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } });
 const form = (init: RequestInit) => Object.fromEntries(new URLSearchParams(String(init.body)));
 
-afterEach(() => jest.useRealTimers());
+/** Every session a test makes, disposed after it: a signed-in session holds its renewal timer. */
+const sessions: Session[] = [];
+const track = (s: Session) => {
+  sessions.push(s);
+  return s;
+};
+afterEach(() => {
+  for (const s of sessions.splice(0)) s.dispose();
+  jest.useRealTimers();
+});
 
 describe("PKCE and the managed login URLs", () => {
   it("computes the S256 challenge of RFC 7636's example (Appendix B)", async () => {
@@ -109,7 +118,7 @@ describe("PKCE and the managed login URLs", () => {
 describe("the session on AWS (authorization code + PKCE)", () => {
   it("redirects to managed login, exchanges the code with the verifier, and keeps the tokens out of storage", async () => {
     const b = browser();
-    const s = new Session(hosted, b.env);
+    const s = track(new Session(hosted, b.env));
     await s.beginHostedSignIn();
     const auth = new URL(b.assigned[0]!);
     const state = auth.searchParams.get("state")!;
@@ -144,7 +153,7 @@ describe("the session on AWS (authorization code + PKCE)", () => {
 
   it("refuses a callback whose state is not the one it sent", async () => {
     const b = browser();
-    const s = new Session(hosted, b.env);
+    const s = track(new Session(hosted, b.env));
     await s.beginHostedSignIn();
     await expect(s.completeHostedSignIn("?code=x&state=forged")).rejects.toThrow(/state mismatch/);
     expect(b.calls).toEqual([]);
@@ -153,7 +162,7 @@ describe("the session on AWS (authorization code + PKCE)", () => {
   it("renews with the refresh token before expiry, and ends the session as expired when renewal is refused", async () => {
     jest.useFakeTimers({ now: Date.now() });
     const b = browser();
-    const s = new Session(hosted, b.env);
+    const s = track(new Session(hosted, b.env));
     await s.beginHostedSignIn();
     const state = new URL(b.assigned[0]!).searchParams.get("state");
     b.answers.push(json({ id_token: idToken(3600), access_token: "at", refresh_token: "rt" }));
@@ -176,7 +185,7 @@ describe("the session on AWS (authorization code + PKCE)", () => {
 
   it("signs out: revokes the refresh token and ends the managed-login session", async () => {
     const b = browser();
-    const s = new Session(hosted, b.env);
+    const s = track(new Session(hosted, b.env));
     await s.beginHostedSignIn();
     const state = new URL(b.assigned[0]!).searchParams.get("state");
     b.answers.push(json({ id_token: idToken(), access_token: "at", refresh_token: "rt" }));
@@ -196,7 +205,7 @@ describe("the session locally (the emulated pool's API)", () => {
   it("signs in with InitiateAuth USER_PASSWORD_AUTH and renews with REFRESH_TOKEN_AUTH", async () => {
     jest.useFakeTimers({ now: Date.now() });
     const b = browser();
-    const s = new Session(local, b.env);
+    const s = track(new Session(local, b.env));
     b.answers.push(
       json({ AuthenticationResult: { IdToken: idToken(), AccessToken: "at", RefreshToken: "rt" } }),
     );
@@ -224,7 +233,7 @@ describe("the session locally (the emulated pool's API)", () => {
 
   it("reports the pool's refusal by its message", async () => {
     const b = browser();
-    const s = new Session(local, b.env);
+    const s = track(new Session(local, b.env));
     b.answers.push(
       json({ __type: "NotAuthorizedException", message: "Incorrect username or password." }, 400),
     );
