@@ -12,7 +12,6 @@ export const CONSOLE_DIST_DIR = path.join(CONSOLE_SOURCE_DIR, "dist");
 /** Where the built console is taken from instead of console/dist (a CI artifact, a test fixture). */
 export const CONSOLE_DIST_ENV = "FINOPS_CONSOLE_DIST";
 
-
 /** Vite's content-hashed output (assets/<name>-<hash>.<ext>) never changes: cached for a year. */
 const IMMUTABLE = "public, max-age=31536000, immutable";
 /** Everything else (index.html, config.json, unhashed public files) is revalidated on every load. */
