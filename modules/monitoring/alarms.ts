@@ -16,11 +16,13 @@ import {
   CUR_INGEST_METRICS,
   STACKSET_DRIFT_METRICS,
 } from "../../contracts/metrics";
+import { ANY_EVENT_IN_5_MINUTES, ANY_MESSAGE_IN_5_MINUTES } from "./alarm-presets";
 import { baselineAlarmPrefix } from "./baseline";
+import { describeAlarm, RUNBOOKS, type Runbook } from "./runbooks";
 
 /**
  * The failure alarms of the delegated-admin account (issue 16; docs/operations.md has one runbook
- * section per alarm, named in each alarm's description as "Runbook: docs/operations.md#<anchor>").
+ * section per alarm, which each alarm's description names at its end: ./runbooks.ts).
  *
  * Derived from what the stack holds, when this construct is created (the admin stack creates it
  * last), so a function, queue or rule added later is alarmed without a change here:
@@ -41,28 +43,6 @@ import { baselineAlarmPrefix } from "./baseline";
  *   central events log group counts those entering ALARM.
  * Every alarm notifies the alerts topic on ALARM and OK.
  */
-
-/** Runbook anchors in docs/operations.md, by alarm kind. */
-export const RUNBOOKS = {
-  functionErrors: "function-errors",
-  functionThrottles: "function-throttles",
-  accountSyncErrors: "account-sync-errors",
-  dlqMessages: "dead-letter-queue-messages",
-  queueAge: "queue-backlog",
-  ruleFailures: "event-rule-failed-invocations",
-  api5xx: "api-5xx",
-  apiLatency: "api-latency",
-  ingestFailed: "cur-ingest-failed",
-  curStale: "cur-stale",
-  memberAlarms: "member-alarms",
-  stacksetDrift: "stackset-drift",
-  stacksetDriftFailed: "stackset-drift-detection-failed",
-} as const;
-
-/** "Runbook: docs/operations.md#<anchor>" ends every alarm's description. */
-export function runbookRef(anchor: string): string {
-  return `Runbook: docs/operations.md#${anchor}`;
-}
 
 /** Metric filter pattern: a baseline alarm of a member entered ALARM. */
 export function memberAlarmPattern(names: Names): string {
@@ -95,7 +75,7 @@ export interface FailureAlarmsProps {
 type AlarmArgs = Omit<
   ConstructorParameters<typeof CloudwatchMetricAlarm>[2],
   "alarmActions" | "okActions" | "alarmDescription"
-> & { readonly runbook: string; readonly description: string };
+> & { readonly runbook: Runbook; readonly description: string };
 
 /** A literal string input of a resource, or its reference when only a token is known. */
 function literal(value: string | undefined, fallback: string): string {
@@ -125,7 +105,7 @@ export class FailureAlarms extends Construct {
       const created = new CloudwatchMetricAlarm(this, idPart, {
         ...rest,
         provider,
-        alarmDescription: `${description}. ${runbookRef(runbook)}`,
+        alarmDescription: describeAlarm(description, runbook),
         alarmActions: [props.topicArn],
         okActions: [props.topicArn],
       });
@@ -140,12 +120,7 @@ export class FailureAlarms extends Construct {
       const base = {
         namespace: "AWS/Lambda",
         dimensions: { FunctionName: name },
-        statistic: "Sum",
-        period: 300,
-        evaluationPeriods: 1,
-        threshold: 1,
-        comparisonOperator: "GreaterThanOrEqualToThreshold",
-        treatMissingData: "notBreaching",
+        ...ANY_EVENT_IN_5_MINUTES,
       };
       alarm(`fn-${short}-errors`, fn.provider, {
         ...base,
@@ -167,31 +142,27 @@ export class FailureAlarms extends Construct {
 
     for (const q of all.filter((c): c is SqsQueue => c instanceof SqsQueue)) {
       const name = literal(q.nameInput, q.name);
-      const common = {
-        namespace: "AWS/SQS",
-        dimensions: { QueueName: name },
-        period: 300,
-        evaluationPeriods: 1,
-        comparisonOperator: "GreaterThanOrEqualToThreshold",
-        treatMissingData: "notBreaching",
-      };
+      const metric = { namespace: "AWS/SQS", dimensions: { QueueName: name } };
       if (name.endsWith("-dlq")) {
         alarm(`queue-${name}-messages`, q.provider, {
-          ...common,
+          ...metric,
+          ...ANY_MESSAGE_IN_5_MINUTES,
           alarmName: `${name}-messages`,
           metricName: "ApproximateNumberOfMessagesVisible",
-          statistic: "Maximum",
-          threshold: 1,
           description: `Failed messages or events wait in the dead-letter queue ${name}`,
           runbook: RUNBOOKS.dlqMessages,
         });
       } else {
         alarm(`queue-${name}-age`, q.provider, {
-          ...common,
+          ...metric,
           alarmName: `${name}-oldest-message-age`,
           metricName: "ApproximateAgeOfOldestMessage",
           statistic: "Maximum",
+          period: 300,
+          evaluationPeriods: 1,
           threshold: sourceQueueAgeThreshold(q),
+          comparisonOperator: "GreaterThanOrEqualToThreshold",
+          treatMissingData: "notBreaching",
           description: `A message of ${name} waits longer than its consumer's retries allow (ApproximateAgeOfOldestMessage)`,
           runbook: RUNBOOKS.queueAge,
         });
@@ -207,12 +178,7 @@ export class FailureAlarms extends Construct {
         metricName: "FailedInvocations",
         // A custom bus's rule metrics carry EventBusName too; the default bus's only RuleName.
         dimensions: bus ? { EventBusName: bus, RuleName: name } : { RuleName: name },
-        statistic: "Sum",
-        period: 300,
-        evaluationPeriods: 1,
-        threshold: 1,
-        comparisonOperator: "GreaterThanOrEqualToThreshold",
-        treatMissingData: "notBreaching",
+        ...ANY_EVENT_IN_5_MINUTES,
         description: `Targets of the rule ${name} failed permanently (EventBridge FailedInvocations)`,
         runbook: RUNBOOKS.ruleFailures,
       });
@@ -226,12 +192,7 @@ export class FailureAlarms extends Construct {
         namespace: "AWS/ApiGateway",
         metricName: "5xx",
         dimensions,
-        statistic: "Sum",
-        period: 300,
-        evaluationPeriods: 1,
-        threshold: 1,
-        comparisonOperator: "GreaterThanOrEqualToThreshold",
-        treatMissingData: "notBreaching",
+        ...ANY_EVENT_IN_5_MINUTES,
         description: `The HTTP API ${apiName} answered with server errors (5xx)`,
         runbook: RUNBOOKS.api5xx,
       });
@@ -263,12 +224,7 @@ export class FailureAlarms extends Construct {
         namespace: APP_METRICS_NAMESPACE,
         metricName: CUR_INGEST_METRICS.ingestFailed,
         dimensions,
-        statistic: "Sum",
-        period: 300,
-        evaluationPeriods: 1,
-        threshold: 1,
-        comparisonOperator: "GreaterThanOrEqualToThreshold",
-        treatMissingData: "notBreaching",
+        ...ANY_EVENT_IN_5_MINUTES,
         description:
           "cur-ingest could not ingest a CUR delivery (IngestFailed); the manifest message is retried, then kept in its DLQ",
         runbook: RUNBOOKS.ingestFailed,
@@ -355,12 +311,7 @@ export class FailureAlarms extends Construct {
       alarmName: `${names.prefix}-member-alarms`,
       namespace: names.baselineMetricsNamespace,
       metricName: MEMBER_ALARMS_METRIC,
-      statistic: "Sum",
-      period: 300,
-      evaluationPeriods: 1,
-      threshold: 1,
-      comparisonOperator: "GreaterThanOrEqualToThreshold",
-      treatMissingData: "notBreaching",
+      ...ANY_EVENT_IN_5_MINUTES,
       description:
         "A member account's baseline alarm (forwarder failures or forwarder DLQ messages) entered ALARM; see the saved query member-alarms",
       runbook: RUNBOOKS.memberAlarms,

@@ -6,7 +6,9 @@ import {
   serviceKeyUseStatement,
   serviceTrustStatement,
 } from "../../contracts/iam-policy";
+import { ANY_EVENT_IN_5_MINUTES, ANY_MESSAGE_IN_5_MINUTES } from "./alarm-presets";
 import { type BudgetAlertPath, budgetAlertPath } from "./budget-alerts";
+import { describeAlarm, RUNBOOKS } from "./runbooks";
 
 /**
  * The member monitoring baseline, defined once. Both renderers read this description:
@@ -99,13 +101,35 @@ export const FORWARDER_RETRY_POLICY: ForwarderRetryPolicy = {
   maximumRetryAttempts: 185,
 };
 
-/** One metric of a baseline alarm (a CloudWatch MetricStat). */
-export interface BaselineAlarmMetric {
+/** One metric of an alarm (a CloudWatch metric; the alarm sets its statistic and period). */
+export interface AlarmMetric {
   readonly id: string;
   readonly namespace: string;
   readonly metricName: string;
   readonly dimensions: Readonly<Record<string, string>>;
-  readonly stat: string;
+}
+
+/**
+ * An alarm described once for its renderers: Terraform (member-baseline.ts alarmConfig, for the
+ * member baseline in direct mode and the payer's Organizations events forwarding) and CloudFormation
+ * (template.ts, the stack set's template).
+ */
+export interface AlarmSpec {
+  /** Construct/logical id part. */
+  readonly key: string;
+  readonly name: string;
+  readonly description: string;
+  readonly metrics: readonly AlarmMetric[];
+  /** A metric math expression over `metrics` (which then return no data themselves). */
+  readonly expression?: { readonly id: string; readonly expression: string; readonly label: string };
+  /** The statistic of every metric. */
+  readonly statistic: string;
+  /** Seconds of every metric's period. */
+  readonly period: number;
+  readonly evaluationPeriods: number;
+  readonly threshold: number;
+  readonly comparisonOperator: "GreaterThanOrEqualToThreshold";
+  readonly treatMissingData: "notBreaching";
 }
 
 /**
@@ -114,19 +138,7 @@ export interface BaselineAlarmMetric {
  * reach the central bus through the baseline's `alarms` rule, where the central member-alarms alarm
  * pages (modules/monitoring/alarms.ts, docs/operations.md).
  */
-export interface BaselineAlarm {
-  /** Construct/logical id part. */
-  readonly key: string;
-  readonly name: string;
-  readonly description: string;
-  readonly metrics: readonly BaselineAlarmMetric[];
-  /** A metric math expression over `metrics` (which then return no data themselves). */
-  readonly expression?: { readonly id: string; readonly expression: string; readonly label: string };
-  readonly periodSeconds: number;
-  readonly evaluationPeriods: number;
-  readonly threshold: number;
-  readonly comparisonOperator: "GreaterThanOrEqualToThreshold";
-  readonly treatMissingData: "notBreaching";
+export interface BaselineAlarm extends AlarmSpec {
   /** What the alarm watches: a forwarder (by rule kind) or the forwarders' DLQ. */
   readonly watches: { readonly ruleKind: string } | { readonly queueName: string };
 }
@@ -271,64 +283,103 @@ function forwarderDlq(names: Names, accountId: string): BaselineForwarderDlq {
 }
 
 /**
- * The baseline's alarms: per rule, its target's failures (AWS/Events, dimension RuleName, default
- * bus: FailedInvocations, InvocationsSentToDlq, InvocationsFailedToBeSentToDlq, all sent only when
- * not zero: https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-monitoring.html); and the
- * DLQ's visible messages (AWS/SQS ApproximateNumberOfMessagesVisible, dimension QueueName:
- * https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-available-cloudwatch-metrics.html).
+ * A forwarder's delivery failures: EventBridge's metrics of a rule's target (AWS/Events, dimension
+ * RuleName on the default bus; each sent only when not zero:
+ * https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-monitoring.html), by metric math id.
  */
-function baselineAlarms(names: Names): BaselineAlarm[] {
-  const perRule = baselineRules(names).map((rule): BaselineAlarm => {
-    const metric = (id: string, metricName: string): BaselineAlarmMetric => ({
-      id,
-      namespace: "AWS/Events",
-      metricName,
-      dimensions: { RuleName: rule.name },
-      stat: "Sum",
-    });
-    return {
-      key: `${rule.kind}-forward-failed`,
-      name: `${rule.name}-forward-failed`,
-      description: `Events of ${rule.name} did not reach the central bus (failed, sent to or failed to reach the forwarders' DLQ). Runbook: docs/operations.md#forwarder-failures`,
-      metrics: [
-        metric("failed", "FailedInvocations"),
-        metric("dlq", "InvocationsSentToDlq"),
-        metric("dlqfailed", "InvocationsFailedToBeSentToDlq"),
-      ],
-      expression: {
-        id: "undelivered",
-        expression: "SUM([failed, dlq, dlqfailed])",
-        label: "Undelivered events",
-      },
-      periodSeconds: 300,
-      evaluationPeriods: 1,
-      threshold: 1,
-      comparisonOperator: "GreaterThanOrEqualToThreshold",
-      treatMissingData: "notBreaching",
-      watches: { ruleKind: rule.kind },
-    };
+export const FORWARDER_FAILURE_METRICS = {
+  failed: "FailedInvocations",
+  dlq: "InvocationsSentToDlq",
+  dlqfailed: "InvocationsFailedToBeSentToDlq",
+} as const;
+
+export type ForwarderFailureMetric = keyof typeof FORWARDER_FAILURE_METRICS;
+
+/**
+ * The alarm on a forwarder (a rule whose target is the central bus, in a member or the payer): any
+ * event its target did not deliver (failed, sent to or failed to reach its DLQ) in 5 minutes. It sums
+ * every failure metric (metric math) unless `only` names one. `what` says what went wrong; the
+ * forwarder-failures runbook follows it.
+ */
+export function forwarderFailureAlarm(a: {
+  readonly key: string;
+  readonly name: string;
+  readonly what: string;
+  readonly ruleName: string;
+  readonly only?: ForwarderFailureMetric;
+}): AlarmSpec {
+  const metric = (id: ForwarderFailureMetric): AlarmMetric => ({
+    id,
+    namespace: "AWS/Events",
+    metricName: FORWARDER_FAILURE_METRICS[id],
+    dimensions: { RuleName: a.ruleName },
   });
+  const common = {
+    key: a.key,
+    name: a.name,
+    description: describeAlarm(a.what, RUNBOOKS.forwarderFailures),
+    ...ANY_EVENT_IN_5_MINUTES,
+  };
+  if (a.only) return { ...common, metrics: [metric(a.only)] };
+  const ids = Object.keys(FORWARDER_FAILURE_METRICS) as ForwarderFailureMetric[];
+  return {
+    ...common,
+    metrics: ids.map(metric),
+    expression: { id: "undelivered", expression: `SUM([${ids.join(", ")}])`, label: "Undelivered events" },
+  };
+}
+
+/**
+ * The alarm on a forwarders' dead-letter queue: any undelivered event waiting in it (AWS/SQS
+ * ApproximateNumberOfMessagesVisible, dimension QueueName:
+ * https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-available-cloudwatch-metrics.html).
+ * `what` says what waits; the forwarder-dlq-messages runbook follows it.
+ */
+export function forwarderDlqAlarm(a: {
+  readonly key: string;
+  readonly name: string;
+  readonly what: string;
+  readonly queueName: string;
+}): AlarmSpec {
+  return {
+    key: a.key,
+    name: a.name,
+    description: describeAlarm(a.what, RUNBOOKS.forwarderDlqMessages),
+    metrics: [
+      {
+        id: "visible",
+        namespace: "AWS/SQS",
+        metricName: "ApproximateNumberOfMessagesVisible",
+        dimensions: { QueueName: a.queueName },
+      },
+    ],
+    ...ANY_MESSAGE_IN_5_MINUTES,
+  };
+}
+
+/** The baseline's alarms: per rule, its forwarder's failures; and the forwarders' DLQ's messages. */
+function baselineAlarms(names: Names): BaselineAlarm[] {
+  const perRule = baselineRules(names).map(
+    (rule): BaselineAlarm => ({
+      ...forwarderFailureAlarm({
+        key: `${rule.kind}-forward-failed`,
+        name: `${rule.name}-forward-failed`,
+        what: `Events of ${rule.name} did not reach the central bus (failed, sent to or failed to reach the forwarders' DLQ)`,
+        ruleName: rule.name,
+      }),
+      watches: { ruleKind: rule.kind },
+    }),
+  );
   const queueName = forwarderDlqName(names);
   return [
     ...perRule,
     {
-      key: "forwarder-dlq-messages",
-      name: `${queueName}-messages`,
-      description: `Undelivered baseline events wait in ${queueName}. Runbook: docs/operations.md#forwarder-dlq-messages`,
-      metrics: [
-        {
-          id: "visible",
-          namespace: "AWS/SQS",
-          metricName: "ApproximateNumberOfMessagesVisible",
-          dimensions: { QueueName: queueName },
-          stat: "Maximum",
-        },
-      ],
-      periodSeconds: 300,
-      evaluationPeriods: 1,
-      threshold: 1,
-      comparisonOperator: "GreaterThanOrEqualToThreshold",
-      treatMissingData: "notBreaching",
+      ...forwarderDlqAlarm({
+        key: "forwarder-dlq-messages",
+        name: `${queueName}-messages`,
+        what: `Undelivered baseline events wait in ${queueName}`,
+        queueName,
+      }),
       watches: { queueName },
     },
   ];

@@ -19,7 +19,9 @@ import type { Names } from "../../config/naming";
 import { policyDocument } from "../../contracts/iam-policy";
 import { STACKSET_METRICS } from "../../contracts/metrics";
 import { keyPolicyStatements } from "../security/keys";
+import { ANY_EVENT_IN_5_MINUTES } from "./alarm-presets";
 import { BASELINE_RULES, HEARTBEAT_PERIOD_SECONDS } from "./baseline";
+import { describeAlarm, RUNBOOKS } from "./runbooks";
 
 /** CloudFormation stack statuses that mean a stack operation failed (rolled back or stuck). */
 export const FAILED_STACK_STATUSES = [
@@ -266,19 +268,19 @@ export class CentralMonitoring extends Construct {
       });
     this.alarms = {
       failedStackOperations: alarm("failed-stack-operations", {
-        alarmDescription:
-          "A member's CloudFormation stack operation failed or rolled back (see the saved query). Runbook: docs/operations.md#failed-stack-operations",
+        alarmDescription: describeAlarm(
+          "A member's CloudFormation stack operation failed or rolled back (see the saved query)",
+          RUNBOOKS.failedStackOperations,
+        ),
         namespace: ns,
         metricName: "FailedStackOperations",
-        statistic: "Sum",
-        period: 300,
-        evaluationPeriods: 1,
-        threshold: 1,
-        comparisonOperator: "GreaterThanOrEqualToThreshold",
-        treatMissingData: "notBreaching",
+        ...ANY_EVENT_IN_5_MINUTES,
       }),
       missingHeartbeats: alarm("missing-heartbeats", {
-        alarmDescription: `A member region sent no baseline heartbeat for ${(2 * HEARTBEAT_PERIOD_SECONDS) / 60} minutes (computed by the StackSet monitor); no data means the monitor itself is not running. Runbook: docs/operations.md#missing-heartbeats`,
+        alarmDescription: describeAlarm(
+          `A member region sent no baseline heartbeat for ${(2 * HEARTBEAT_PERIOD_SECONDS) / 60} minutes (computed by the StackSet monitor); no data means the monitor itself is not running`,
+          RUNBOOKS.missingHeartbeats,
+        ),
         namespace: names.stackSetMetricsNamespace,
         metricName: STACKSET_METRICS.missingHeartbeats,
         statistic: "Maximum",
@@ -293,8 +295,10 @@ export class CentralMonitoring extends Construct {
         treatMissingData: "breaching",
       }),
       stackSetSuccessRate: alarm("stackset-success-rate", {
-        alarmDescription:
-          "StackSet operations of the landing are failing (success rate from the StackSet monitor). Runbook: docs/operations.md#stackset-success-rate",
+        alarmDescription: describeAlarm(
+          "StackSet operations of the landing are failing (success rate from the StackSet monitor)",
+          RUNBOOKS.stacksetSuccessRate,
+        ),
         namespace: names.stackSetMetricsNamespace,
         metricName: STACKSET_METRICS.successRate,
         statistic: "Minimum",

@@ -16,7 +16,7 @@ import { SqsQueuePolicy } from "@cdktf/provider-aws/lib/sqs-queue-policy";
 import { TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import { policyDocument } from "../../contracts/iam-policy";
-import type { Baseline, BaselineAlarm, BaselineRole } from "./baseline";
+import type { AlarmSpec, Baseline, BaselineRole } from "./baseline";
 
 export interface MemberBaselineProps {
   /** The baseline description (modules/monitoring/baseline.ts) of this account. */
@@ -209,9 +209,9 @@ export class MemberBaseline extends Construct {
   }
 }
 
-/** The Terraform arguments of a baseline alarm (a single metric or a metric math expression). */
+/** The Terraform arguments of an alarm spec (a single metric or a metric math expression). */
 export function alarmConfig(
-  alarm: BaselineAlarm,
+  alarm: AlarmSpec,
 ): Omit<ConstructorParameters<typeof CloudwatchMetricAlarm>[2], "provider" | "dependsOn"> {
   const common = {
     alarmName: alarm.name,
@@ -228,8 +228,8 @@ export function alarmConfig(
       namespace: m!.namespace,
       metricName: m!.metricName,
       dimensions: { ...m!.dimensions },
-      statistic: m!.stat,
-      period: alarm.periodSeconds,
+      statistic: alarm.statistic,
+      period: alarm.period,
     };
   }
   return {
@@ -248,8 +248,8 @@ export function alarmConfig(
           namespace: m.namespace,
           metricName: m.metricName,
           dimensions: { ...m.dimensions },
-          stat: m.stat,
-          period: alarm.periodSeconds,
+          stat: alarm.statistic,
+          period: alarm.period,
         },
       })),
     ],

@@ -79,8 +79,8 @@ function alarmResource(alarm: BaselineAlarm) {
         Namespace: m.namespace,
         MetricName: m.metricName,
         Dimensions: dims(m.dimensions),
-        Statistic: m.stat,
-        Period: alarm.periodSeconds,
+        Statistic: alarm.statistic,
+        Period: alarm.period,
       },
     };
   }
@@ -100,8 +100,8 @@ function alarmResource(alarm: BaselineAlarm) {
           ReturnData: false,
           MetricStat: {
             Metric: { Namespace: m.namespace, MetricName: m.metricName, Dimensions: dims(m.dimensions) },
-            Stat: m.stat,
-            Period: alarm.periodSeconds,
+            Stat: alarm.statistic,
+            Period: alarm.period,
           },
         })),
       ],

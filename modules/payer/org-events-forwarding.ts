@@ -10,6 +10,13 @@ import type { TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
 import { type PolicyStatement, policyDocument } from "../../contracts/iam-policy";
 import { ACCOUNT_EVENTS_PATTERN, ORGANIZATIONS_EVENTS_REGION } from "../../contracts/organizations-events";
+import {
+  FORWARDER_FAILURE_METRICS,
+  type ForwarderFailureMetric,
+  forwarderDlqAlarm,
+  forwarderFailureAlarm,
+} from "../monitoring/baseline";
+import { alarmConfig } from "../monitoring/member-baseline";
 
 export interface OrgEventsForwardingProps {
   /** The payer's provider in us-east-1, where Organizations emits its events (ORGANIZATIONS_EVENTS_REGION). */
@@ -39,9 +46,6 @@ export function forwardingRoleStatements(centralBusArn: string): PolicyStatement
     },
   ];
 }
-
-/** EventBridge's per-rule delivery failure metrics (AWS/Events, dimension RuleName, eb-monitoring.html). */
-const RULE_FAILURE_METRICS = ["FailedInvocations", "InvocationsSentToDlq", "InvocationsFailedToBeSentToDlq"];
 
 /**
  * Forwards Organizations' account events (CreateAccountResult and the account-state API calls of
@@ -179,41 +183,33 @@ export class OrgEventsForwarding extends Construct {
     }
     this.target = targets[0]!;
 
+    // The members' forwarder alarms (modules/monitoring/baseline.ts), one per failure metric.
     for (const [i, ruleName] of ruleNames.entries()) {
-      for (const metric of RULE_FAILURE_METRICS) {
-        this.alarms.push(
-          new CloudwatchMetricAlarm(this, `alarm-${i === 0 ? "events" : "alarms"}-${metric}`, {
-            provider,
-            alarmName: alarmName(`${i === 0 ? "events" : "alarms"}-${metric}`),
-            alarmDescription: `EventBridge could not deliver ${ruleName}'s events to the admin's central bus (${metric}). Runbook: docs/operations.md#forwarder-failures`,
-            namespace: "AWS/Events",
-            metricName: metric,
-            dimensions: { RuleName: ruleName },
-            statistic: "Sum",
-            period: 300,
-            evaluationPeriods: 1,
-            threshold: 1,
-            comparisonOperator: "GreaterThanOrEqualToThreshold",
-            // EventBridge sends these metrics only when not zero.
-            treatMissingData: "notBreaching",
-          }),
-        );
+      for (const [only, metric] of Object.entries(FORWARDER_FAILURE_METRICS) as [
+        ForwarderFailureMetric,
+        string,
+      ][]) {
+        const key = `${i === 0 ? "events" : "alarms"}-${metric}`;
+        const spec = forwarderFailureAlarm({
+          key,
+          name: alarmName(key),
+          what: `EventBridge could not deliver ${ruleName}'s events to the admin's central bus (${metric})`,
+          ruleName,
+          only,
+        });
+        this.alarms.push(new CloudwatchMetricAlarm(this, `alarm-${key}`, { provider, ...alarmConfig(spec) }));
       }
     }
+    const dlqAlarm = forwarderDlqAlarm({
+      key: "dlq-visible",
+      name: alarmName("dlq-visible"),
+      what: `Organizations account events that could not reach the central bus wait in ${dlqName}`,
+      queueName: dlqName,
+    });
     this.alarms.push(
-      new CloudwatchMetricAlarm(this, "alarm-dlq-visible", {
+      new CloudwatchMetricAlarm(this, `alarm-${dlqAlarm.key}`, {
         provider,
-        alarmName: alarmName("dlq-visible"),
-        alarmDescription: `Organizations account events that could not reach the central bus wait in ${dlqName}. Runbook: docs/operations.md#forwarder-dlq-messages`,
-        namespace: "AWS/SQS",
-        metricName: "ApproximateNumberOfMessagesVisible",
-        dimensions: { QueueName: dlqName },
-        statistic: "Maximum",
-        period: 300,
-        evaluationPeriods: 1,
-        threshold: 1,
-        comparisonOperator: "GreaterThanOrEqualToThreshold",
-        treatMissingData: "notBreaching",
+        ...alarmConfig(dlqAlarm),
         dependsOn: [this.dlq],
       }),
     );

@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { loadAccountConfig, parseAccountConfig } from "../../../../config/load";
 import { Names } from "../../../../config/naming";
@@ -8,6 +8,7 @@ import {
   CUR_INGEST_METRICS,
   STACKSET_DRIFT_METRICS,
 } from "../../../../contracts/metrics";
+import { RUNBOOKS } from "../../../../modules/monitoring/runbooks";
 import { type StackJson, synthConfig } from "../../../support/synth";
 
 /**
@@ -102,6 +103,31 @@ const ANCHORS = new Set(
         .replace(/ /g, "-"),
     ),
 );
+
+const RUNBOOK_ANCHORS = new Set<string>(Object.values(RUNBOOKS));
+
+describe("runbooks", () => {
+  it("has a section in docs/operations.md for every anchor of RUNBOOKS", () => {
+    const missing = [...RUNBOOK_ANCHORS].filter((a) => !ANCHORS.has(a));
+    expect(missing).toEqual([]);
+  });
+
+  it("is named through RUNBOOKS everywhere: no module writes a runbook link itself", () => {
+    const sources = (dir: string): string[] =>
+      readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+        e.isDirectory()
+          ? sources(path.join(dir, e.name))
+          : /\.tsx?$/.test(e.name)
+            ? [path.join(dir, e.name)]
+            : [],
+      );
+    const handWritten = sources(path.join(ROOT, "modules"))
+      .filter((f) => !f.endsWith(path.join("monitoring", "runbooks.ts")))
+      .filter((f) => readFileSync(f, "utf8").includes("operations.md#"))
+      .map((f) => path.relative(ROOT, f));
+    expect(handWritten).toEqual([]);
+  });
+});
 
 describe.each(Object.entries(CONFIGS))("failure alarms, %s", (_label, config) => {
   const { stacks } = synthConfig(config);
@@ -316,11 +342,12 @@ describe.each(Object.entries(CONFIGS))("failure alarms, %s", (_label, config) =>
     expect(descriptions.length).toBeGreaterThan(10);
     for (const [name, description] of descriptions) {
       const anchor = /Runbook: docs\/operations\.md#([a-z0-9-]+)$/.exec(description ?? "")?.[1];
-      expect({ name, anchor, documented: anchor !== undefined && ANCHORS.has(anchor) }).toEqual({
+      expect({
         name,
         anchor,
-        documented: true,
-      });
+        documented: anchor !== undefined && ANCHORS.has(anchor),
+        inRunbooks: RUNBOOK_ANCHORS.has(anchor ?? ""),
+      }).toEqual({ name, anchor, documented: true, inRunbooks: true });
     }
   });
 });
