@@ -76,6 +76,8 @@ export interface ApiFrontOptions {
   readonly approvalThresholdUsd: number;
   /** Member budgets of the accounts config, account id → monthly USD (CONFIG_ACCOUNT_BUDGETS). @default none */
   readonly configBudgets?: ReadonlyMap<string, number>;
+  /** Environment of the accounts config's members, account id → environment (CONFIG_ACCOUNT_ENVIRONMENTS). @default none */
+  readonly configEnvironments?: ReadonlyMap<string, string>;
   /** How budget changes are approved. Closed with the front when it has close(). */
   readonly approvals: ApprovalWorkflow & { close?(): Promise<void> };
   /** Where JWKS is read. @default <motoEndpoint>/<userPoolId>/.well-known/jwks.json (moto's path) */
@@ -191,6 +193,7 @@ export async function startApiFront(options: ApiFrontOptions): Promise<ApiFront>
     approvals: options.approvals,
     approvalThresholdUsd: options.approvalThresholdUsd,
     ...(options.configBudgets ? { configBudgets: options.configBudgets } : {}),
+    ...(options.configEnvironments ? { configEnvironments: options.configEnvironments } : {}),
     now: () => new Date(),
     newId: () => randomUUID(),
   });
@@ -421,6 +424,8 @@ export async function apiFrontOptionsFromEmulator(
       approvalThresholdUsd: config.app.approvalThresholdUsd,
       // What the admin stack puts in the API function's CONFIG_ACCOUNT_BUDGETS.
       configBudgets: new Map(Object.entries(memberBudgets(config))),
+      // What the admin stack puts in the API function's CONFIG_ACCOUNT_ENVIRONMENTS.
+      configEnvironments: new Map(config.members.filter((m) => !m.retired).map((m) => [m.id, m.environment])),
       approvals,
       consoleConfig: {
         apiUrl: "/api",

@@ -109,6 +109,9 @@ export class AdminStack extends AccountStack {
       webClient: webClientUrls(this.config, this.console?.origin),
       mfa: mfaSetting(this.config),
       memberBudgets: memberBudgets(this.config),
+      memberEnvironments: Object.fromEntries(
+        this.config.members.filter((m) => !m.retired).map((m) => [m.id, m.environment]),
+      ),
       protect: this.protectDataStores,
       provider: this.provider(this.primaryRegion),
     });

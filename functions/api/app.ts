@@ -11,6 +11,7 @@ import { CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-
 import { SFNClient } from "@aws-sdk/client-sfn";
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
 import * as z from "zod";
+import { CONFIG_ENVIRONMENTS_ENV, parseConfigEnvironments } from "../../contracts/account-environments";
 import { CONFIG_BUDGETS_ENV, parseConfigBudgets } from "../../contracts/budgets";
 import { appTableNames, appTablesEnvSchema, documentClient } from "../shared/app-tables-env";
 import { lambdaHandler, logger, MetricUnit, metrics } from "../shared/observability";
@@ -27,6 +28,8 @@ export const apiEnvSchema = appTablesEnvSchema.extend({
   APPROVAL_THRESHOLD_USD: z.coerce.number().nonnegative(),
   /** Member budgets of the accounts config (contracts/budgets.ts); absent = none. */
   [CONFIG_BUDGETS_ENV]: z.string().optional(),
+  /** Environments of the accounts config's members (contracts/account-environments.ts); absent = none. */
+  [CONFIG_ENVIRONMENTS_ENV]: z.string().optional(),
 });
 
 export function depsFromEnv(env: z.output<typeof apiEnvSchema>): ApiDeps {
@@ -36,6 +39,7 @@ export function depsFromEnv(env: z.output<typeof apiEnvSchema>): ApiDeps {
     approvals: new StepFunctionsWorkflow(new SFNClient({}), env.APPROVAL_STATE_MACHINE_ARN),
     approvalThresholdUsd: env.APPROVAL_THRESHOLD_USD,
     configBudgets: parseConfigBudgets(env[CONFIG_BUDGETS_ENV]),
+    configEnvironments: parseConfigEnvironments(env[CONFIG_ENVIRONMENTS_ENV]),
     now: () => new Date(),
     newId: () => randomUUID(),
   };

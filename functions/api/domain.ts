@@ -85,6 +85,10 @@ export interface Account {
    * and their spend and history count as before.
    */
   readonly orgStatus?: string;
+  /** Name of the account's OU as account-sync read it ("Root" for an account under the root). */
+  readonly ouName?: string;
+  /** The account's environment in the accounts config (members[].environment), as GET /accounts adds it. */
+  readonly environment?: string;
   /** "allocated" when mapped to a budget, "unallocated" otherwise (GSI byAllocationStatus). */
   readonly allocationStatus: AllocationStatus;
   /** The budget the account is mapped to now. */

@@ -111,6 +111,11 @@ export interface ApiDeps {
    * application budget may not hold less than its accounts' configured annual amounts. @default none
    */
   readonly configBudgets?: ReadonlyMap<string, number>;
+  /**
+   * Environment of the accounts config's members, account id → environment
+   * (contracts/account-environments.ts): what GET /spend?environment= filters by. @default none
+   */
+  readonly configEnvironments?: ReadonlyMap<string, string>;
   readonly now: () => Date;
   readonly newId: () => string;
 }

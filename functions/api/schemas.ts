@@ -123,7 +123,8 @@ export const listAccountsQuery = z.strictObject({
 
 export const listBudgetsQuery = z.strictObject({ year: year.optional() });
 
-export const SPEND_GROUP_BYS = ["budget", "account", "service", "day"] as const;
+/** "day,service": one group per usage day and service, for a daily chart stacked by service. */
+export const SPEND_GROUP_BYS = ["budget", "account", "service", "day", "day,service"] as const;
 export const spendQuery = z.strictObject({
   month,
   period: periodIdSchema.optional(),
@@ -132,6 +133,20 @@ export const spendQuery = z.strictObject({
     .default("budget"),
   budgetId: budgetIdSchema.optional(),
   accountId: accountIdSchema.optional(),
+  /** The account's OU as Organizations names it (accounts table, written by account-sync). */
+  ou: z
+    .string({ error: "must be an OU name" })
+    .regex(/^[\s\S]{1,128}$/, { error: "must be an OU name (1-128 characters, as Organizations names it)" })
+    .optional(),
+  /** The account's environment in the accounts config (members[].environment). */
+  environment: z
+    .string({ error: "must be an environment" })
+    .regex(/^[a-z][a-z0-9-]{0,31}$/, {
+      error: "must be an environment of the accounts config (members[].environment), e.g. prod",
+    })
+    .optional(),
+  /** The owner (email) of the budget the spend is attributed to. */
+  owner: personEmail.transform((e) => e.toLowerCase()).optional(),
 });
 
 export const listCardsQuery = z.strictObject({

@@ -1,4 +1,5 @@
 import type { Construct } from "constructs";
+import { CONFIG_ENVIRONMENTS_ENV, encodeConfigEnvironments } from "../../contracts/account-environments";
 import { CONFIG_BUDGETS_ENV, encodeConfigBudgets } from "../../contracts/budgets";
 import type { Table } from "../../contracts/tables";
 import { type BindableTable, BundledFunction, type FunctionDefaults } from "../bundled-function";
@@ -17,6 +18,8 @@ export interface ApiProps {
   readonly approvalThresholdUsd: number;
   /** Member budgets of the accounts config, account id → monthly USD (docs/budgets.md). */
   readonly memberBudgets: Readonly<Record<string, number>>;
+  /** Environment of the members of the accounts config, account id → environment (GET /spend?environment=). @default none */
+  readonly memberEnvironments?: Readonly<Record<string, string>>;
   /** Origins of the web callback URLs: the API's CORS origins. */
   readonly corsOrigins: string[];
   readonly rateLimitPerSecond: number;
@@ -39,6 +42,7 @@ export function addApi(scope: Construct, props: ApiProps): Api {
   const { table, users } = props;
   const userPoolArn = `arn:aws:cognito-idp:${region}:${account}:userpool/${users.pool.id}`;
   const stateMachineArn = `arn:aws:states:${region}:${account}:stateMachine:${props.approvalStateMachineName}`;
+  const environments = encodeConfigEnvironments(props.memberEnvironments ?? {});
   const apiFunction = new BundledFunction(scope, "api-function", {
     ...d,
     name: "api",
@@ -51,6 +55,8 @@ export function addApi(scope: Construct, props: ApiProps): Api {
       APPROVAL_STATE_MACHINE_ARN: stateMachineArn,
       APPROVAL_THRESHOLD_USD: String(props.approvalThresholdUsd),
       [CONFIG_BUDGETS_ENV]: encodeConfigBudgets(props.memberBudgets),
+      // Absent when none or too many to fit Lambda's 4 KB (contracts/account-environments.ts).
+      ...(environments ? { [CONFIG_ENVIRONMENTS_ENV]: environments } : {}),
     },
   });
   setAppTableNames(apiFunction, table);

@@ -40,6 +40,8 @@ export interface FinOpsAppProps {
   readonly mfa: "required" | "optional";
   /** Monthly budget (USD) of every non-retired member with one (members[].budget.monthlyUsd), by account id. */
   readonly memberBudgets: Readonly<Record<string, number>>;
+  /** Environment of every non-retired member (members[].environment), by account id. @default none */
+  readonly memberEnvironments?: Readonly<Record<string, string>>;
   /** prevent_destroy / deletion protection on data stores (tables, user pool, log groups). */
   readonly protect: boolean;
   readonly provider?: TerraformProvider;
@@ -108,6 +110,7 @@ export class FinOpsApp extends Construct {
       approvalStateMachineName: names.approvalStateMachine,
       approvalThresholdUsd: app.approvalThresholdUsd,
       memberBudgets: props.memberBudgets,
+      ...(props.memberEnvironments ? { memberEnvironments: props.memberEnvironments } : {}),
       corsOrigins: props.webClient.corsOrigins,
       rateLimitPerSecond: app.apiRateLimitPerSecond,
       burstLimit: app.apiBurstLimit,

@@ -46,15 +46,21 @@ export async function listAccounts(
   });
 }
 
-/** Accounts with the monthly budget the accounts config gives them (`configBudget`), where it does. */
+/**
+ * Accounts with what the accounts config gives them: their monthly budget (`configBudget`) and
+ * their environment (`environment`, what GET /spend?environment= filters by), where it does.
+ */
 function withConfigBudget(deps: ApiDeps, accounts: Account[]): Account[] {
-  const config = deps.configBudgets;
-  if (!config?.size) return accounts;
-  return accounts.map((a) =>
-    config.has(a.accountId)
-      ? { ...a, configBudget: { monthlyUsd: config.get(a.accountId)!, field: CONFIG_BUDGET_FIELD } }
-      : a,
-  );
+  const config = deps.configBudgets ?? new Map<string, number>();
+  const environments = deps.configEnvironments ?? new Map<string, string>();
+  if (!config.size && !environments.size) return accounts;
+  return accounts.map((a) => ({
+    ...a,
+    ...(config.has(a.accountId)
+      ? { configBudget: { monthlyUsd: config.get(a.accountId)!, field: CONFIG_BUDGET_FIELD } }
+      : {}),
+    ...(environments.has(a.accountId) ? { environment: environments.get(a.accountId)! } : {}),
+  }));
 }
 
 async function existingAccount(deps: ApiDeps, accountId: string): Promise<Account> {
