@@ -37,6 +37,11 @@ export interface PlanManifest {
   readonly stacks: readonly PlannedStack[];
   /** Stacks left out because their synthesized JSON equals the base's. */
   readonly unchanged: readonly string[];
+  /**
+   * Planned as shard `index` of `count` (npm run plan -- --shard) of `candidates` stacks in all;
+   * absent when unsharded, and in the manifest plan:store get merges from every shard's.
+   */
+  readonly shard?: { readonly index: number; readonly count: number; readonly candidates: number };
 }
 
 /** Reads and checks a plan manifest (stacks.json) written by planLanding. */

@@ -1,13 +1,12 @@
 import type { ChangeAction } from "./plan-json";
-import type { PlannedStack } from "./plan-manifest";
 import {
   type ActionCounts,
   hasChanges,
+  type PlanRunJson,
   type PlanSummary,
   type StackPlanSummary,
   type StackStatus,
 } from "./plan-summary";
-import type { RetirementIssue } from "./retirement";
 
 /**
  * The plan summary as Markdown for a pull request comment (renderMarkdown): the data-store warning,
@@ -198,55 +197,62 @@ export function renderMarkdown(summary: PlanSummary, options: MarkdownOptions = 
  * The notes `npm run plan` adds under the summary: retiring stacks, each errored plan's error,
  * what --changed-only and --stack left out, removed members, the retirement check's notes.
  */
-export function renderPlanRunNotes(x: {
-  planned: readonly PlannedStack[];
-  errored: readonly PlannedStack[];
-  unchanged: readonly string[];
-  removed: readonly string[];
-  baseLabel?: string;
-  retirement: readonly RetirementIssue[];
-  leftOut: readonly string[];
-  /** The bootstrap stack's synth differs from the base's (it is never planned here). */
-  bootstrapChanged?: boolean;
-}): string[] {
+export function renderPlanRunNotes(run: PlanRunJson): string[] {
   const out: string[] = [""];
-  if (x.bootstrapChanged) {
+  if (run.bootstrapChanged) {
     out.push(
       "> [!IMPORTANT]",
       "> **The bootstrap stack changes too** (roles, state bucket or organization prerequisites). The pipeline never plans or applies it: an organization admin reviews it with `npm run bootstrap -- --plan` and applies it with `npm run bootstrap` from this branch. A new account's plan needs its read role, so apply it first, then re-run this plan. See docs/bootstrap.md.",
       "",
     );
   }
-  const retiring = x.planned.filter((p) => p.info.retired);
-  if (retiring.length) {
+  if (run.retiring.length) {
     out.push(
-      `**Retiring:** ${retiring.map((p) => `${p.info.stack} (${p.info.accountName} ${p.info.accountId})`).join(", ")}: these stacks are planned empty, so their resources are destroyed. Remove the entries from the config after this is applied.`,
+      `**Retiring:** ${run.retiring.map((r) => `${r.stack} (${r.accountName} ${r.accountId})`).join(", ")}: these stacks are planned empty, so their resources are destroyed. Remove the entries from the config after this is applied.`,
       "",
     );
   }
-  if (x.errored.length) {
+  if (run.errors.length) {
     out.push("#### Plan errors", "");
-    for (const e of x.errored) {
-      out.push(
-        `<details><summary>${e.info.stack}</summary>`,
-        "",
-        "```",
-        e.error ?? "",
-        "```",
-        "",
-        "</details>",
-      );
+    for (const e of run.errors) {
+      out.push(`<details><summary>${e.stack}</summary>`, "", "```", e.error, "```", "", "</details>");
     }
     out.push("");
   }
-  if (x.baseLabel) {
+  const planned = run.planned.length;
+  if (run.base !== null) {
     out.push(
-      `_Changed-only: ${x.planned.length} stack${x.planned.length === 1 ? "" : "s"} planned; ${x.unchanged.length} synthesize exactly as at \`${x.baseLabel}\` and were not planned${x.leftOut.length ? `; ${x.leftOut.length} changed but left out by --stack: ${x.leftOut.join(", ")}` : ""}._`,
+      `_Changed-only: ${planned} stack${planned === 1 ? "" : "s"} planned; ${run.unchanged.length} synthesize exactly as at \`${run.base}\` and were not planned${run.leftOut.length ? `; ${run.leftOut.length} changed but left out by --stack: ${run.leftOut.join(", ")}` : ""}._`,
     );
-  } else if (x.leftOut.length) {
-    out.push(`_Left out by --stack: ${x.leftOut.join(", ")}._`);
+  } else if (run.leftOut.length) {
+    out.push(`_Left out by --stack: ${run.leftOut.join(", ")}._`);
   }
-  if (x.removed.length) out.push(`_Removed from the config (retired earlier): ${x.removed.join(", ")}._`);
-  for (const i of x.retirement.filter((r) => r.severity === "info")) out.push(`_${i.message}_`);
+  if (run.removed.length) out.push(`_Removed from the config (retired earlier): ${run.removed.join(", ")}._`);
+  for (const note of run.notes) out.push(`_${note}_`);
   return out;
+}
+
+/** The first line of a shard's summary (npm run plan -- --shard): which shard of how many. */
+export function renderShardHeader(run: PlanRunJson): string[] {
+  if (!run.shard) return [];
+  return [
+    `_Shard ${run.shard.index} of ${run.shard.count}: ${run.planned.length} of the ${plural(run.candidates.length, "candidate stack")} (npm run plan:merge combines the ${run.shard.count} shards into one summary)._`,
+    "",
+  ];
+}
+
+/**
+ * The whole summary.md of `npm run plan` (and of `npm run plan:merge`, from the shards' JSON): the
+ * shard line, the summary, the run's notes. No trailing newline.
+ */
+export function renderPlanRun(
+  summary: PlanSummary,
+  run: PlanRunJson,
+  dataStoreDestroyAllowed: boolean,
+): string {
+  return [
+    ...renderShardHeader(run),
+    renderMarkdown(summary, { dataStoreDestroyAllowed }).trimEnd(),
+    ...renderPlanRunNotes(run),
+  ].join("\n");
 }

@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { PLAN_STORE_PREFIX } from "../contracts/gitops";
 import { type PlanManifest, parsePlanManifest, readPlanManifest, sha256 } from "./plan-manifest";
+import { mergeShardManifests, PlanMergeError } from "./plan-merge";
 
 /**
  * The plan store: where a pull request's saved plans wait between review and apply. Saved plans
@@ -17,6 +18,11 @@ import { type PlanManifest, parsePlanManifest, readPlanManifest, sha256 } from "
  * refuses, before writing anything, a manifest whose sha256 is not the receipt's or a plan file whose
  * sha256 is not the manifest's, naming the stack. `npm run deploy -- --plans` checks the plan files
  * against the manifest again right before applying (deploy/deploy.ts).
+ *
+ * A sharded plan (npm run plan -- --shard <i>/<n>, one CI job per shard) stores each shard under
+ * its own folder, <...>/<commit sha>/shard-<i>-of-<n>/, with its own receipt, so the shards never
+ * overwrite each other; `getShardedPlans` fetches and checks every shard's (one receipt each, the
+ * set complete) and writes one manifest over them all for `npm run deploy -- --plans`.
  *
  * Who can write there matters: the plan role may write under plans/ (any pull request can), so
  * the reference hash must come from somewhere a pull request cannot rewrite for another one: the
@@ -47,6 +53,8 @@ export interface PlanReceipt {
   readonly manifestSha256: string;
   /** Every uploaded file (relative path) and its sha256. */
   readonly files: Readonly<Record<string, string>>;
+  /** The shard these plans are (npm run plan -- --shard); absent for an unsharded plan. */
+  readonly shard?: { readonly index: number; readonly count: number };
 }
 
 export interface PlanKey {
@@ -55,11 +63,16 @@ export interface PlanKey {
   readonly pr: number;
   /** Full 40-hex commit sha of the pull request's head. */
   readonly commit: string;
+  /** One shard of a sharded plan: its own folder below the commit's. */
+  readonly shard?: { readonly index: number; readonly count: number };
 }
 
 const COMMIT = /^[0-9a-f]{40}$/;
 
-/** `<keyPrefix>/plans/pr-<n>/<sha>/`, after checking the parts (they become an S3 key). */
+/**
+ * `<keyPrefix>/plans/pr-<n>/<sha>/`, or `…/<sha>/shard-<i>-of-<n>/` for a shard, after checking
+ * the parts (they become an S3 key).
+ */
 export function planStorePrefix(key: PlanKey): string {
   if (!Number.isSafeInteger(key.pr) || key.pr < 1) {
     throw new Error(`pull request number ${JSON.stringify(key.pr)} is not a positive integer; pass --pr <n>`);
@@ -69,7 +82,18 @@ export function planStorePrefix(key: PlanKey): string {
       `commit "${key.commit}" is not a full 40-character lowercase sha; pass the pull request's head sha (github.event.pull_request.head.sha)`,
     );
   }
-  return `${key.keyPrefix}/${PLAN_STORE_PREFIX}/pr-${key.pr}/${key.commit}/`;
+  const base = `${key.keyPrefix}/${PLAN_STORE_PREFIX}/pr-${key.pr}/${key.commit}/`;
+  if (!key.shard) return base;
+  const { index, count } = key.shard;
+  if (!Number.isSafeInteger(index) || !Number.isSafeInteger(count) || index < 1 || index > count) {
+    throw new Error(`shard ${JSON.stringify(key.shard)} is not shard i of n with 1 ≤ i ≤ n; plan again`);
+  }
+  return `${base}${shardFolder(key.shard)}/`;
+}
+
+/** The folder of a shard's plans: shard-<i>-of-<n>. */
+export function shardFolder(shard: { readonly index: number; readonly count: number }): string {
+  return `shard-${shard.index}-of-${shard.count}`;
 }
 
 /** The files of a plan directory that are stored: manifest, summaries, and each plan and its JSON. */
@@ -89,8 +113,9 @@ function storedFiles(dir: string, manifest: PlanManifest): string[] {
 
 /** Uploads the output directory of `npm run plan` (needs the manifest to record every plan's sha256). */
 export async function putPlans(store: ObjectStore, dir: string, key: PlanKey): Promise<PlanReceipt> {
-  const prefix = planStorePrefix(key);
   const manifest = readPlanManifest(dir);
+  const shard = manifest.shard ? { index: manifest.shard.index, count: manifest.shard.count } : undefined;
+  const prefix = planStorePrefix({ ...key, ...(shard ? { shard } : {}) });
   const unhashed = manifest.stacks.filter((p) => p.planFile && !p.planSha256).map((p) => p.info.stack);
   if (unhashed.length) {
     throw new Error(`stacks.json records no sha256 for the plans of ${unhashed.join(", ")}; plan again`);
@@ -109,6 +134,7 @@ export async function putPlans(store: ObjectStore, dir: string, key: PlanKey): P
     location: `${store.label}/${prefix}`,
     manifestSha256: files["stacks.json"]!,
     files,
+    ...(shard ? { shard } : {}),
   };
 }
 
@@ -123,7 +149,14 @@ export function readReceipt(file: string): PlanReceipt {
   if (
     r.kind !== PLAN_RECEIPT_KIND ||
     r.schemaVersion !== 1 ||
-    !/^[0-9a-f]{64}$/.test(String(r.manifestSha256))
+    !/^[0-9a-f]{64}$/.test(String(r.manifestSha256)) ||
+    (r.shard !== undefined &&
+      !(
+        Number.isSafeInteger(r.shard.index) &&
+        Number.isSafeInteger(r.shard.count) &&
+        r.shard.index >= 1 &&
+        r.shard.index <= r.shard.count
+      ))
   ) {
     throw new Error(`${file} is not a plan-store receipt of this version; re-run the pull request's plan`);
   }
@@ -141,6 +174,61 @@ export async function getPlans(
   key: PlanKey,
   receipt: PlanReceipt,
 ): Promise<PlanManifest> {
+  const { manifest, bodies } = await fetchChecked(store, key, receipt);
+  writeBodies(dir, bodies);
+  return manifest;
+}
+
+/**
+ * Downloads every shard of a sharded plan (one receipt per shard, from the plan run's artifacts),
+ * checks each against its receipt as getPlans does, and that they are one complete set (every
+ * shard 1..n once, every candidate stack in one shard: mergeShardManifests). Only then writes each
+ * shard into <dir>/shard-<i>-of-<n>/ and one manifest over all of them into <dir>/stacks.json, which
+ * `npm run deploy -- --plans <dir>` applies in one rollout. Nothing is written unless all match.
+ */
+export async function getShardedPlans(
+  store: ObjectStore,
+  dir: string,
+  key: PlanKey,
+  receipts: readonly PlanReceipt[],
+): Promise<PlanManifest> {
+  const fetched: { folder: string; manifest: PlanManifest; bodies: Map<string, Uint8Array> }[] = [];
+  for (const receipt of receipts) {
+    if (!receipt.shard) {
+      throw new PlanMergeError(
+        `refused: a receipt of pull request #${receipt.pr} is not a shard's (no shard) but is given with others; pass one receipt for an unsharded plan, or one per shard; nothing was applied`,
+      );
+    }
+    const { manifest, bodies } = await fetchChecked(store, { ...key, shard: receipt.shard }, receipt);
+    if (manifest.shard?.index !== receipt.shard.index || manifest.shard.count !== receipt.shard.count) {
+      throw new PlanMergeError(
+        `refused: the receipt is for shard ${receipt.shard.index} of ${receipt.shard.count}, its manifest for ${manifest.shard ? `shard ${manifest.shard.index} of ${manifest.shard.count}` : "no shard"}; nothing was applied. Re-run the pull request's plan`,
+      );
+    }
+    fetched.push({ folder: shardFolder(receipt.shard), manifest, bodies });
+  }
+  const merged = mergeShardManifests(fetched.map((f) => ({ dir: f.folder, manifest: f.manifest })));
+  for (const f of fetched) {
+    writeBodies(dir, new Map([...f.bodies].map(([rel, body]) => [`${f.folder}/${rel}`, body])));
+  }
+  writeFileSync(path.join(dir, "stacks.json"), `${JSON.stringify(merged, null, 2)}\n`);
+  return merged;
+}
+
+function writeBodies(dir: string, bodies: ReadonlyMap<string, Uint8Array>): void {
+  for (const [rel, body] of bodies) {
+    const file = path.join(dir, rel);
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, body);
+  }
+}
+
+/** Downloads one stored plan set into memory, checked against its receipt (see getPlans). */
+async function fetchChecked(
+  store: ObjectStore,
+  key: PlanKey,
+  receipt: PlanReceipt,
+): Promise<{ manifest: PlanManifest; bodies: Map<string, Uint8Array> }> {
   const prefix = planStorePrefix(key);
   if (receipt.pr !== key.pr || receipt.commit !== key.commit) {
     throw new Error(
@@ -187,12 +275,7 @@ export async function getPlans(
     const body = await store.get(`${prefix}${rel}`);
     if (body) bodies.set(rel, body);
   }
-  for (const [rel, body] of bodies) {
-    const file = path.join(dir, rel);
-    mkdirSync(path.dirname(file), { recursive: true });
-    writeFileSync(file, body);
-  }
-  return manifest;
+  return { manifest, bodies };
 }
 
 /** The S3 adapter, with the caller's credentials (the job's OIDC role: plan role puts, apply role gets). */

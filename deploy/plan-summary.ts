@@ -111,6 +111,47 @@ export interface PlanSummaryJson {
   readonly totals: PlanSummary["totals"];
   readonly dataStoreLosses: readonly DataStoreLoss[];
   readonly stacks: readonly Omit<StackPlanSummary, "order">[];
+  /**
+   * Added in version 1 for `npm run plan` (absent from plan:summarize): what the run selected and
+   * the notes under its Markdown, so `npm run plan:merge` re-renders the summary of a set of shards
+   * from data, equal to the summary of one unsharded run.
+   */
+  readonly run?: PlanRunJson;
+}
+
+/** `npm run plan`'s run in the JSON summary (see PlanSummaryJson.run). */
+export interface PlanRunJson {
+  /** The config file planned (as given). */
+  readonly configFile: string;
+  /** What --changed-only compared against; null when every stack was a candidate. */
+  readonly base: string | null;
+  /**
+   * Every stack the run would plan without --shard (after --changed-only and --stack), in
+   * deployment order: the shards of one plan have the same candidates and plan each exactly once.
+   */
+  readonly candidates: readonly string[];
+  /** This run planned shard `index` of `count` (npm run plan -- --shard); null when unsharded. */
+  readonly shard: { readonly index: number; readonly count: number } | null;
+  /** The stacks this run planned, in deployment order. */
+  readonly planned: readonly string[];
+  /** Planned stacks of retired members (planned empty, so destroyed). */
+  readonly retiring: readonly {
+    readonly stack: string;
+    readonly accountName: string;
+    readonly accountId: string;
+  }[];
+  /** Planned stacks whose terraform init or plan failed, with the error. */
+  readonly errors: readonly { readonly stack: string; readonly error: string }[];
+  /** Stacks that synthesize exactly as at the base (not planned). */
+  readonly unchanged: readonly string[];
+  /** Stacks the base had and this commit does not. */
+  readonly removed: readonly string[];
+  /** Stacks that would be planned but --stack left out. */
+  readonly leftOut: readonly string[];
+  /** The bootstrap stack's synth differs from the base's (it is never planned here). */
+  readonly bootstrapChanged: boolean;
+  /** The retirement check's notes. */
+  readonly notes: readonly string[];
 }
 
 // Summarizing ----------------------------------------------------------------------------------
@@ -244,7 +285,16 @@ export function hasChanges(stack: StackPlanSummary): boolean {
  * payer, members; then the input order, which `describeLanding` already gives in deployment order).
  */
 export function summarizePlans(inputs: readonly PlanInput[]): PlanSummary {
-  const stacks = inputs.map(summarizeStack);
+  return assembleSummary(inputs.map(summarizeStack));
+}
+
+/**
+ * The summary of already summarized stacks (each with its `order`): refuses a stack given twice,
+ * sorts (changed first, then deployment order), totals, lists the data-store losses.
+ * summarizePlans uses it, and plan:merge on the stacks of every shard's JSON summary.
+ */
+export function assembleSummary(summarized: readonly StackPlanSummary[]): PlanSummary {
+  const stacks = [...summarized];
   const seen = new Map<string, string>();
   for (const s of stacks) {
     const previous = seen.get(s.stack);
@@ -281,13 +331,14 @@ export function summarizePlans(inputs: readonly PlanInput[]): PlanSummary {
   return { stacks, totals, dataStoreLosses };
 }
 
-/** The versioned JSON summary for machines. */
-export function toSummaryJson(summary: PlanSummary): PlanSummaryJson {
+/** The versioned JSON summary for machines; `run` from npm run plan. */
+export function toSummaryJson(summary: PlanSummary, run?: PlanRunJson): PlanSummaryJson {
   return {
     schemaVersion: PLAN_SUMMARY_SCHEMA_VERSION,
     kind: "finops-landing/plan-summary",
     totals: summary.totals,
     dataStoreLosses: summary.dataStoreLosses,
     stacks: summary.stacks.map(({ order: _order, ...rest }) => rest),
+    ...(run ? { run } : {}),
   };
 }

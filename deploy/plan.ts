@@ -4,6 +4,7 @@ import * as path from "node:path";
 import type { AccountConfig } from "../config/schema";
 import type { Target } from "../config/target";
 import { BOOTSTRAP_STACK } from "../contracts/gitops";
+import type { LandingStackInfo } from "../stacks/landing";
 import { pool } from "./apply";
 import { checkPlanGuard, type PlanGuardResult } from "./plan-guard";
 import {
@@ -13,8 +14,15 @@ import {
   type PlanManifest,
   type PlannedStack,
 } from "./plan-manifest";
-import { renderMarkdown, renderPlanRunNotes } from "./plan-markdown";
-import { type PlanInput, type PlanSummary, summarizePlans, toSummaryJson } from "./plan-summary";
+import { renderPlanRun } from "./plan-markdown";
+import { type ShardSpec, selectShard, stackWeight, type WeightedStack } from "./plan-shard";
+import {
+  type PlanInput,
+  type PlanRunJson,
+  type PlanSummary,
+  summarizePlans,
+  toSummaryJson,
+} from "./plan-summary";
 import {
   checkMemberRemovals,
   checkOrphanStates,
@@ -38,6 +46,8 @@ import { lastLines, terraformInit, terraformPlan, terraformShowJson } from "./te
  *   plans/<stack>.tfplan  saved plans: `npm run deploy -- --plans <dir>` applies exactly these
  *   plans/<stack>.json    `terraform show -json` of each plan
  *   synth/        the synthesized stacks the plans were made from
+ * With `shard` only that shard of the candidate stacks is planned (deploy/plan-shard.ts), and the
+ * manifest and summary.json say which shard of how many candidates (npm run plan:merge).
  */
 
 export interface ChangedOnly {
@@ -66,6 +76,8 @@ export interface PlanOptions {
   readonly only?: readonly string[];
   /** Extra `terraform plan` arguments, e.g. ["-lock=false"] for a role that may not write locks. */
   readonly planArgs?: readonly string[];
+  /** Plan only this shard of the candidate stacks (npm run plan -- --shard <i>/<n>). */
+  readonly shard?: ShardSpec;
   readonly log?: (line: string) => void;
 }
 
@@ -78,6 +90,8 @@ export interface PlanRun {
   readonly errored: readonly PlannedStack[];
   /** Stacks the base had and the current synth does not (removed members). */
   readonly removed: readonly string[];
+  /** What summary.json records of the run (candidates, shard, notes). */
+  readonly run: PlanRunJson;
 }
 
 /** A placeholder plan for a stack whose plan failed, so the summary shows it as errored. */
@@ -112,49 +126,16 @@ export async function planLanding(opts: PlanOptions): Promise<PlanRun> {
   for (const i of retirement.filter((r) => r.severity === "info")) log(`retire     ${i.message}`);
   if (retirement.some((i) => i.severity === "error")) throw new RetirementError(retirement);
 
-  // --changed-only
-  let selected = all;
-  let unchanged: string[] = [];
-  let removed: string[] = [];
-  let baseLabel: string | undefined;
-  let bootstrapChanged = false;
-  if (opts.changedOnly) {
-    let baseDir = opts.changedOnly.baseSynthDir;
-    let cleanup: string | undefined;
-    if (!baseDir && opts.changedOnly.baseRef) {
-      baseDir = cleanup = mkdtempSync(path.join(os.tmpdir(), "finops-base-synth-"));
-      const r = synthAtRef(opts.changedOnly.baseRef, opts.configFile, baseDir, opts.env);
-      if (!r.ok) {
-        log(`changed    cannot synthesize ${opts.changedOnly.baseRef} (${r.reason}): planning every stack`);
-        baseDir = undefined;
-      }
-    }
-    if (baseDir) {
-      const diff = diffSynthDirs(synthDir, baseDir);
-      baseLabel = opts.changedOnly.baseRef ?? opts.changedOnly.baseSynthDir;
-      selected = all.filter((s) => diff.changed.includes(s.stack));
-      // Only the landing's stacks are candidates; the bootstrap stack is reported on its own.
-      unchanged = diff.unchanged.filter((s) => s !== BOOTSTRAP_STACK);
-      bootstrapChanged = diff.changed.includes(BOOTSTRAP_STACK);
-      removed = diff.removed;
-      log(
-        `changed    ${selected.length} of ${all.length} stacks differ from ${baseLabel}${removed.length ? `; removed: ${removed.join(", ")}` : ""}`,
-      );
-    }
-    if (cleanup) rmSync(cleanup, { recursive: true, force: true });
+  const sel = selectCandidates(opts, synthDir, all, log);
+  const candidates = sel.selected;
+  let selected = candidates;
+  if (opts.shard) {
+    selected = selectShard(candidates, (stack) => stackWeight(synthDir, stack), opts.shard);
+    log(
+      `shard      ${opts.shard.index} of ${opts.shard.count}: ${selected.length} of ${candidates.length} candidate stacks`,
+    );
   }
-  /** Stacks that would be planned but --stack (only) leaves out. */
-  let leftOut: string[] = [];
-  if (opts.only) {
-    const unknown = opts.only.filter((s) => !all.some((x) => x.stack === s));
-    if (unknown.length) {
-      throw new Error(
-        `no stack named ${unknown.join(", ")}; stacks are: ${all.map((s) => s.stack).join(", ")}`,
-      );
-    }
-    leftOut = selected.filter((s) => !opts.only!.includes(s.stack)).map((s) => s.stack);
-    selected = selected.filter((s) => opts.only!.includes(s.stack));
-  }
+  const { unchanged, removed, baseLabel, bootstrapChanged, leftOut } = sel;
 
   const planned = await pool(selected, opts.concurrency ?? 4, async (info): Promise<PlannedStack> => {
     const t0 = Date.now();
@@ -200,19 +181,23 @@ export async function planLanding(opts: PlanOptions): Promise<PlanRun> {
   const summary = summarizePlans(inputs);
   const guard = checkPlanGuard(summary, { env: opts.env });
   const errored = planned.filter((p) => p.status === "errored");
-  const markdown = [
-    renderMarkdown(summary, { dataStoreDestroyAllowed: guard.allowedBy !== null }).trimEnd(),
-    ...renderPlanRunNotes({
-      planned,
-      errored,
-      unchanged,
-      removed,
-      baseLabel,
-      retirement,
-      leftOut,
-      bootstrapChanged,
-    }),
-  ].join("\n");
+  const run: PlanRunJson = {
+    configFile: opts.configFile,
+    base: baseLabel ?? null,
+    candidates: candidates.map((s) => s.stack),
+    shard: opts.shard ? { index: opts.shard.index, count: opts.shard.count } : null,
+    planned: planned.map((p) => p.info.stack),
+    retiring: planned
+      .filter((p) => p.info.retired)
+      .map((p) => ({ stack: p.info.stack, accountName: p.info.accountName, accountId: p.info.accountId })),
+    errors: errored.map((e) => ({ stack: e.info.stack, error: e.error ?? "" })),
+    unchanged,
+    removed,
+    leftOut,
+    bootstrapChanged,
+    notes: retirement.filter((r) => r.severity === "info").map((i) => i.message),
+  };
+  const markdown = renderPlanRun(summary, run, guard.allowedBy !== null);
 
   const manifest: PlanManifest = {
     kind: PLAN_MANIFEST_KIND,
@@ -221,9 +206,110 @@ export async function planLanding(opts: PlanOptions): Promise<PlanRun> {
     ...(baseLabel ? { base: baseLabel } : {}),
     stacks: planned,
     unchanged,
+    ...(opts.shard
+      ? { shard: { index: opts.shard.index, count: opts.shard.count, candidates: candidates.length } }
+      : {}),
   };
   writeFileSync(path.join(outDir, "summary.md"), `${markdown}\n`);
-  writeFileSync(path.join(outDir, "summary.json"), `${JSON.stringify(toSummaryJson(summary), null, 2)}\n`);
+  writeFileSync(
+    path.join(outDir, "summary.json"),
+    `${JSON.stringify(toSummaryJson(summary, run), null, 2)}\n`,
+  );
   writeFileSync(path.join(outDir, "stacks.json"), `${JSON.stringify(manifest, null, 2)}\n`);
-  return { manifest, summary, markdown, guard, retirement, errored, removed };
+  return { manifest, summary, markdown, guard, retirement, errored, removed, run };
+}
+
+interface Selection {
+  /** The candidates: every stack to plan (after --changed-only and --stack), deployment order. */
+  readonly selected: LandingStackInfo[];
+  readonly unchanged: string[];
+  readonly removed: string[];
+  readonly baseLabel: string | undefined;
+  readonly bootstrapChanged: boolean;
+  /** Stacks that would be planned but --stack (only) leaves out. */
+  readonly leftOut: string[];
+}
+
+/** --changed-only (against a base synth or ref) and --stack over the synthesized stacks. */
+function selectCandidates(
+  opts: Pick<PlanOptions, "changedOnly" | "configFile" | "env" | "only">,
+  synthDir: string,
+  all: LandingStackInfo[],
+  log: (line: string) => void,
+): Selection {
+  let selected = all;
+  let unchanged: string[] = [];
+  let removed: string[] = [];
+  let baseLabel: string | undefined;
+  let bootstrapChanged = false;
+  if (opts.changedOnly) {
+    let baseDir = opts.changedOnly.baseSynthDir;
+    let cleanup: string | undefined;
+    if (!baseDir && opts.changedOnly.baseRef) {
+      baseDir = cleanup = mkdtempSync(path.join(os.tmpdir(), "finops-base-synth-"));
+      const r = synthAtRef(opts.changedOnly.baseRef, opts.configFile, baseDir, opts.env);
+      if (!r.ok) {
+        log(`changed    cannot synthesize ${opts.changedOnly.baseRef} (${r.reason}): planning every stack`);
+        baseDir = undefined;
+      }
+    }
+    if (baseDir) {
+      const diff = diffSynthDirs(synthDir, baseDir);
+      baseLabel = opts.changedOnly.baseRef ?? opts.changedOnly.baseSynthDir;
+      selected = all.filter((s) => diff.changed.includes(s.stack));
+      // Only the landing's stacks are candidates; the bootstrap stack is reported on its own.
+      unchanged = diff.unchanged.filter((s) => s !== BOOTSTRAP_STACK);
+      bootstrapChanged = diff.changed.includes(BOOTSTRAP_STACK);
+      removed = diff.removed;
+      log(
+        `changed    ${selected.length} of ${all.length} stacks differ from ${baseLabel}${removed.length ? `; removed: ${removed.join(", ")}` : ""}`,
+      );
+    }
+    if (cleanup) rmSync(cleanup, { recursive: true, force: true });
+  }
+  /** Stacks that would be planned but --stack (only) leaves out. */
+  let leftOut: string[] = [];
+  if (opts.only) {
+    const unknown = opts.only.filter((s) => !all.some((x) => x.stack === s));
+    if (unknown.length) {
+      throw new Error(
+        `no stack named ${unknown.join(", ")}; stacks are: ${all.map((s) => s.stack).join(", ")}`,
+      );
+    }
+    leftOut = selected.filter((s) => !opts.only!.includes(s.stack)).map((s) => s.stack);
+    selected = selected.filter((s) => opts.only!.includes(s.stack));
+  }
+
+  return { selected, unchanged, removed, baseLabel, bootstrapChanged, leftOut };
+}
+
+export interface PlanCandidates {
+  readonly base: string | null;
+  /** Every stack `npm run plan` would plan with these options, with its shard weight. */
+  readonly candidates: readonly WeightedStack[];
+  /** Stacks that synthesize exactly as at the base. */
+  readonly unchanged: readonly string[];
+}
+
+/**
+ * `npm run plan -- --list-only`: synthesizes and selects like planLanding (--changed-only,
+ * --stack) and weighs the candidates for sharding (deploy/plan-shard.ts), without Terraform, AWS
+ * or the retirement check (each shard's plan runs that). Writes <outDir>/synth.
+ */
+export function listPlanCandidates(
+  opts: Pick<
+    PlanOptions,
+    "config" | "configFile" | "target" | "outDir" | "env" | "changedOnly" | "only" | "log"
+  >,
+): PlanCandidates {
+  const log = opts.log ?? (() => {});
+  const synthDir = path.join(path.resolve(opts.outDir), "synth");
+  rmSync(synthDir, { recursive: true, force: true });
+  const all = synthLanding(opts.config, synthDir, opts.target);
+  const sel = selectCandidates(opts, synthDir, all, log);
+  return {
+    base: sel.baseLabel ?? null,
+    candidates: sel.selected.map((s) => ({ stack: s.stack, weight: stackWeight(synthDir, s.stack) })),
+    unchanged: sel.unchanged,
+  };
 }

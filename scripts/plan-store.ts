@@ -1,6 +1,6 @@
 /**
  * npm run -s plan:store -- put --dir <plan dir> --pr <n> --commit <sha> [--config <file>]
- * npm run -s plan:store -- get --dir <plan dir> --pr <n> --commit <sha> --receipt <file> [--config <file>]
+ * npm run -s plan:store -- get --dir <plan dir> --pr <n> --commit <sha> --receipt <file>... [--config <file>]
  *
  * Keeps a pull request's saved plans in the state bucket (deploy/plan-store.ts), under
  * <stateBackend.keyPrefix>/plans/pr-<n>/<sha>/, with the job's own AWS credentials (plan.yml: the
@@ -12,6 +12,9 @@
  * get  downloads the plans of that pull request's head commit into <dir> and refuses, writing
  *      nothing, a manifest whose sha256 is not the receipt's or a plan whose sha256 is not the
  *      manifest's (naming the stack); then `npm run deploy -- --plans <dir>` applies them.
+ *      A sharded plan (npm run plan -- --shard) is stored per shard, each with its receipt: pass
+ *      --receipt once per shard; get checks that they are one complete set, writes each shard into
+ *      <dir>/shard-<i>-of-<n>/ and one manifest over all of them into <dir>/stacks.json.
  *
  * Config: --config, else FINOPS_CONFIG, else accounts/local.yaml (needs organization.stateBackend).
  * Exit codes: 0 done; 1 refused or failed; 2 usage.
@@ -21,6 +24,7 @@ import * as path from "node:path";
 import { configFileFromEnv, failureMessage, loadAccountConfig } from "../config/load";
 import {
   getPlans,
+  getShardedPlans,
   type ObjectStore,
   PLAN_RECEIPT_FILE,
   putPlans,
@@ -31,7 +35,8 @@ import { parseCli, UsageError } from "./cli-args";
 
 const USAGE = [
   "usage: npm run -s plan:store -- put --dir <plan dir> --pr <n> --commit <sha> [--config <file>]",
-  "       npm run -s plan:store -- get --dir <plan dir> --pr <n> --commit <sha> --receipt <file> [--config <file>]",
+  "       npm run -s plan:store -- get --dir <plan dir> --pr <n> --commit <sha> --receipt <file>... [--config <file>]",
+  "       (--receipt once per shard of a sharded plan)",
 ].join("\n");
 
 interface Args {
@@ -39,7 +44,7 @@ interface Args {
   dir: string;
   pr: number;
   commit: string;
-  receipt?: string;
+  receipts: string[];
   config?: string;
 }
 
@@ -50,7 +55,7 @@ export function parseArgs(argv: readonly string[]): Args {
       dir: { type: "string" },
       pr: { type: "string" },
       commit: { type: "string" },
-      receipt: { type: "string" },
+      receipt: { type: "string", multiple: true, default: [] },
       config: { type: "string" },
     },
     "see npm run -s plan:store -- (no arguments) for the usage",
@@ -68,12 +73,12 @@ export function parseArgs(argv: readonly string[]): Args {
   }
   if (!/^[1-9]\d*$/.test(values.pr!))
     throw new UsageError(`--pr "${values.pr}" is not a pull request number`);
-  if (command === "get" && values.receipt === undefined) {
+  if (command === "get" && values.receipt.length === 0) {
     throw new UsageError(
       `get needs --receipt <file>: the ${PLAN_RECEIPT_FILE} of the pull request's plan run, whose hashes the stored plans must match`,
     );
   }
-  if (command === "put" && values.receipt !== undefined) {
+  if (command === "put" && values.receipt.length > 0) {
     throw new UsageError(`--receipt is for get; put writes <dir>/${PLAN_RECEIPT_FILE}`);
   }
   return {
@@ -81,7 +86,7 @@ export function parseArgs(argv: readonly string[]): Args {
     dir: values.dir!,
     pr: Number(values.pr),
     commit: values.commit!,
-    receipt: values.receipt,
+    receipts: values.receipt,
     config: values.config,
   };
 }
@@ -121,11 +126,14 @@ export async function run(
         `plan:store: ${Object.keys(receipt.files).length} files to ${receipt.location}; stacks.json sha256 ${receipt.manifestSha256}; receipt ${receiptFile}`,
       );
     } else {
-      const receipt = readReceipt(args.receipt!);
+      const receipts = args.receipts.map(readReceipt);
       mkdirSync(args.dir, { recursive: true });
-      const manifest = await getPlans(store, args.dir, key, receipt);
+      const sharded = receipts.length > 1 || receipts[0]!.shard !== undefined;
+      const manifest = sharded
+        ? await getShardedPlans(store, args.dir, key, receipts)
+        : await getPlans(store, args.dir, key, receipts[0]!);
       out(
-        `plan:store: ${manifest.stacks.length} reviewed plan${manifest.stacks.length === 1 ? "" : "s"} of pull request #${args.pr} at ${args.commit.slice(0, 7)} in ${args.dir}, hashes match the receipt`,
+        `plan:store: ${manifest.stacks.length} reviewed plan${manifest.stacks.length === 1 ? "" : "s"} of pull request #${args.pr} at ${args.commit.slice(0, 7)} in ${args.dir}${sharded ? ` from ${receipts.length} shard${receipts.length === 1 ? "" : "s"}` : ""}, hashes match the receipt${receipts.length === 1 ? "" : "s"}`,
       );
     }
     return 0;

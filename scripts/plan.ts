@@ -8,6 +8,13 @@
  *   --out <dir>           output directory (default .local/plan)
  *   --concurrency <n>     plans at once (default 4)
  *   --stack <name>        plan only this stack (repeatable)
+ *   --shard <i>/<n>       plan only shard i (1-based) of n of the stacks the options above select:
+ *                         a deterministic, resource-balanced split (deploy/plan-shard.ts); the
+ *                         manifest and summary.json record it, npm run plan:merge merges the shards
+ *   --list-only           synthesize and select only (no terraform, no AWS, no retirement check):
+ *                         print JSON {base, count, candidates: [{stack, weight}], shards, matrix}
+ *   --shard-threshold <n> with --list-only: stacks per shard (default 25)
+ *   --max-shards <n>      with --list-only: at most this many shards (default 20)
  *   --no-lock             plan with -lock=false (plans never write state; lets a read-only role plan)
  *   --guard               exit 1 when the plan guard fails (deploy/plan-guard.ts, the same verdict as
  *                         plan:summarize --guard): a plan errored or is incomplete (no opt-in waives
@@ -20,10 +27,11 @@
 import { execFileSync } from "node:child_process";
 import * as path from "node:path";
 import { configFileFromEnv, failureMessage, loadAccountConfig } from "../config/load";
-import { localDir } from "../config/target";
+import { localDir, targetFor } from "../config/target";
 import { prepareTarget } from "../deploy/deploy";
-import { type PlanRun, planLanding } from "../deploy/plan";
+import { listPlanCandidates, type PlanRun, planLanding } from "../deploy/plan";
 import { ALLOW_DATA_STORE_DESTROY_ENV } from "../deploy/plan-guard";
+import { MAX_SHARDS, parseShardSpec, type ShardSpec, ShardSpecError, shardCount } from "../deploy/plan-shard";
 import { RetirementError } from "../deploy/retirement";
 import { parseCli, positiveInteger, UsageError } from "./cli-args";
 
@@ -37,6 +45,10 @@ interface Args {
   guard: boolean;
   allow: boolean;
   noLock: boolean;
+  shard?: ShardSpec;
+  listOnly: boolean;
+  shardThreshold: number;
+  maxShards: number;
 }
 
 function parseArgs(argv: readonly string[]): Args {
@@ -52,13 +64,46 @@ function parseArgs(argv: readonly string[]): Args {
       "no-lock": { type: "boolean", default: false },
       "allow-data-store-destroy": { type: "boolean", default: false },
       concurrency: { type: "string" },
+      shard: { type: "string" },
+      "list-only": { type: "boolean", default: false },
+      "shard-threshold": { type: "string" },
+      "max-shards": { type: "string" },
     },
     "see the comment at the top of scripts/plan.ts",
   );
   if (values["base-synth"] && !values["changed-only"]) {
     throw new UsageError("--base-synth only makes sense with --changed-only");
   }
+  let shard: ShardSpec | undefined;
+  if (values.shard !== undefined) {
+    try {
+      shard = parseShardSpec(values.shard);
+    } catch (e) {
+      if (e instanceof ShardSpecError) throw new UsageError(e.message);
+      throw e;
+    }
+  }
+  const listOnly = values["list-only"];
+  if (listOnly && (shard || values.guard)) {
+    throw new UsageError(
+      `--list-only plans nothing, so it takes no ${shard ? "--shard" : "--guard"}; drop it`,
+    );
+  }
+  for (const o of ["shard-threshold", "max-shards"] as const) {
+    if (values[o] !== undefined && !listOnly)
+      throw new UsageError(`--${o} only makes sense with --list-only`);
+  }
+  const maxShards = positiveInteger("--max-shards", values["max-shards"], 20);
+  if (maxShards > MAX_SHARDS) {
+    throw new UsageError(
+      `--max-shards must be at most ${MAX_SHARDS} (GitHub's matrix limit), not ${maxShards}`,
+    );
+  }
   return {
+    shard,
+    listOnly,
+    shardThreshold: positiveInteger("--shard-threshold", values["shard-threshold"], 25),
+    maxShards,
     changedOnly: values["changed-only"],
     base: values.base,
     baseSynth: values["base-synth"],
@@ -96,12 +141,39 @@ async function main(argv: readonly string[]): Promise<number> {
   const config = loadAccountConfig(configFile);
   const env = args.allow ? { ...process.env, [ALLOW_DATA_STORE_DESTROY_ENV]: "true" } : process.env;
   const log = (l: string) => console.error(l);
-  const prepared = await prepareTarget(config, env, log);
   const base = args.base ?? (args.changedOnly && !args.baseSynth ? defaultBase(env) : undefined);
   if (args.changedOnly && !args.baseSynth && !base) {
     throw new UsageError("--changed-only needs a base: pass --base <ref> (no origin/main or main here)");
   }
   const outDir = path.resolve(args.out ?? path.join(localDir(env), "plan"));
+  const changedOnly = args.changedOnly
+    ? args.baseSynth
+      ? { baseSynthDir: args.baseSynth }
+      : { baseRef: base }
+    : undefined;
+  if (args.listOnly) {
+    const list = listPlanCandidates({
+      config,
+      configFile,
+      target: targetFor(config, env),
+      outDir,
+      env,
+      ...(changedOnly ? { changedOnly } : {}),
+      ...(args.stacks.length ? { only: args.stacks } : {}),
+      log,
+    });
+    const shards = shardCount(list.candidates.length, args.shardThreshold, args.maxShards);
+    const listing = {
+      base: list.base,
+      count: list.candidates.length,
+      candidates: list.candidates,
+      shards,
+      matrix: Array.from({ length: shards }, (_, i) => i + 1),
+    };
+    console.log(JSON.stringify(listing));
+    return 0;
+  }
+  const prepared = await prepareTarget(config, env, log);
   const run = await planLanding({
     config,
     configFile,
@@ -109,9 +181,8 @@ async function main(argv: readonly string[]): Promise<number> {
     outDir,
     env: prepared.env,
     concurrency: args.concurrency,
-    ...(args.changedOnly
-      ? { changedOnly: args.baseSynth ? { baseSynthDir: args.baseSynth } : { baseRef: base } }
-      : {}),
+    ...(changedOnly ? { changedOnly } : {}),
+    ...(args.shard ? { shard: args.shard } : {}),
     ...(base ? { previousRef: base } : {}),
     localStateDir: prepared.localStateDir,
     ...(args.noLock ? { planArgs: ["-lock=false"] } : {}),
