@@ -3,8 +3,9 @@ import { changeRequestBody } from "../../../functions/api/operations/change-requ
 import { updateBudgetBody } from "../../../functions/api/schemas";
 import type { Api, Budget } from "../api";
 import { money } from "../format";
-import { DataTable, ErrorMessage, Status, useLoad } from "../ui";
-import { check, type FieldErrors } from "../validate";
+import { FieldError, Form, useForm } from "../forms/Form";
+import { DataTable, Status, useLoad } from "../ui";
+import { check } from "../validate";
 
 /**
  * Budgets in scope with the selected month's actual against the month's share of the budget.
@@ -98,55 +99,33 @@ function RequestChange({
   const [key, setKey] = useState(`${budgets[0]!.budgetId}/${budgets[0]!.year}`);
   const [amount, setAmount] = useState("");
   const [reason, setReason] = useState("");
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const [busy, setBusy] = useState(false);
-  const submit = async () => {
-    const amountUsd = amount.trim() === "" ? undefined : Number(amount);
-    const input = {
-      ...(amountUsd === undefined ? {} : { amountUsd: Number.isNaN(amountUsd) ? amount : amountUsd }),
-      reason,
-    };
-    const parsed = finance ? check(updateBudgetBody, input) : check(changeRequestBody, input);
-    if (!parsed.ok) return setErrors(parsed.errors.body ? { amountUsd: parsed.errors.body } : parsed.errors);
-    const [budgetId, year] = key.split("/") as [string, string];
-    setBusy(true);
-    try {
+  const form = useForm("change", {
+    validate: () => {
+      const amountUsd = amount.trim() === "" ? undefined : Number(amount);
+      const input = {
+        ...(amountUsd === undefined ? {} : { amountUsd: Number.isNaN(amountUsd) ? amount : amountUsd }),
+        reason,
+      };
+      const parsed = finance ? check(updateBudgetBody, input) : check(changeRequestBody, input);
+      return parsed.ok || !parsed.errors.body
+        ? parsed
+        : { ok: false, errors: { amountUsd: parsed.errors.body } };
+    },
+    send: async (value) => {
+      const [budgetId, year] = key.split("/") as [string, string];
       const res = finance
-        ? await api.updateBudget(budgetId, Number(year), parsed.value)
-        : await api.requestChange(
-            budgetId,
-            Number(year),
-            parsed.value as { amountUsd: number; reason: string },
-          );
-      setErrors({});
+        ? await api.updateBudget(budgetId, Number(year), value)
+        : await api.requestChange(budgetId, Number(year), value as { amountUsd: number; reason: string });
       setAmount("");
       setReason("");
-      onDone(
-        res.status === 202
-          ? `Change of ${budgetId} sent for approval: ${res.body.note ?? ""}`
-          : `Budget ${budgetId} updated.`,
-      );
-    } catch (e) {
-      setErrors({ form: (e as Error).message });
-    } finally {
-      setBusy(false);
-    }
-  };
-  const fieldProps = (name: string) => ({
-    "aria-invalid": errors[name] ? true : undefined,
-    "aria-describedby": errors[name] ? `change-${name}-error` : undefined,
+      return res.status === 202
+        ? `Change of ${budgetId} sent for approval: ${res.body.note ?? ""}`
+        : `Budget ${budgetId} updated.`;
+    },
+    onDone,
   });
   return (
-    <form
-      className="card-form"
-      aria-labelledby="change-title"
-      noValidate
-      onSubmit={(e) => {
-        e.preventDefault();
-        void submit();
-      }}
-    >
-      <h3 id="change-title">Request a budget change</h3>
+    <Form form={form} title="Request a budget change" submitLabel="Request change">
       <label htmlFor="change-budget">Budget</label>
       <select id="change-budget" value={key} onChange={(e) => setKey(e.target.value)}>
         {budgets.map((b) => (
@@ -161,29 +140,17 @@ function RequestChange({
         inputMode="decimal"
         value={amount}
         onChange={(e) => setAmount(e.target.value)}
-        {...fieldProps("amountUsd")}
+        {...form.fieldProps("amountUsd")}
       />
-      {errors.amountUsd && (
-        <span className="field-error" id="change-amountUsd-error">
-          New annual amount: {errors.amountUsd}
-        </span>
-      )}
+      <FieldError form={form} field="amountUsd" label="New annual amount" />
       <label htmlFor="change-reason">Reason</label>
       <textarea
         id="change-reason"
         value={reason}
         onChange={(e) => setReason(e.target.value)}
-        {...fieldProps("reason")}
+        {...form.fieldProps("reason")}
       />
-      {errors.reason && (
-        <span className="field-error" id="change-reason-error">
-          Reason: {errors.reason}
-        </span>
-      )}
-      {errors.form && <ErrorMessage>{errors.form}</ErrorMessage>}
-      <button type="submit" disabled={busy}>
-        Request change
-      </button>
-    </form>
+      <FieldError form={form} field="reason" label="Reason" />
+    </Form>
   );
 }

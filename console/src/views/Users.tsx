@@ -2,8 +2,9 @@ import { useState } from "react";
 import { GROUPS } from "../../../contracts/api";
 import { inviteUserBody, userGroupsBody } from "../../../functions/api/schemas";
 import type { Api, UserRow } from "../api";
-import { DataTable, ErrorMessage, Status, useLoad } from "../ui";
-import { check, type FieldErrors } from "../validate";
+import { FieldError, Form, type FormState, useForm } from "../forms/Form";
+import { DataTable, Status, useLoad } from "../ui";
+import { check } from "../validate";
 
 /**
  * Users, their groups and budget scope (Admins only): invite a user by email into groups, and set
@@ -65,27 +66,22 @@ export function Users({ api }: { api: Api }) {
 
 /** One checkbox per FinOps group, in a fieldset whose error names the field. */
 function GroupBoxes({
-  idPrefix,
+  form,
   value,
   onChange,
-  error,
 }: {
-  idPrefix: string;
+  form: FormState;
   value: readonly string[];
   onChange(groups: string[]): void;
-  error?: string | undefined;
 }) {
   return (
-    <fieldset
-      aria-invalid={error ? true : undefined}
-      aria-describedby={error ? `${idPrefix}-groups-error` : undefined}
-    >
+    <fieldset {...form.fieldProps("groups")}>
       <legend>Groups</legend>
       {GROUPS.map((g) => (
-        <label key={g} htmlFor={`${idPrefix}-group-${g}`} className="checkbox">
+        <label key={g} htmlFor={`${form.id}-group-${g}`} className="checkbox">
           <input
             type="checkbox"
-            id={`${idPrefix}-group-${g}`}
+            id={`${form.id}-group-${g}`}
             checked={value.includes(g)}
             onChange={(e) =>
               onChange(
@@ -98,11 +94,7 @@ function GroupBoxes({
           {g}
         </label>
       ))}
-      {error && (
-        <span className="field-error" id={`${idPrefix}-groups-error`}>
-          Groups: {error}
-        </span>
-      )}
+      <FieldError form={form} field="groups" label="Groups" />
     </fieldset>
   );
 }
@@ -110,37 +102,18 @@ function GroupBoxes({
 function InviteForm({ api, onDone }: { api: Api; onDone(text: string): void }) {
   const [email, setEmail] = useState("");
   const [groups, setGroups] = useState<string[]>([]);
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const [busy, setBusy] = useState(false);
-  const submit = async () => {
-    const parsed = check(inviteUserBody, { email, groups });
-    if (!parsed.ok) return setErrors(parsed.errors);
-    setBusy(true);
-    try {
-      await api.inviteUser(parsed.value);
-      setErrors({});
+  const form = useForm("invite", {
+    validate: () => check(inviteUserBody, { email, groups }),
+    send: async (value) => {
+      await api.inviteUser(value);
       setEmail("");
       setGroups([]);
-      onDone(
-        `Invited ${parsed.value.email} (${parsed.value.groups.join(", ")}); Cognito emailed a temporary password.`,
-      );
-    } catch (e) {
-      setErrors({ form: (e as Error).message });
-    } finally {
-      setBusy(false);
-    }
-  };
+      return `Invited ${value.email} (${value.groups.join(", ")}); Cognito emailed a temporary password.`;
+    },
+    onDone,
+  });
   return (
-    <form
-      className="card-form"
-      aria-labelledby="invite-title"
-      noValidate
-      onSubmit={(e) => {
-        e.preventDefault();
-        void submit();
-      }}
-    >
-      <h3 id="invite-title">Invite a user</h3>
+    <Form form={form} title="Invite a user" submitLabel="Invite">
       <label htmlFor="invite-email">Email</label>
       <input
         id="invite-email"
@@ -148,20 +121,11 @@ function InviteForm({ api, onDone }: { api: Api; onDone(text: string): void }) {
         autoComplete="off"
         value={email}
         onChange={(e) => setEmail(e.target.value)}
-        aria-invalid={errors.email ? true : undefined}
-        aria-describedby={errors.email ? "invite-email-error" : undefined}
+        {...form.fieldProps("email")}
       />
-      {errors.email && (
-        <span className="field-error" id="invite-email-error">
-          Email: {errors.email}
-        </span>
-      )}
-      <GroupBoxes idPrefix="invite" value={groups} onChange={setGroups} error={errors.groups} />
-      {errors.form && <ErrorMessage>{errors.form}</ErrorMessage>}
-      <button type="submit" disabled={busy}>
-        Invite
-      </button>
-    </form>
+      <FieldError form={form} field="email" label="Email" />
+      <GroupBoxes form={form} value={groups} onChange={setGroups} />
+    </Form>
   );
 }
 
@@ -178,42 +142,25 @@ function GroupsForm({
   const user = users.find((u) => u.username === username) ?? users[0]!;
   const [edited, setEdited] = useState<{ username: string; groups: string[] } | undefined>();
   const groups = edited?.username === user.username ? edited.groups : [...user.groups];
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const [busy, setBusy] = useState(false);
   const name = user.email ?? user.username;
-  const submit = async () => {
-    const parsed = check(userGroupsBody, { groups });
-    if (!parsed.ok) return setErrors(parsed.errors);
-    setBusy(true);
-    try {
-      const res = await api.setUserGroups(user.username, parsed.value.groups);
-      setErrors({});
+  const form = useForm("groups", {
+    validate: () => check(userGroupsBody, { groups }),
+    send: async (value) => {
+      const res = await api.setUserGroups(user.username, value.groups);
       setEdited(undefined);
-      onDone(`Groups of ${name}: ${res.body.groups.join(", ") || "none"}.`);
-    } catch (e) {
-      setErrors({ form: (e as Error).message });
-    } finally {
-      setBusy(false);
-    }
-  };
+      return `Groups of ${name}: ${res.body.groups.join(", ") || "none"}.`;
+    },
+    onDone,
+  });
   return (
-    <form
-      className="card-form"
-      aria-labelledby="groups-title"
-      noValidate
-      onSubmit={(e) => {
-        e.preventDefault();
-        void submit();
-      }}
-    >
-      <h3 id="groups-title">Change a user's groups</h3>
+    <Form form={form} title="Change a user's groups" submitLabel="Save groups">
       <label htmlFor="groups-user">User</label>
       <select
         id="groups-user"
         value={user.username}
         onChange={(e) => {
           setUsername(e.target.value);
-          setErrors({});
+          form.setErrors({});
         }}
       >
         {users.map((u) => (
@@ -223,15 +170,10 @@ function GroupsForm({
         ))}
       </select>
       <GroupBoxes
-        idPrefix="groups"
+        form={form}
         value={groups}
         onChange={(g) => setEdited({ username: user.username, groups: g })}
-        error={errors.groups}
       />
-      {errors.form && <ErrorMessage>{errors.form}</ErrorMessage>}
-      <button type="submit" disabled={busy}>
-        Save groups
-      </button>
-    </form>
+    </Form>
   );
 }
