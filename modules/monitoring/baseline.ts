@@ -238,6 +238,32 @@ export function forwarderDlqName(names: Names): string {
   return names.baselineRule("forwarder-dlq");
 }
 
+/** A forwarders' dead-letter queue keeps events 14 days, the SQS maximum: time to find the cause and redrive. */
+export const FORWARDER_DLQ_RETENTION_SECONDS = 1_209_600;
+
+/**
+ * The key policy of a forwarders' dead-letter queue (the members' and the payer's): the account
+ * administers the key and IAM grants its use; EventBridge of this account may encrypt with it, as it
+ * must to write into a queue encrypted with a customer-managed key (eb-rule-dlq.html).
+ */
+export function forwarderDlqKeyPolicy(accountId: string): PolicyStatement[] {
+  return [
+    {
+      Sid: "AccountAdministersKeyAndIamGrantsUse",
+      Effect: "Allow",
+      Principal: { AWS: `arn:aws:iam::${accountId}:root` },
+      Action: "kms:*",
+      Resource: "*",
+    },
+    serviceKeyUseStatement(
+      "EventBridgeOfThisAccountIntoTheDlq",
+      "events.amazonaws.com",
+      ["kms:GenerateDataKey", "kms:Decrypt"],
+      { StringEquals: { "aws:SourceAccount": accountId } },
+    ),
+  ];
+}
+
 function forwarderDlq(names: Names, accountId: string): BaselineForwarderDlq {
   const queueName = forwarderDlqName(names);
   const queueArn = (region: string) => `arn:aws:sqs:${region}:${accountId}:${queueName}`;
@@ -246,22 +272,8 @@ function forwarderDlq(names: Names, accountId: string): BaselineForwarderDlq {
     keyAlias: `alias/${queueName}`,
     keyDescription:
       "Encrypts the FinOps baseline forwarders' dead-letter queue (EventBridge writes undeliverable events into it)",
-    keyPolicy: [
-      {
-        Sid: "AccountAdministersKeyAndIamGrantsUse",
-        Effect: "Allow",
-        Principal: { AWS: `arn:aws:iam::${accountId}:root` },
-        Action: "kms:*",
-        Resource: "*",
-      },
-      serviceKeyUseStatement(
-        "EventBridgeOfThisAccountIntoTheDlq",
-        "events.amazonaws.com",
-        ["kms:GenerateDataKey", "kms:Decrypt"],
-        { StringEquals: { "aws:SourceAccount": accountId } },
-      ),
-    ],
-    messageRetentionSeconds: 1_209_600,
+    keyPolicy: forwarderDlqKeyPolicy(accountId),
+    messageRetentionSeconds: FORWARDER_DLQ_RETENTION_SECONDS,
     queueArn,
     queuePolicy: (region) => [
       {
@@ -482,47 +494,25 @@ export function memberBaseline({ names, accountId, regions, member }: BaselineIn
 }
 
 function dashboardBody(names: Names, regions: readonly string[]): string {
+  // Per region, two graphs of an EventBridge metric of every forwarding rule (AWS/Events, RuleName).
+  const rulesGraph = (x: number, y: number, title: string, region: string, metricName: string) => ({
+    type: "metric",
+    x,
+    y,
+    width: 12,
+    height: 6,
+    properties: {
+      title: `${title} (${region})`,
+      region,
+      stat: "Sum",
+      period: 300,
+      view: "timeSeries",
+      metrics: BASELINE_RULES.map((r) => ["AWS/Events", metricName, "RuleName", names.baselineRule(r.kind)]),
+    },
+  });
   const widgets = regions.flatMap((region, i) => [
-    {
-      type: "metric",
-      x: 0,
-      y: i * 6,
-      width: 12,
-      height: 6,
-      properties: {
-        title: `Baseline events forwarded (${region})`,
-        region,
-        stat: "Sum",
-        period: 300,
-        view: "timeSeries",
-        metrics: BASELINE_RULES.map((r) => [
-          "AWS/Events",
-          "Invocations",
-          "RuleName",
-          names.baselineRule(r.kind),
-        ]),
-      },
-    },
-    {
-      type: "metric",
-      x: 12,
-      y: i * 6,
-      width: 12,
-      height: 6,
-      properties: {
-        title: `Failed forwards (${region})`,
-        region,
-        stat: "Sum",
-        period: 300,
-        view: "timeSeries",
-        metrics: BASELINE_RULES.map((r) => [
-          "AWS/Events",
-          "FailedInvocations",
-          "RuleName",
-          names.baselineRule(r.kind),
-        ]),
-      },
-    },
+    rulesGraph(0, i * 6, "Baseline events forwarded", region, "Invocations"),
+    rulesGraph(12, i * 6, "Failed forwards", region, "FailedInvocations"),
   ]);
   return JSON.stringify({ widgets });
 }

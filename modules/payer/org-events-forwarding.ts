@@ -11,9 +11,11 @@ import { Construct } from "constructs";
 import { type PolicyStatement, policyDocument } from "../../contracts/iam-policy";
 import { ACCOUNT_EVENTS_PATTERN, ORGANIZATIONS_EVENTS_REGION } from "../../contracts/organizations-events";
 import {
+  FORWARDER_DLQ_RETENTION_SECONDS,
   FORWARDER_FAILURE_METRICS,
   type ForwarderFailureMetric,
   forwarderDlqAlarm,
+  forwarderDlqKeyPolicy,
   forwarderFailureAlarm,
 } from "../monitoring/baseline";
 import { alarmConfig } from "../monitoring/member-baseline";
@@ -122,23 +124,7 @@ export class OrgEventsForwarding extends Construct {
       enableKeyRotation: true,
       deletionWindowInDays: 30,
       lifecycle: { preventDestroy: props.preventDestroy },
-      policy: policyDocument([
-        {
-          Sid: "AccountAdministersKeyAndIamGrantsUse",
-          Effect: "Allow",
-          Principal: { AWS: `arn:aws:iam::${account}:root` },
-          Action: "kms:*",
-          Resource: "*",
-        },
-        {
-          Sid: "EventBridgeOfThisAccountIntoTheDlq",
-          Effect: "Allow",
-          Principal: { Service: "events.amazonaws.com" },
-          Action: ["kms:GenerateDataKey", "kms:Decrypt"],
-          Resource: "*",
-          Condition: { StringEquals: { "aws:SourceAccount": account } },
-        },
-      ]),
+      policy: policyDocument(forwarderDlqKeyPolicy(account)),
     });
     const dlqName = `${name}-dlq`;
     this.dlq = new SqsQueue(this, "dlq", {
@@ -146,7 +132,7 @@ export class OrgEventsForwarding extends Construct {
       name: dlqName,
       kmsMasterKeyId: key.arn,
       kmsDataKeyReusePeriodSeconds: 300,
-      messageRetentionSeconds: 1_209_600,
+      messageRetentionSeconds: FORWARDER_DLQ_RETENTION_SECONDS,
       lifecycle: { preventDestroy: props.preventDestroy },
     });
     new SqsQueuePolicy(this, "dlq-policy", {
