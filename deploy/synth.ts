@@ -36,6 +36,12 @@ export function invalidateSynthOutput(outdir: string, reason?: string): void {
  * Synthesizes every stack of the organization into `outdir` (what `cdktf synth` does, in-process),
  * the bootstrap stack included when the config has one. Returns the landing's stacks
  * (describeLanding): the ones plan and deploy roll out, never the bootstrap stack.
+ *
+ * With `options.stacks`, only those stacks are built and written (the selective synth,
+ * deploy/selective-synth.ts), each to the same cdk.tf.json bytes as in a full synth; manifest.json
+ * lists just them, and every other stack folder is left without a cdk.tf.json (as after
+ * invalidateSynthOutput), so no tool mistakes an earlier synth's stack for this one's. Returns the
+ * landing's stacks among them.
  */
 export function synthLanding(
   config: AccountConfig,
@@ -55,7 +61,10 @@ export function synthLanding(
     invalidateSynthOutput(outdir, (e as Error).message);
     throw e;
   }
-  return describeLanding(config);
+  const landing = describeLanding(config);
+  if (!options.stacks) return landing;
+  const built = new Set(options.stacks);
+  return landing.filter((s) => built.has(s.stack));
 }
 
 export function stackDir(outdir: string, stack: string): string {

@@ -95,12 +95,20 @@ export interface BuildOptions {
    * bucket it creates. Only `npm run bootstrap` sets it (deploy/bootstrap.ts).
    */
   readonly bootstrapLocalStateFile?: string;
+  /**
+   * Build only these stacks (by name: describeLanding's and the bootstrap stack), the others not
+   * instantiated at all: the selective synth (deploy/selective-synth.ts). Each one's constructs
+   * are the same as in a full build, so its cdk.tf.json is the same bytes; a dependency on a stack
+   * left out is not recorded (manifest.json lists only what was built). @default every stack
+   */
+  readonly stacks?: readonly string[];
 }
 
 /**
  * Adds every stack of the organization to the app, one per describeLanding entry (the same list,
  * order and dependencies the plan and deploy tools read), and the bootstrap stack when the config
- * has a gitops section (describeBootstrap). Stacks only compose modules.
+ * has a gitops section (describeBootstrap). Stacks only compose modules. With `options.stacks`,
+ * only those.
  */
 export function buildLanding(
   app: App,
@@ -112,7 +120,19 @@ export function buildLanding(
   const base = { config, target, outdir: app.outdir };
   const platform = { environment: "prod" } as const;
   const members = new Map(config.members.map((m) => [Names.memberStack(m), m]));
-  for (const info of describeLanding(config)) {
+  const landing = describeLanding(config);
+  const bootstrap = describeBootstrap(config);
+  const wanted = options.stacks ? new Set(options.stacks) : undefined;
+  if (wanted) {
+    const known = [...landing.map((s) => s.stack), ...(bootstrap ? [bootstrap.stack] : [])];
+    const unknown = [...wanted].filter((s) => !known.includes(s));
+    if (unknown.length > 0)
+      throw new Error(
+        `no stack named ${unknown.join(", ")} to build; this config's stacks are admin, payer, member-<name> of each member${bootstrap ? ` and ${bootstrap.stack}` : ""}`,
+      );
+  }
+  for (const info of landing) {
+    if (wanted && !wanted.has(info.stack)) continue;
     let stack: AccountStack;
     if (info.kind === "admin") {
       stack = new AdminStack(app, info.stack, {
@@ -131,6 +151,7 @@ export function buildLanding(
       stack = new Stack(app, info.stack, { ...base, account: member });
     }
     for (const dependency of info.dependsOn) {
+      if (wanted && !wanted.has(dependency)) continue; // left out of this build
       const first = stacks.get(dependency);
       if (!first)
         throw new Error(`${info.stack} depends on ${dependency}, which describeLanding lists after it`);
@@ -140,8 +161,7 @@ export function buildLanding(
     addStackOutputs(stack);
     stacks.set(info.stack, stack);
   }
-  const bootstrap = describeBootstrap(config);
-  if (bootstrap) {
+  if (bootstrap && (!wanted || wanted.has(bootstrap.stack))) {
     stacks.set(
       bootstrap.stack,
       new BootstrapStack(app, bootstrap.stack, {
