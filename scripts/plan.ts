@@ -51,7 +51,7 @@ interface Args {
   maxShards: number;
 }
 
-function parseArgs(argv: readonly string[]): Args {
+export function parseArgs(argv: readonly string[]): Args {
   const { values } = parseCli(
     argv,
     {

@@ -5,7 +5,7 @@ import { loadAccountConfig } from "../../../config/load";
 import type { AccountConfig } from "../../../config/schema";
 import { targetFor } from "../../../config/target";
 import { deployLanding } from "../../../deploy/deploy";
-import { planLanding } from "../../../deploy/plan";
+import { listPlanCandidates, planLanding } from "../../../deploy/plan";
 import { readPlanManifest } from "../../../deploy/plan-manifest";
 import {
   mergeShardManifests,
@@ -15,6 +15,7 @@ import {
   renderMergedPlan,
   type ShardSummary,
 } from "../../../deploy/plan-merge";
+import { stackWeight } from "../../../deploy/plan-shard";
 import { getShardedPlans, type ObjectStore, type PlanReceipt, putPlans } from "../../../deploy/plan-store";
 import { synthLanding } from "../../../deploy/synth";
 import type { RolloutUnit } from "../../../deploy/waves";
@@ -163,6 +164,24 @@ describe("plan:merge equals the unsharded plan", () => {
       });
     }
     expect(three.flatMap((s) => s.run.run.planned).sort()).toEqual([...candidates].sort());
+  });
+
+  it("--list-only lists the same candidates with their weights, without terraform", () => {
+    const outDir = path.join(work, "list");
+    const list = listPlanCandidates({
+      config: CONFIG,
+      configFile: "accounts/local.yaml",
+      target: targetFor(CONFIG, { FINOPS_LOCAL_DIR: localDir }),
+      outDir,
+      env: { ...ENV, FINOPS_TERRAFORM: "/nonexistent/terraform" },
+      changedOnly: { baseSynthDir: baseDir },
+    });
+    expect(list.base).toBe(baseDir);
+    expect(list.candidates.map((c) => c.stack)).toEqual(whole.run.run.candidates);
+    for (const c of list.candidates) {
+      expect(c.weight).toBe(stackWeight(path.join(whole.outDir, "synth"), c.stack));
+      expect(c.weight).toBeGreaterThan(1);
+    }
   });
 
   it("merging 3 shards gives the unsharded summary.md and summary.json byte for byte", () => {

@@ -12,6 +12,8 @@ import {
   stackWeightFromJson,
   type WeightedStack,
 } from "../../../deploy/plan-shard";
+import { UsageError } from "../../../scripts/cli-args";
+import { parseArgs } from "../../../scripts/plan";
 
 /**
  * npm run plan -- --shard <i>/<n> (deploy/plan-shard.ts): the split must be the same on every
@@ -238,5 +240,32 @@ describe("stack weights from the synthesized JSON", () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe("npm run plan's sharding options (scripts/plan.ts)", () => {
+  it("reads --shard, and --list-only with the threshold and maximum", () => {
+    expect(parseArgs(["--shard", "2/4"]).shard).toEqual({ index: 2, count: 4 });
+    expect(parseArgs([]).shard).toBeUndefined();
+    expect(parseArgs(["--list-only", "--shard-threshold", "10", "--max-shards", "8"])).toMatchObject({
+      listOnly: true,
+      shardThreshold: 10,
+      maxShards: 8,
+    });
+    expect(parseArgs(["--list-only"])).toMatchObject({ shardThreshold: 25, maxShards: 20 });
+  });
+
+  it.each([
+    [["--shard", "0/3"], '--shard "0/3": i must be 1 to 3, not 0'],
+    [["--shard", "4/3"], '--shard "4/3": i must be 1 to 3, not 4'],
+    [["--shard", "a/b"], '--shard "a/b" is not <i>/<n>'],
+    [["--shard", "1/300"], '--shard "1/300": n must be 1 to 256'],
+    [["--list-only", "--shard", "1/2"], "--list-only plans nothing, so it takes no --shard"],
+    [["--shard-threshold", "5"], "--shard-threshold only makes sense with --list-only"],
+    [["--list-only", "--max-shards", "0"], "--max-shards must be a whole number of at least 1"],
+    [["--list-only", "--max-shards", "257"], "--max-shards must be at most 256"],
+  ])("refuses %j with a usage error (exit 2) naming the flag", (argv, message) => {
+    expect(() => parseArgs(argv)).toThrow(UsageError);
+    expect(() => parseArgs(argv)).toThrow(message);
   });
 });

@@ -22,6 +22,7 @@ const PACKAGE = JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")
 
 interface Step {
   name?: string;
+  id?: string;
   uses?: string;
   run?: string;
   with?: Record<string, unknown>;
@@ -31,6 +32,11 @@ interface Step {
 interface Job {
   steps: Step[];
   environment?: string;
+  needs?: string | string[];
+  if?: string;
+  permissions?: Record<string, string>;
+  outputs?: Record<string, string>;
+  strategy?: { "fail-fast"?: boolean; matrix?: Record<string, unknown> };
 }
 interface Workflow {
   on: Record<string, unknown>;
@@ -51,6 +57,10 @@ const action = (s: Step) => s.uses?.split("@")[0];
 const index = (steps: Step[], pred: (s: Step) => boolean) => steps.findIndex(pred);
 const isCredentials = (s: Step) => action(s) === "aws-actions/configure-aws-credentials";
 const runs = (s: Step, text: string) => (s.run ?? "").includes(text);
+/** The job synthesizes the landing (npm run plan, deploy or drift; not plan:merge). */
+const synthesizes = (job: Job) =>
+  job.steps.some((s) => /npm run (?:-s )?(?:plan|deploy|drift)(?![\w:-])/.test(s.run ?? ""));
+const FORK_GUARD = "github.event.pull_request.head.repo.full_name == github.repository";
 
 describe("the GitOps workflows", () => {
   it("are the three this project ships", () => {
@@ -67,7 +77,8 @@ describe("the GitOps workflows", () => {
     "$at: installs dependencies with npm ci --ignore-scripts before any AWS credentials",
     ({ job }) => {
       const install = index(job.steps, (s) => /\bnpm ci\b/.test(s.run ?? ""));
-      const creds = index(job.steps, isCredentials);
+      // A job without AWS credentials (plan.yml's changes and merge) has none to protect.
+      const creds = job.steps.some(isCredentials) ? index(job.steps, isCredentials) : job.steps.length;
       expect(install).toBeGreaterThanOrEqual(0);
       expect(creds).toBeGreaterThan(install);
       // exactly one install, and it runs no package's install scripts
@@ -79,15 +90,25 @@ describe("the GitOps workflows", () => {
     },
   );
 
-  it.each(jobs)(
+  it.each(jobs.filter(({ job }) => synthesizes(job)))(
     "$at: builds the finance console after the install and before any AWS credentials (the admin stack of a target-aws config uploads it)",
     ({ job }) => {
       const install = index(job.steps, (s) => /\bnpm ci\b/.test(s.run ?? ""));
       const build = index(job.steps, (s) => runs(s, "npm run -s console:build"));
       expect(build).toBeGreaterThan(install);
-      expect(index(job.steps, isCredentials)).toBeGreaterThan(build);
+      const creds = job.steps.some(isCredentials) ? index(job.steps, isCredentials) : job.steps.length;
+      expect(creds).toBeGreaterThan(build);
     },
   );
+
+  it("every job that synthesizes is one of those the console-build check covers", () => {
+    expect(jobs.filter(({ job }) => synthesizes(job)).map((j) => j.at)).toEqual([
+      "apply.yml apply",
+      "drift.yml drift",
+      "plan.yml changes",
+      "plan.yml plan",
+    ]);
+  });
 
   it.each(jobs)("$at: uploads no saved plan (no plans/ directory, no .tfplan, no plan JSON)", ({ job }) => {
     for (const s of job.steps.filter((x) => action(x) === "actions/upload-artifact")) {
@@ -114,8 +135,9 @@ describe("the GitOps workflows", () => {
     },
   );
 
-  it("plan.yml: plans through the plan role's read-only profiles, stores the plans, uploads only the summaries and the receipt", () => {
-    const { steps } = workflows["plan.yml"]!.jobs.plan!;
+  it("plan.yml: plans each shard through the plan role's read-only profiles, stores its plans, uploads only its summaries and receipt", () => {
+    const job = workflows["plan.yml"]!.jobs.plan!;
+    const { steps } = job;
     const creds = steps.find(isCredentials)!;
     expect(creds.with?.["role-to-assume"]).toBe(expr("vars.FINOPS_PLAN_ROLE_ARN"));
     const profiles = index(steps, (s) => runs(s, "aws-profiles -- --role plan"));
@@ -124,7 +146,15 @@ describe("the GitOps workflows", () => {
     const upload = index(steps, (s) => action(s) === "actions/upload-artifact");
     expect(index(steps, isCredentials)).toBeLessThan(profiles);
     expect([profiles < plan, plan < store, store < upload]).toEqual([true, true, true]);
-    expect(steps[plan]!.run).toContain("--out plan-out");
+    // its shard of the changed stacks, against the one base commit the changes job resolved
+    expect(steps[plan]!.run).toContain(
+      '--changed-only --base "$BASE_SHA" --shard "$SHARD/$SHARDS" --guard --no-lock --out plan-out',
+    );
+    expect(steps[plan]!.env).toMatchObject({
+      BASE_SHA: expr("needs.changes.outputs.base"),
+      SHARD: expr("matrix.shard"),
+      SHARDS: expr("needs.changes.outputs.shards"),
+    });
     expect(steps[store]!.run).toContain("--dir plan-out");
     // keyed by the pull request and its head commit, passed through the environment
     expect(steps[store]!.env).toEqual({
@@ -137,10 +167,85 @@ describe("the GitOps workflows", () => {
       "plan-out/summary.json",
       "plan-out/plan-store.json",
     ]);
+    // one artifact per shard, so the shards' receipts never overwrite each other
+    expect(steps[upload]!.with?.name).toBe(
+      `finops-plan-pr-${expr("github.event.pull_request.number")}-shard-${expr("matrix.shard")}`,
+    );
+    // the comment is the merge job's, over every shard
+    expect(steps.some((s) => action(s) === "actions/github-script")).toBe(false);
     expect(workflows["plan.yml"]!.on).toHaveProperty("pull_request");
   });
 
-  it("apply.yml: runs in the production environment, fetches the reviewed plans by hash, then deploys them", () => {
+  it("plan.yml: a changes job without AWS access sizes the matrix from repository variables", () => {
+    const { changes } = workflows["plan.yml"]!.jobs;
+    expect(changes!.if).toBe(FORK_GUARD);
+    expect(changes!.permissions).toEqual({ contents: "read" });
+    expect(changes!.steps.some(isCredentials)).toBe(false);
+    const list = changes!.steps.find((s) => runs(s, "--list-only"))!;
+    expect(list.run).toContain(
+      'npm run -s plan -- --changed-only --list-only --base "$base" --shard-threshold "$SHARD_THRESHOLD" --max-shards "$MAX_SHARDS"',
+    );
+    expect(list.env).toEqual({
+      BASE_REF: expr("github.base_ref"),
+      SHARD_THRESHOLD: expr("vars.FINOPS_PLAN_SHARD_THRESHOLD || '25'"),
+      MAX_SHARDS: expr("vars.FINOPS_PLAN_MAX_SHARDS || '20'"),
+    });
+    for (const out of ["base", "shards", "matrix"]) {
+      expect(list.run).toContain(`echo "${out}=`);
+      expect(changes!.outputs?.[out]).toBe(expr(`steps.${list.id}.outputs.${out}`));
+    }
+  });
+
+  it("plan.yml: the plan job is a matrix over the shards that every shard finishes (no fail-fast)", () => {
+    const { plan } = workflows["plan.yml"]!.jobs;
+    expect(plan!.needs).toBe("changes");
+    expect(plan!.if).toBe(FORK_GUARD);
+    expect(plan!.strategy).toEqual({
+      "fail-fast": false,
+      matrix: { shard: expr("fromJSON(needs.changes.outputs.matrix)") },
+    });
+    expect(plan!.permissions).toEqual({ contents: "read", "id-token": "write" });
+  });
+
+  it("plan.yml: a merge job after every shard, without AWS access, merges the summaries, comments once, and fails the check on the guard", () => {
+    const { merge } = workflows["plan.yml"]!.jobs;
+    expect(merge!.needs).toEqual(["changes", "plan"]);
+    // always(): it also runs, and reports, when a shard failed
+    expect(merge!.if).toBe(`always() && ${FORK_GUARD} && needs.changes.result == 'success'`);
+    expect(merge!.permissions).toEqual({ contents: "read", "pull-requests": "write" });
+    const { steps } = merge!;
+    expect(steps.some(isCredentials)).toBe(false);
+    const download = index(steps, (s) => action(s) === "actions/download-artifact");
+    const run = index(steps, (s) => runs(s, "npm run -s plan:merge --"));
+    const comment = index(steps, (s) => action(s) === "actions/github-script");
+    expect([download < run, run < comment]).toEqual([true, true]);
+    expect(steps[download]!.with).toEqual({
+      pattern: `finops-plan-pr-${expr("github.event.pull_request.number")}-shard-*`,
+      path: "shards",
+    });
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a bash array expansion, not a template
+    expect(steps[run]!.run).toContain('--out plan-out --expect-shards "$SHARDS" "${dirs[@]}"');
+    // each artifact in its own folder, or one artifact extracted flat
+    expect(steps[run]!.run).toContain("dirs=(shards/*/)");
+    expect(steps[run]!.run).toContain("if [ -f shards/summary.json ]; then dirs+=(shards); fi");
+    // no `if`: a failed merge (a missing shard, a failed guard) fails the job and so the check
+    expect(steps[run]!.if).toBeUndefined();
+    expect(steps[run]!.env).toEqual({
+      FINOPS_ALLOW_DATA_STORE_DESTROY: expr(
+        "contains(github.event.pull_request.labels.*.name, 'allow-data-store-destroy')",
+      ),
+      SHARDS: expr("needs.changes.outputs.shards"),
+    });
+    expect(steps[comment]!.if).toBe("always() && hashFiles('plan-out/summary.md') != ''");
+    expect(String(steps[comment]!.with?.script)).toContain('fs.readFileSync("plan-out/summary.md"');
+    // the one sticky comment of the workflow
+    const commenting = Object.values(workflows["plan.yml"]!.jobs).filter((j) =>
+      j.steps.some((s) => action(s) === "actions/github-script"),
+    );
+    expect(commenting).toEqual([merge]);
+  });
+
+  it("apply.yml: runs in the production environment, fetches every shard's reviewed plans by hash, then deploys them", () => {
     const job = workflows["apply.yml"]!.jobs.apply!;
     const { steps } = job;
     expect(job.environment).toBe("production");
@@ -150,15 +255,22 @@ describe("the GitOps workflows", () => {
     const deploy = index(steps, (s) => runs(s, "npm run deploy --"));
     expect([receipt < get, get < deploy]).toEqual([true, true]);
     expect(steps[receipt]!.with?.path).toBe("plan-receipt");
+    // the plan run's shard artifacts (summaries and receipts), not plans
+    expect(steps[receipt]!.with?.pattern).toBe(`finops-plan-pr-${expr("steps.pr.outputs.number")}-shard-*`);
+    expect(steps[receipt]!.with?.["run-id"]).toBe(expr("steps.pr.outputs.run_id"));
     expect(steps[get]!.run).toContain("--dir plan-out");
-    expect(steps[get]!.run).toContain("--receipt plan-receipt/plan-store.json");
+    // one --receipt per shard: get refuses an incomplete set
+    expect(steps[get]!.run).toContain(
+      "for r in plan-receipt/plan-store.json plan-receipt/*/plan-store.json; do",
+    );
+    expect(steps[get]!.run).toContain('if [ -f "$r" ]; then receipts+=(--receipt "$r"); fi');
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a bash array expansion, not a template
+    expect(steps[get]!.run).toContain('"${receipts[@]}"');
     expect(steps[get]!.env).toEqual({
       PR_NUMBER: expr("steps.pr.outputs.number"),
       HEAD_SHA: expr("steps.pr.outputs.head_sha"),
     });
     expect(steps[deploy]!.run).toContain("--plans plan-out");
-    // the artifact the apply reads is the plan run's summary-and-receipt artifact, not plans
-    expect(steps[receipt]!.with?.name).toBe(`finops-plan-pr-${expr("steps.pr.outputs.number")}`);
   });
 
   it("drift.yml: plans with the plan role's read-only profiles", () => {
