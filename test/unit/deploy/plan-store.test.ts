@@ -4,6 +4,7 @@ import * as path from "node:path";
 import { PLAN_MANIFEST_KIND, PLAN_MANIFEST_VERSION, sha256 } from "../../../deploy/plan-manifest";
 import {
   getPlans,
+  getShardedPlans,
   type ObjectStore,
   PLAN_RECEIPT_FILE,
   type PlanReceipt,
@@ -250,5 +251,131 @@ describe("npm run plan:store (scripts/plan-store.ts)", () => {
     expect(out.join("")).toMatch(
       /has no organization\.stateBackend: the plan store keeps saved plans in the state bucket/,
     );
+  });
+});
+
+describe("sharded plans (npm run plan -- --shard i/n)", () => {
+  /** A shard's plan directory: its manifest records the shard and the candidates in all. */
+  function shardDir(index: number, count: number, stacks: string[], candidates = 3): string {
+    const dir = tmp();
+    mkdirSync(path.join(dir, "plans"));
+    const manifest = {
+      kind: PLAN_MANIFEST_KIND,
+      schemaVersion: PLAN_MANIFEST_VERSION,
+      configFile: "accounts/example.yaml",
+      base: "0".repeat(40),
+      unchanged: ["member-old"],
+      shard: { index, count, candidates },
+      stacks: stacks.map((name) => {
+        writeFileSync(path.join(dir, "plans", `${name}.tfplan`), `${name} plan bytes`);
+        return {
+          info: { stack: name },
+          hash: "a".repeat(64),
+          status: "changes",
+          planFile: `plans/${name}.tfplan`,
+          planSha256: sha256(`${name} plan bytes`),
+          seconds: 1,
+        };
+      }),
+    };
+    writeFileSync(path.join(dir, "stacks.json"), JSON.stringify(manifest));
+    writeFileSync(path.join(dir, "summary.md"), `shard ${index}\n`);
+    return dir;
+  }
+
+  it("keys each shard under its own folder, so shards never overwrite each other", async () => {
+    expect(planStorePrefix({ ...KEY, shard: { index: 2, count: 3 } })).toBe(`${PREFIX}shard-2-of-3/`);
+    expect(() => planStorePrefix({ ...KEY, shard: { index: 4, count: 3 } })).toThrow("is not shard i of n");
+    const store = memoryStore();
+    const one = await putPlans(store, shardDir(1, 2, ["payer", "member-a"]), KEY);
+    const two = await putPlans(store, shardDir(2, 2, ["member-b"]), KEY);
+    expect([one.shard, two.shard]).toEqual([
+      { index: 1, count: 2 },
+      { index: 2, count: 2 },
+    ]);
+    expect(one.location).toBe(`s3://example-org-terraform-state/${PREFIX}shard-1-of-2/`);
+    expect([...store.objects.keys()].filter((k) => k.endsWith("stacks.json")).sort()).toEqual([
+      `${PREFIX}shard-1-of-2/stacks.json`,
+      `${PREFIX}shard-2-of-2/stacks.json`,
+    ]);
+    expect(one.manifestSha256).not.toBe(two.manifestSha256);
+
+    const out = tmp();
+    const merged = await getShardedPlans(store, out, KEY, [two, one]);
+    expect(merged.stacks.map((p) => [p.info.stack, p.planFile])).toEqual([
+      ["payer", "shard-1-of-2/plans/payer.tfplan"],
+      ["member-a", "shard-1-of-2/plans/member-a.tfplan"],
+      ["member-b", "shard-2-of-2/plans/member-b.tfplan"],
+    ]);
+    expect(merged).toMatchObject({ base: "0".repeat(40), unchanged: ["member-old"] });
+    expect(merged.shard).toBeUndefined();
+    expect(readFileSync(path.join(out, "shard-2-of-2/plans/member-b.tfplan"), "utf8")).toBe(
+      "member-b plan bytes",
+    );
+    expect(JSON.parse(readFileSync(path.join(out, "stacks.json"), "utf8"))).toEqual(merged);
+  });
+
+  it("refuses an incomplete set, a receipt without a shard among others, and a shard whose stacks fall short", async () => {
+    const store = memoryStore();
+    const one = await putPlans(store, shardDir(1, 2, ["payer"]), KEY);
+    const two = await putPlans(store, shardDir(2, 2, ["member-b"]), KEY);
+    const out = tmp();
+    await expect(getShardedPlans(store, out, KEY, [one])).rejects.toThrow("shard 2 of 2 missing");
+    await expect(getShardedPlans(store, out, KEY, [one, one, two])).rejects.toThrow(
+      "shard 1 of 2 is given twice",
+    );
+    const { shard: _shard, ...unsharded } = one;
+    await expect(getShardedPlans(store, out, KEY, [unsharded, two])).rejects.toThrow(
+      "is not a shard's (no shard) but is given with others",
+    );
+    // every shard present, but the candidates were 3: one stack is planned by none
+    expect(readdirSync(out)).toEqual([]);
+    const short = memoryStore();
+    const a = await putPlans(short, shardDir(1, 2, ["payer"], 3), KEY);
+    const b = await putPlans(short, shardDir(2, 2, ["member-b"], 3), KEY);
+    await expect(getShardedPlans(short, out, KEY, [a, b])).rejects.toThrow(
+      "the shards plan 2 stacks, not the 3 candidates",
+    );
+    expect(readdirSync(out)).toEqual([]);
+  });
+
+  it("npm run plan:store -- get takes one --receipt per shard", async () => {
+    const example = path.join(__dirname, "../../../accounts/example.yaml");
+    const store = memoryStore();
+    const dirs = [shardDir(1, 2, ["payer", "member-a"]), shardDir(2, 2, ["member-b"])];
+    const cli = async (argv: string[]) => {
+      const out: string[] = [];
+      const err: string[] = [];
+      const code = await run(
+        argv,
+        { FINOPS_CONFIG: example },
+        async () => store,
+        (l) => out.push(l),
+        (l) => err.push(l),
+      );
+      return { code, out: out.join("\n"), err: err.join("\n") };
+    };
+    for (const d of dirs) {
+      expect((await cli(["put", "--dir", d, "--pr", "7", "--commit", COMMIT])).code).toBe(0);
+    }
+    const receipts = dirs.flatMap((d) => ["--receipt", path.join(d, PLAN_RECEIPT_FILE)]);
+    const out = tmp();
+    const got = await cli(["get", "--dir", out, "--pr", "7", "--commit", COMMIT, ...receipts]);
+    expect(got).toMatchObject({ code: 0, err: "" });
+    expect(got.out).toContain("3 reviewed plans of pull request #7 at 0123456 in");
+    expect(got.out).toContain("from 2 shards, hashes match the receipts");
+    expect(readFileSync(path.join(out, "shard-1-of-2/plans/payer.tfplan"), "utf8")).toBe("payer plan bytes");
+    const partial = await cli([
+      "get",
+      "--dir",
+      tmp(),
+      "--pr",
+      "7",
+      "--commit",
+      COMMIT,
+      ...receipts.slice(0, 2),
+    ]);
+    expect(partial.code).toBe(1);
+    expect(partial.err).toContain("shard 2 of 2 missing");
   });
 });
