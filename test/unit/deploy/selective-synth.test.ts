@@ -205,6 +205,37 @@ describe("selectiveSynthAgainstRef", () => {
     expect(log).toContain("selective  synthesized 3 of 7 stacks; 3 differ");
   });
 
+  it("synthesizes no stack when the config's text changed but not its value (a comment), and calls every stack unchanged", () => {
+    const dir = repo();
+    const text = `${EXAMPLE_TEXT}# reviewed in the quarterly access review\n`;
+    writeFileSync(path.join(dir, CONFIG), text);
+    const config = parseAccountConfig(text, CONFIG);
+    const outDir = path.join(tmpRoot, "comment-only");
+    const r = selectiveSynthAgainstRef({
+      ref: "main",
+      configFile: CONFIG,
+      config,
+      outDir,
+      target: targetFor(config),
+      cwd: dir,
+    });
+    if (!r.ok) throw new Error(r.reason);
+    expect(r.result.synthesized).toEqual([]);
+    expect(r.result.diff).toEqual({
+      changed: [],
+      unchanged: [
+        "admin",
+        "bootstrap",
+        "member-research-sandbox",
+        "member-shop-dev",
+        "member-shop-prod",
+        "payer",
+      ],
+      removed: [],
+    });
+    expect(JSON.parse(readFileSync(path.join(outDir, "manifest.json"), "utf8")).stacks).toEqual({});
+  });
+
   it("synthesizes nothing when the code changed, and says why", () => {
     const dir = repo();
     writeFileSync(path.join(dir, "stacks", "landing.ts"), "export const code = 2;\n");
