@@ -238,6 +238,11 @@ describe("the GitOps workflows", () => {
     });
     expect(steps[comment]!.if).toBe("always() && hashFiles('plan-out/summary.md') != ''");
     expect(String(steps[comment]!.with?.script)).toContain('fs.readFileSync("plan-out/summary.md"');
+    // and the job fails (it is the check to require) when any shard's job did not succeed
+    const shardsOk = index(steps, (s) => runs(s, '[ "$PLAN_RESULT" != "success" ]'));
+    expect(shardsOk).toBeGreaterThan(comment);
+    expect(steps[shardsOk]!.env).toEqual({ PLAN_RESULT: expr("needs.plan.result") });
+    expect(steps[shardsOk]!.run).toContain("exit 1");
     // the one sticky comment of the workflow
     const commenting = Object.values(workflows["plan.yml"]!.jobs).filter((j) =>
       j.steps.some((s) => action(s) === "actions/github-script"),
