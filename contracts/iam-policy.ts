@@ -55,6 +55,24 @@ export function serviceTrustPolicy(service: string, options: ServiceTrustOptions
 }
 
 /**
+ * The statement every customer-managed key policy of the landing starts with: the account
+ * administers the key and its IAM policies grant its use (AWS's default key policy,
+ * https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html). In IAM's order.
+ */
+export function accountAdministersKeyStatement(
+  accountId: string,
+  sid = "AccountAdministersKeyAndIamGrantsUse",
+): PolicyStatement {
+  return {
+    Sid: sid,
+    Effect: "Allow",
+    Principal: { AWS: `arn:aws:iam::${accountId}:root` },
+    Action: "kms:*",
+    Resource: "*",
+  };
+}
+
+/**
  * A key policy statement that lets an AWS service use the key for what it writes into an encrypted
  * resource of the landing (a queue, a topic, a log group): `Resource: "*"` is the key itself in a
  * key policy. Keys in IAM's documented order (Sid, Effect, Principal, Action, Resource, Condition).

@@ -2,8 +2,11 @@ import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import type { TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
-import { Names } from "../../config/naming";
-import { type PolicyStatement, policyDocument } from "../../contracts/iam-policy";
+import {
+  accountAdministersKeyStatement,
+  type PolicyStatement,
+  policyDocument,
+} from "../../contracts/iam-policy";
 import { SecureBucket } from "../secure-bucket";
 
 export interface StateBucketProps {
@@ -25,15 +28,7 @@ export interface StateBucketProps {
  * S3 in their own policies: gitops-roles.ts). Nothing outside the account is named.
  */
 export function stateKeyPolicy(accountId: string): PolicyStatement[] {
-  return [
-    {
-      Sid: "AccountAdministersKeyAndIamGrantsUse",
-      Effect: "Allow",
-      Principal: { AWS: Names.accountRoot(accountId) },
-      Action: "kms:*",
-      Resource: "*",
-    },
-  ];
+  return [accountAdministersKeyStatement(accountId)];
 }
 
 /**

@@ -1,6 +1,7 @@
 import { Names } from "../../config/naming";
 import type { MemberAccount } from "../../config/schema";
 import {
+  accountAdministersKeyStatement,
   type PolicyDocument,
   type PolicyStatement,
   serviceKeyUseStatement,
@@ -248,13 +249,7 @@ export const FORWARDER_DLQ_RETENTION_SECONDS = 1_209_600;
  */
 export function forwarderDlqKeyPolicy(accountId: string): PolicyStatement[] {
   return [
-    {
-      Sid: "AccountAdministersKeyAndIamGrantsUse",
-      Effect: "Allow",
-      Principal: { AWS: `arn:aws:iam::${accountId}:root` },
-      Action: "kms:*",
-      Resource: "*",
-    },
+    accountAdministersKeyStatement(accountId),
     serviceKeyUseStatement(
       "EventBridgeOfThisAccountIntoTheDlq",
       "events.amazonaws.com",

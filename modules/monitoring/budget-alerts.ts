@@ -1,5 +1,9 @@
 import { Names } from "../../config/naming";
-import { type PolicyStatement, serviceKeyUseStatement } from "../../contracts/iam-policy";
+import {
+  accountAdministersKeyStatement,
+  type PolicyStatement,
+  serviceKeyUseStatement,
+} from "../../contracts/iam-policy";
 
 /**
  * Budget threshold alerts on their way to the central monitoring bus (docs/monitoring.md,
@@ -104,13 +108,7 @@ export function budgetAlertPath(names: Names, accountId: string, region: string)
     keyAlias: n.keyAlias,
     keyDescription: "Encrypts this account's budget alerts topic (AWS Budgets publishes with it)",
     keyPolicy: [
-      {
-        Sid: "AccountAdministersKeyAndIamGrantsUse",
-        Effect: "Allow",
-        Principal: { AWS: `arn:aws:iam::${accountId}:root` },
-        Action: "kms:*",
-        Resource: "*",
-      },
+      accountAdministersKeyStatement(accountId),
       // An encrypted topic needs its publisher to use the key: an AWS-managed key (aws/sns)
       // cannot grant that to a service, a customer-managed key can.
       serviceKeyUseStatement(

@@ -2,8 +2,11 @@ import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import type { TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
-import { Names } from "../../config/naming";
-import { type PolicyStatement, policyDocument } from "../../contracts/iam-policy";
+import {
+  accountAdministersKeyStatement,
+  type PolicyStatement,
+  policyDocument,
+} from "../../contracts/iam-policy";
 import { DATA_EXPORTS_REGION } from "./bucket-policies";
 
 export interface CurBucketKeyProps {
@@ -26,13 +29,7 @@ export interface CurBucketKeyProps {
  */
 export function curBucketKeyPolicy(payerAccountId: string): PolicyStatement[] {
   return [
-    {
-      Sid: "PayerAccountAdministersKeyAndIamGrantsUse",
-      Effect: "Allow",
-      Principal: { AWS: Names.accountRoot(payerAccountId) },
-      Action: "kms:*",
-      Resource: "*",
-    },
+    accountAdministersKeyStatement(payerAccountId, "PayerAccountAdministersKeyAndIamGrantsUse"),
     {
       Sid: "DataExportsEncryptDeliveries",
       Effect: "Allow",

@@ -3,7 +3,12 @@ import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { Lazy, type TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
 import { type EncryptionConfig, KEY_DOMAINS, type KeyDomain } from "../../config/schema";
-import { type PolicyStatement, policyDocument, serviceKeyUseStatement } from "../../contracts/iam-policy";
+import {
+  accountAdministersKeyStatement,
+  type PolicyStatement,
+  policyDocument,
+  serviceKeyUseStatement,
+} from "../../contracts/iam-policy";
 
 export { KEY_DOMAINS, type KeyDomain };
 
@@ -140,15 +145,7 @@ export function keyPolicyStatements(
   region: string,
   options: KeyPolicyOptions = {},
 ): PolicyStatement[] {
-  const statements: PolicyStatement[] = [
-    {
-      Sid: "AccountAdministersKeyAndIamGrantsUse",
-      Effect: "Allow",
-      Principal: { AWS: `arn:aws:iam::${accountId}:root` },
-      Action: "kms:*",
-      Resource: "*",
-    },
-  ];
+  const statements: PolicyStatement[] = [accountAdministersKeyStatement(accountId)];
   const sourceAccount = { StringEquals: { "aws:SourceAccount": accountId } };
   if (domain === "functions" || domain === "monitoring") {
     statements.push({
