@@ -25,8 +25,10 @@ import { ensureMoto, stopLocalServices } from "../emulator/moto-server";
 import { ingestManifest } from "../functions/cur-ingest/ingest";
 import { newBatchStats } from "../functions/shared/ddb-batch";
 import { DuckDbQueryEngine, s3Fetcher } from "../functions/shared/query-engine/duckdb";
+import type { QueryEngine } from "../functions/shared/query-engine/port";
 import { readCurrentSpend } from "../functions/shared/spend-store";
 import { createDataTables } from "../local/data-tables";
+import { LOCAL_DUCKDB_MEMORY_LIMIT } from "../local/pipeline";
 
 const ACCOUNTS = 50;
 const SERVICES = [
@@ -52,6 +54,8 @@ const SERVICES = [
   "AmazonCloudFront",
 ];
 const PERIOD = "2026-01";
+/** What local/pipeline.ts gives DuckDB. */
+const DUCKDB_MEMORY_LIMIT = LOCAL_DUCKDB_MEMORY_LIMIT;
 const EXPORT = "finops-cur2";
 const PREFIX = "cur";
 
@@ -112,6 +116,8 @@ interface Result {
   itemsPerBatchWrite: number;
   retriedItems: number;
   totalMatchesToTheCent: boolean;
+  /** Seconds per phase of the ingest: the calls' summed time; for BatchWrite (4 in flight) its wall span. */
+  phaseSeconds: Record<string, number>;
 }
 
 async function main(): Promise<void> {
@@ -119,7 +125,10 @@ async function main(): Promise<void> {
     .slice(2)
     .map(Number)
     .filter((n) => n > 0);
-  const runs = sizes.length ? sizes : [10_000, 100_000, 1_000_000];
+  const runs = sizes.length ? sizes : [10_000, 100_000, 1_000_000, 10_000_000];
+  const started = Date.now();
+  const load = { start: Math.round(os.loadavg()[0]! * 10) / 10, samples: [os.loadavg()[0]!] };
+  const loadSampler = setInterval(() => load.samples.push(os.loadavg()[0]!), 5_000);
   const port = Number(process.env.FINOPS_BENCH_MOTO_PORT || 4640);
   const dir = mkdtempSync(path.join(os.tmpdir(), "finops-bench-"));
   const moto = await ensureMoto(port, dir);
@@ -158,12 +167,53 @@ async function main(): Promise<void> {
         peak = Math.max(peak, process.memoryUsage().rss);
       }, 25);
       const stats = newBatchStats();
-      const engine = new DuckDbQueryEngine({ fetch: s3Fetcher(s3), threads: 2 });
+      // Per phase: the calls' summed time, and the span from the first call's start to the last
+      // call's end (BatchWriteItem requests run 4 at once: their span is the write phase's wall time).
+      const phases = new Map<string, { start: number; end: number; sum: number }>();
+      const timed = async <T>(name: string, f: () => Promise<T>): Promise<T> => {
+        const s0 = performance.now();
+        try {
+          return await f();
+        } finally {
+          const p = phases.get(name);
+          const end = performance.now();
+          phases.set(name, { start: Math.min(p?.start ?? s0, s0), end, sum: (p?.sum ?? 0) + end - s0 });
+        }
+      };
+      const duck = new DuckDbQueryEngine({
+        fetch: s3Fetcher(s3),
+        threads: 2,
+        memoryLimit: DUCKDB_MEMORY_LIMIT,
+      });
+      // Phase timing: wrappers around the engine and the DynamoDB client (the ingest is unchanged).
+      const engine: QueryEngine = {
+        kind: duck.kind,
+        attach: (d) => timed("engine.attach (download + view)", () => duck.attach(d)),
+        query: (sql, params) =>
+          timed(sql.includes("GROUP BY 1, 2, 3") ? "engine.query spend" : "engine.query check", () =>
+            duck.query(sql, params),
+          ),
+        close: () => duck.close(),
+      };
+      const ddbTimed = new Proxy(ddb, {
+        get(target, prop, receiver) {
+          if (prop !== "send") return Reflect.get(target, prop, receiver);
+          return (command: { constructor: { name: string } }) =>
+            timed(`ddb ${command.constructor.name}`, () => target.send(command as never));
+        },
+      });
+      const s3Timed = new Proxy(s3, {
+        get(target, prop, receiver) {
+          if (prop !== "send") return Reflect.get(target, prop, receiver);
+          return (command: { constructor: { name: string } }) =>
+            timed(`s3 ${command.constructor.name}`, () => target.send(command as never));
+        },
+      });
       const t0 = Date.now();
       const r = await ingestManifest(
         {
-          s3,
-          ddb,
+          s3: s3Timed,
+          ddb: ddbTimed,
           engine,
           tables: { spend: tables.spend, runs: tables["ingestion-runs"] },
           export: { s3Prefix: PREFIX, exportName: EXPORT },
@@ -193,6 +243,12 @@ async function main(): Promise<void> {
         itemsPerBatchWrite: Math.round((stats.items / stats.requests) * 100) / 100,
         retriedItems: stats.retriedItems,
         totalMatchesToTheCent: Math.round(sum * 100) === Math.round(total * 100),
+        phaseSeconds: Object.fromEntries(
+          [...phases].map(
+            ([k, v]) =>
+              [k, Math.round((k === "ddb BatchWriteCommand" ? v.end - v.start : v.sum) / 100) / 10] as const,
+          ),
+        ),
       };
       results.push(result);
       console.log(JSON.stringify(result));
@@ -205,21 +261,52 @@ async function main(): Promise<void> {
     rmSync(dir, { recursive: true, force: true });
   }
 
+  clearInterval(loadSampler);
+  load.samples.push(os.loadavg()[0]!);
+  const round1 = (n: number) => Math.round(n * 10) / 10;
   const env = {
     date: new Date().toISOString().slice(0, 10),
     node: process.version,
     cpus: os.cpus().length,
+    cpuModel: os.cpus()[0]?.model ?? "unknown",
     platform: `${os.platform()} ${os.arch()}`,
     emulator: "moto 5.2.1 (server mode, loopback)",
+    duckdb: { threads: 2, memoryLimit: DUCKDB_MEMORY_LIMIT },
+    totalSeconds: round1((Date.now() - started) / 1000),
+    loadAverage1m: {
+      atStart: load.start,
+      mean: round1(load.samples.reduce((a, b) => a + b, 0) / load.samples.length),
+      max: round1(Math.max(...load.samples)),
+    },
   };
+  const at = (n: number) => results.find((r) => r.lineItems === n);
+  const oneM = at(1_000_000);
+  const tenM = at(10_000_000);
+  const writes = results.reduce((a, r) => a + r.batchWriteRequests, 0);
+  const itemsPerRequest = writes
+    ? Math.round(
+        (results.reduce((a, r) => a + r.itemsPerBatchWrite * r.batchWriteRequests, 0) / writes) * 100,
+      ) / 100
+    : 0;
+  const targets = {
+    ingest1MSeconds: oneM?.ingestSeconds ?? null,
+    ingest1MWithin30s: oneM ? oneM.ingestSeconds <= 30 : null,
+    peakRss10MMiB: tenM?.peakRssMiB ?? null,
+    peakRss10MWithin1GiB: tenM ? tenM.peakRssMiB <= 1024 : null,
+    itemsPerBatchWrite: itemsPerRequest,
+    itemsPerBatchWriteAtLeast24: itemsPerRequest >= 24,
+    everyTotalToTheCent: results.every((r) => r.totalMatchesToTheCent),
+  };
+  const verdict = (ok: boolean | null) => (ok === null ? "not measured" : ok ? "met" : "**missed**");
+  const phase = (r: Result, name: string) => r.phaseSeconds[name] ?? 0;
   const out = path.join(__dirname, "results");
-  writeFileSync(path.join(out, "ingest.json"), `${JSON.stringify({ env, results }, null, 2)}\n`);
+  writeFileSync(path.join(out, "ingest.json"), `${JSON.stringify({ env, targets, results }, null, 2)}\n`);
   const md = [
     "# CUR ingest benchmark",
     "",
-    `${env.date}, Node ${env.node}, ${env.cpus} CPUs (${env.platform}), DynamoDB and S3 on ${env.emulator}, DuckDB engine (2 threads).`,
-    "Synthetic month: 50 accounts × 20 services × 31 days; one Parquet file. `npx tsx bench/ingest.ts` reproduces it.",
-    "Ingest = manifest checks + download + DuckDB query + DynamoDB writes (4 BatchWriteItem requests in flight) + commit.",
+    `${env.date}, Node ${env.node}, ${env.cpus} CPUs (${env.cpuModel}, ${env.platform}), DynamoDB and S3 on ${env.emulator}, DuckDB engine (2 threads, memory_limit ${DUCKDB_MEMORY_LIMIT}, as local/pipeline.ts configures it).`,
+    "Synthetic month: 50 accounts × 20 services × 31 days; one Parquet file. `npm run bench:ingest` reproduces it (`npx tsx bench/ingest.ts <sizes…>` for some sizes).",
+    "Ingest = manifest checks + download + DuckDB queries (the delivery check, then the spend aggregate) + DynamoDB writes (4 BatchWriteItem requests in flight) + commit. Peak RSS is the whole benchmark process's (Node, DuckDB in process), sampled every 25 ms during the ingest.",
     "",
     "| line items | Parquet MiB | spend items | ingest s | line items/s | peak RSS MiB | BatchWrite requests | items/request | retried items | total = Parquet to the cent |",
     "|---:|---:|---:|---:|---:|---:|---:|---:|---:|:---:|",
@@ -228,9 +315,37 @@ async function main(): Promise<void> {
         `| ${r.lineItems.toLocaleString("en-US")} | ${r.parquetMiB} | ${r.spendItems.toLocaleString("en-US")} | ${r.ingestSeconds} | ${r.lineItemsPerSecond.toLocaleString("en-US")} | ${r.peakRssMiB} | ${r.batchWriteRequests} | ${r.itemsPerBatchWrite} | ${r.retriedItems} | ${r.totalMatchesToTheCent ? "yes" : "NO"} |`,
     ),
     "",
+    "Where the time goes (seconds per phase: the calls' summed time; for the BatchWrite requests, 4 in flight, the wall time from the first one's start to the last one's end):",
+    "",
+    "| line items | download + view | delivery check query | spend query | DynamoDB BatchWrite | other DynamoDB + S3 | rest (JS: row checks, mapping) |",
+    "|---:|---:|---:|---:|---:|---:|---:|",
+    ...results.map((r) => {
+      const named = [
+        "engine.attach (download + view)",
+        "engine.query check",
+        "engine.query spend",
+        "ddb BatchWriteCommand",
+      ];
+      const other = Object.entries(r.phaseSeconds)
+        .filter(([k]) => !named.includes(k))
+        .reduce((a, [, v]) => a + v, 0);
+      const rest = r.ingestSeconds - named.reduce((a, k) => a + phase(r, k), 0) - other;
+      return `| ${r.lineItems.toLocaleString("en-US")} | ${phase(r, named[0]!)} | ${phase(r, named[1]!)} | ${phase(r, named[2]!)} | ${phase(r, named[3]!)} | ${round1(other)} | ${round1(Math.max(0, rest))} |`;
+    }),
+    "",
+    `Targets (issue 18): end-to-end ingest of 1M line items ≤ 30 s: ${targets.ingest1MSeconds ?? "-"} s, ${verdict(targets.ingest1MWithin30s)}; peak RSS at 10M ≤ 1 GiB: ${targets.peakRss10MMiB ?? "-"} MiB, ${verdict(targets.peakRss10MWithin1GiB)}; DynamoDB items per BatchWrite ≥ 24 on average: ${targets.itemsPerBatchWrite}, ${verdict(targets.itemsPerBatchWriteAtLeast24)}; every total equals the Parquet sum to the cent: ${targets.everyTotalToTheCent ? "yes" : "NO"}.`,
+    "",
+    ...(oneM
+      ? [
+          `At 1M line items the DynamoDB writes took ${phase(oneM, "ddb BatchWriteCommand")} s of the ${oneM.ingestSeconds} s and DuckDB's two queries ${round1(phase(oneM, "engine.query check") + phase(oneM, "engine.query spend"))} s: the end-to-end figure is the emulator's write speed (moto is one Python process; here about ${Math.round((phase(oneM, "ddb BatchWriteCommand") / oneM.spendItems) * 1e5) / 100} ms per item) on a machine shared at the load below, not a fixed cost in the ingest. The 10,000-line month writes 10,000 items (every line its own account × service × day), a third of the 31,000 a larger month writes, which is why it is not ten times faster than 100,000.`,
+          "",
+        ]
+      : []),
     "DynamoDB items are account × service × day aggregates, so write volume grows with the month's distinct",
-    "combinations, not with line items: past ~100k line items the DynamoDB side stays flat and DuckDB's scan dominates.",
+    "combinations, not with line items: past 31k line items the DynamoDB side stays flat (31,000 items, 1,240 requests of 25) and DuckDB's scan is what grows.",
     "Against AWS the write phase is bounded by on-demand throughput instead of the emulator's single Python process.",
+    "",
+    `Run ${env.totalSeconds} s (generation of the Parquet files included). The machine was shared: 1-minute load average ${env.loadAverage1m.atStart} at the start, mean ${env.loadAverage1m.mean}, max ${env.loadAverage1m.max} (sampled every 5 s; ${env.cpus} CPUs).`,
     "",
   ].join("\n");
   writeFileSync(path.join(out, "ingest.md"), md);

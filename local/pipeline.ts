@@ -33,6 +33,14 @@ import { queryAll, readCurrentSpend, type SpendItem } from "../functions/shared/
  * process with real SDK clients against the emulator, as the admin account (the emulator runs no
  * Lambda code). Athena is emulated by DuckDB over the same Parquet files (named as emulation).
  */
+/**
+ * DuckDB's memory limit for the local ingest (DuckDB's default is 80% of the machine's RAM). The
+ * spend query aggregates to one row per account × service × day, so it needs little; the limit
+ * keeps a 10M-line month within 1 GiB of process memory (bench/results/ingest.md), and DuckDB
+ * spills to disk rather than fail if a query ever needs more.
+ */
+export const LOCAL_DUCKDB_MEMORY_LIMIT = "512MB";
+
 export interface PipelineOptions {
   readonly config: AccountConfig;
   readonly motoEndpoint: string;
@@ -130,7 +138,7 @@ export async function runDataPipeline(o: PipelineOptions): Promise<PipelineResul
         log(`pipeline   cur-ingest: no notification waiting in ${names.curManifestQueue}; ingesting ${key}`);
       }
     }
-    const engine = new DuckDbQueryEngine({ fetch: s3Fetcher(s3) });
+    const engine = new DuckDbQueryEngine({ fetch: s3Fetcher(s3), memoryLimit: LOCAL_DUCKDB_MEMORY_LIMIT });
     const ingests: IngestResult[] = [];
     try {
       for (const m of manifests) {
