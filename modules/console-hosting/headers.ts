@@ -1,7 +1,6 @@
 /**
- * The console's Content-Security-Policy. Everything it loads comes from its own origin (Vite emits
- * no inline script); it talks only to its own origin (config.json), Cognito managed login (token
- * endpoint) and the FinOps API. Directive meanings: https://developer.mozilla.org/docs/Web/HTTP/Headers/Content-Security-Policy
+ * The hosted console's security headers: the values are contracts/console-headers.ts's, which the
+ * local API front serves too. Here only the API's host is chosen.
  *
  * The API's origin is its own execute-api host, `https://<api-id>.execute-api.<region>.amazonaws.com`,
  * whose id only exists after apply; the API's CORS origins in turn name this distribution's domain.
@@ -9,32 +8,22 @@
  * (a Terraform cycle), so connect-src allows execute-api hosts of the API's region only
  * (docs/console-hosting.md, "Content-Security-Policy").
  */
+import { consoleContentSecurityPolicy as policy } from "../../contracts/console-headers";
+
+export {
+  CROSS_ORIGIN_OPENER_POLICY,
+  FRAME_OPTION,
+  HSTS_MAX_AGE_SECONDS,
+  PERMISSIONS_POLICY,
+  REFERRER_POLICY,
+} from "../../contracts/console-headers";
+
 export function consoleContentSecurityPolicy(opts: {
   readonly cognitoOrigin: string;
   readonly apiRegion: string;
 }): string {
-  const directives: [string, string[]][] = [
-    ["default-src", ["'none'"]],
-    ["script-src", ["'self'"]],
-    ["style-src", ["'self'"]],
-    // ECharts' tooltips are HTML with style="…" attributes; this allows style attributes only,
-    // never <style> elements or other origins' stylesheets (CSP Level 3 style-src-attr).
-    ["style-src-attr", ["'unsafe-inline'"]],
-    ["img-src", ["'self'", "data:"]],
-    ["font-src", ["'self'"]],
-    ["manifest-src", ["'self'"]],
-    ["connect-src", ["'self'", opts.cognitoOrigin, `https://*.execute-api.${opts.apiRegion}.amazonaws.com`]],
-    ["form-action", ["'self'", opts.cognitoOrigin]],
-    ["base-uri", ["'none'"]],
-    ["object-src", ["'none'"]],
-    ["frame-ancestors", ["'none'"]],
-    ["upgrade-insecure-requests", []],
-  ];
-  return directives.map(([d, v]) => [d, ...v].join(" ")).join("; ");
+  return policy({
+    cognitoOrigin: opts.cognitoOrigin,
+    apiSource: `https://*.execute-api.${opts.apiRegion}.amazonaws.com`,
+  });
 }
-
-/** HSTS for two years, subdomains included (the console's host is the console's alone). */
-export const HSTS_MAX_AGE_SECONDS = 63_072_000;
-
-/** Browser features the console never uses, turned off. */
-export const PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()";

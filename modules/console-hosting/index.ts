@@ -13,7 +13,14 @@ import type { Names } from "../../config/naming";
 import { CONSOLE_RUNTIME_CONFIG_KEY, type ConsoleRuntimeConfig } from "../../contracts/console-config";
 import { SecureBucket } from "../secure-bucket";
 import type { ConsoleBuild } from "./files";
-import { consoleContentSecurityPolicy, HSTS_MAX_AGE_SECONDS, PERMISSIONS_POLICY } from "./headers";
+import {
+  CROSS_ORIGIN_OPENER_POLICY,
+  consoleContentSecurityPolicy,
+  FRAME_OPTION,
+  HSTS_MAX_AGE_SECONDS,
+  PERMISSIONS_POLICY,
+  REFERRER_POLICY,
+} from "./headers";
 
 export { type ConsoleBuild, consoleBuildFromEnv, readConsoleBuild } from "./files";
 
@@ -117,14 +124,14 @@ export class ConsoleHosting extends Construct {
           includeSubdomains: true,
           override: true,
         },
-        frameOptions: { frameOption: "DENY", override: true },
+        frameOptions: { frameOption: FRAME_OPTION, override: true },
         contentTypeOptions: { override: true },
-        referrerPolicy: { referrerPolicy: "no-referrer", override: true },
+        referrerPolicy: { referrerPolicy: REFERRER_POLICY, override: true },
       },
       customHeadersConfig: {
         items: [
           { header: "Permissions-Policy", value: PERMISSIONS_POLICY, override: true },
-          { header: "Cross-Origin-Opener-Policy", value: "same-origin", override: true },
+          { header: "Cross-Origin-Opener-Policy", value: CROSS_ORIGIN_OPENER_POLICY, override: true },
         ],
       },
     });
