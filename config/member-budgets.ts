@@ -1,3 +1,4 @@
+import type { MemberConfig } from "../contracts/member-config";
 import type { AccountConfig } from "./schema";
 
 /**
@@ -8,5 +9,22 @@ import type { AccountConfig } from "./schema";
 export function memberBudgets(config: AccountConfig): Record<string, number> {
   return Object.fromEntries(
     config.members.filter((m) => m.budget && !m.retired).map((m) => [m.id, m.budget!.monthlyUsd]),
+  );
+}
+
+/**
+ * The member config document the admin stack writes for the FinOps API (contracts/member-config.ts):
+ * every non-retired member's environment and, when set, its monthly budget, by account id.
+ */
+export function memberConfig(config: AccountConfig): MemberConfig {
+  return Object.fromEntries(
+    config.members
+      .filter((m) => !m.retired)
+      .map((m) => [
+        m.id,
+        m.budget
+          ? { environment: m.environment, monthlyUsd: m.budget.monthlyUsd }
+          : { environment: m.environment },
+      ]),
   );
 }

@@ -248,6 +248,14 @@ export class Names {
     return `${this.prefix}-web`;
   }
 
+  /**
+   * The application's configuration bucket (the member config document, modules/app/member-config.ts).
+   * Shorter than athenaResultsBucket, whose name check (config/rules.ts) therefore covers it.
+   */
+  get appConfigBucket(): string {
+    return `${this.prefix}-app-config-${this.config.admin.id}`;
+  }
+
   // Finance console hosting (admin, docs/console-hosting.md). The bucket names are shorter than
   // athenaResultsBucket's, whose name check (config/rules.ts) therefore covers them.
   get consoleBucket(): string {

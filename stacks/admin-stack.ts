@@ -6,7 +6,7 @@ import {
   mfaSetting,
   webClientUrls,
 } from "../config/console";
-import { memberBudgets } from "../config/member-budgets";
+import { memberConfig } from "../config/member-budgets";
 import { resolveStackSetTargeting } from "../config/targeting";
 import { FinOpsApp } from "../modules/app";
 import { BundledFunction } from "../modules/bundled-function";
@@ -108,10 +108,7 @@ export class AdminStack extends AccountStack {
       dataPlatform: this.dataPlatform,
       webClient: webClientUrls(this.config, this.console?.origin),
       mfa: mfaSetting(this.config),
-      memberBudgets: memberBudgets(this.config),
-      memberEnvironments: Object.fromEntries(
-        this.config.members.filter((m) => !m.retired).map((m) => [m.id, m.environment]),
-      ),
+      memberConfig: memberConfig(this.config),
       protect: this.protectDataStores,
       provider: this.provider(this.primaryRegion),
     });

@@ -8,16 +8,17 @@
  */
 import { randomUUID } from "node:crypto";
 import { CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-provider";
+import { S3Client } from "@aws-sdk/client-s3";
 import { SFNClient } from "@aws-sdk/client-sfn";
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
 import * as z from "zod";
-import { CONFIG_ENVIRONMENTS_ENV, parseConfigEnvironments } from "../../contracts/account-environments";
-import { CONFIG_BUDGETS_ENV, parseConfigBudgets } from "../../contracts/budgets";
+import { MEMBER_CONFIG_BUCKET_ENV, MEMBER_CONFIG_KEY_ENV } from "../../contracts/member-config";
 import { appTableNames, appTablesEnvSchema, documentClient } from "../shared/app-tables-env";
 import { lambdaHandler, logger, MetricUnit, metrics } from "../shared/observability";
 import { CognitoDirectory, StepFunctionsWorkflow } from "./adapters";
 import { ApiError } from "./domain";
 import { DynamoRepository } from "./dynamo-repository";
+import { type MemberConfigSource, S3MemberConfig } from "./member-config-source";
 import type { ApiDeps } from "./repository";
 import { callerFromClaims, route } from "./router";
 
@@ -26,20 +27,29 @@ export const apiEnvSchema = appTablesEnvSchema.extend({
   USER_POOL_ID: z.string().min(3),
   APPROVAL_STATE_MACHINE_ARN: z.string().regex(/^arn:aws[\w-]*:states:/),
   APPROVAL_THRESHOLD_USD: z.coerce.number().nonnegative(),
-  /** Member budgets of the accounts config (contracts/budgets.ts); absent = none. */
-  [CONFIG_BUDGETS_ENV]: z.string().optional(),
-  /** Environments of the accounts config's members (contracts/account-environments.ts); absent = none. */
-  [CONFIG_ENVIRONMENTS_ENV]: z.string().optional(),
+  /** Where the member config document is (contracts/member-config.ts, modules/app/member-config.ts). */
+  [MEMBER_CONFIG_BUCKET_ENV]: z.string().min(3),
+  [MEMBER_CONFIG_KEY_ENV]: z.string().min(1),
 });
 
-export function depsFromEnv(env: z.output<typeof apiEnvSchema>): ApiDeps {
+/**
+ * The API's dependencies, and where the accounts config's member budgets and environments come
+ * from: with `memberConfig`, each request's `configBudgets` and `configEnvironments` are the
+ * document it currently holds (read through its cache); a document that cannot be read fails the
+ * request with a logged 500, never an answer without them.
+ */
+export type ApiHandlerDeps = ApiDeps & { readonly memberConfig?: MemberConfigSource };
+
+export function depsFromEnv(env: z.output<typeof apiEnvSchema>): ApiHandlerDeps {
   return {
     repo: new DynamoRepository(documentClient(), appTableNames(env)),
     users: new CognitoDirectory(new CognitoIdentityProviderClient({}), env.USER_POOL_ID),
     approvals: new StepFunctionsWorkflow(new SFNClient({}), env.APPROVAL_STATE_MACHINE_ARN),
     approvalThresholdUsd: env.APPROVAL_THRESHOLD_USD,
-    configBudgets: parseConfigBudgets(env[CONFIG_BUDGETS_ENV]),
-    configEnvironments: parseConfigEnvironments(env[CONFIG_ENVIRONMENTS_ENV]),
+    memberConfig: new S3MemberConfig(new S3Client({}), {
+      bucket: env[MEMBER_CONFIG_BUCKET_ENV],
+      key: env[MEMBER_CONFIG_KEY_ENV],
+    }),
     now: () => new Date(),
     newId: () => randomUUID(),
   };
@@ -57,9 +67,16 @@ function respond(status: number, body: unknown): Answer {
 }
 
 /** One request to its answer: ApiErrors become their status, anything else a logged 500. */
-async function answer(deps: ApiDeps, event: APIGatewayProxyEventV2WithJWTAuthorizer): Promise<Answer> {
+async function answer(
+  { memberConfig, ...base }: ApiHandlerDeps,
+  event: APIGatewayProxyEventV2WithJWTAuthorizer,
+): Promise<Answer> {
   const requestId = event.requestContext?.requestId;
   try {
+    const config = memberConfig ? await memberConfig.current() : undefined;
+    const deps: ApiDeps = config
+      ? { ...base, configBudgets: config.budgets, configEnvironments: config.environments }
+      : base;
     const caller = callerFromClaims(event.requestContext?.authorizer?.jwt?.claims ?? {});
     const body =
       event.body === undefined
@@ -92,7 +109,7 @@ async function answer(deps: ApiDeps, event: APIGatewayProxyEventV2WithJWTAuthori
 }
 
 /** The API's entry over the given dependencies (the handler's are built from the environment). */
-export function apiHandler(deps: ApiDeps) {
+export function apiHandler(deps: ApiHandlerDeps) {
   return lambdaHandler(
     async (event: APIGatewayProxyEventV2WithJWTAuthorizer): Promise<APIGatewayProxyStructuredResultV2> => {
       const started = performance.now();

@@ -1,9 +1,9 @@
+import { dependable } from "cdktf";
 import type { Construct } from "constructs";
-import { CONFIG_ENVIRONMENTS_ENV, encodeConfigEnvironments } from "../../contracts/account-environments";
-import { CONFIG_BUDGETS_ENV, encodeConfigBudgets } from "../../contracts/budgets";
 import type { Table } from "../../contracts/tables";
 import { type BindableTable, BundledFunction, type FunctionDefaults } from "../bundled-function";
 import { HttpApi } from "./http-api";
+import type { MemberConfigStore } from "./member-config";
 import { setAppTableNames } from "./tables";
 import type { UserPool } from "./user-pool";
 
@@ -16,10 +16,8 @@ export interface ApiProps {
   readonly approvalStateMachineName: string;
   /** Budget changes above this amount wait for approval (app.approvalThresholdUsd). */
   readonly approvalThresholdUsd: number;
-  /** Member budgets of the accounts config, account id → monthly USD (docs/budgets.md). */
-  readonly memberBudgets: Readonly<Record<string, number>>;
-  /** Environment of the members of the accounts config, account id → environment (GET /spend?environment=). @default none */
-  readonly memberEnvironments?: Readonly<Record<string, string>>;
+  /** The member config document the API reads (members' budgets and environments, docs/budgets.md). */
+  readonly memberConfig: MemberConfigStore;
   /** Origins of the web callback URLs: the API's CORS origins. */
   readonly corsOrigins: string[];
   readonly rateLimitPerSecond: number;
@@ -42,7 +40,6 @@ export function addApi(scope: Construct, props: ApiProps): Api {
   const { table, users } = props;
   const userPoolArn = `arn:aws:cognito-idp:${region}:${account}:userpool/${users.pool.id}`;
   const stateMachineArn = `arn:aws:states:${region}:${account}:stateMachine:${props.approvalStateMachineName}`;
-  const environments = encodeConfigEnvironments(props.memberEnvironments ?? {});
   const apiFunction = new BundledFunction(scope, "api-function", {
     ...d,
     name: "api",
@@ -54,11 +51,15 @@ export function addApi(scope: Construct, props: ApiProps): Api {
       USER_POOL_ID: users.pool.id,
       APPROVAL_STATE_MACHINE_ARN: stateMachineArn,
       APPROVAL_THRESHOLD_USD: String(props.approvalThresholdUsd),
-      [CONFIG_BUDGETS_ENV]: encodeConfigBudgets(props.memberBudgets),
-      // Absent when none or too many to fit Lambda's 4 KB (contracts/account-environments.ts).
-      ...(environments ? { [CONFIG_ENVIRONMENTS_ENV]: environments } : {}),
+      // Where the member config is, not its content: the same few bytes for any number of members.
+      ...props.memberConfig.environment,
     },
   });
+  // The document is there before the function that reads it (a first deploy answers no 500).
+  apiFunction.function.dependsOn = [
+    ...(apiFunction.function.dependsOn ?? []),
+    dependable(props.memberConfig.object),
+  ];
   setAppTableNames(apiFunction, table);
   apiFunction.bindTable(table("accounts"), ["GetItem", "Query", "Scan", "UpdateItem"], { indexes: true });
   apiFunction.bindTable(table("allocations"), ["Query", "PutItem"], { indexes: true });
@@ -68,6 +69,7 @@ export function addApi(scope: Construct, props: ApiProps): Api {
   apiFunction.bindTable(table("spend-cards"), ["GetItem", "Query", "Scan", "UpdateItem"]);
   apiFunction.bindTable(table("budget-changes"), ["GetItem", "Scan", "PutItem", "UpdateItem"]);
   apiFunction.addToPolicy(
+    ...props.memberConfig.readStatements(),
     {
       Sid: "ListUsersAndGroups",
       Effect: "Allow",

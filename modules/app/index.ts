@@ -5,6 +5,7 @@ import { Construct } from "constructs";
 import type { WebClientUrls } from "../../config/console";
 import type { Names } from "../../config/naming";
 import type { AppConfig, CurConfig } from "../../config/schema";
+import type { MemberConfig } from "../../contracts/member-config";
 import { APP_TABLES, type AppTable, type Table } from "../../contracts/tables";
 import type { BindableTable, BundledFunction, FunctionDefaults } from "../bundled-function";
 import type { DataPlatform } from "../data-platform";
@@ -12,6 +13,7 @@ import { addApi } from "./api";
 import { addApprovalWorkflow } from "./approval-workflow";
 import { addCostTools, type CostTools } from "./cost-tools";
 import type { HttpApi } from "./http-api";
+import { MemberConfigStore } from "./member-config";
 import { addSpendCards } from "./spend-cards";
 import { addAppTables } from "./tables";
 import { UserPool } from "./user-pool";
@@ -38,10 +40,11 @@ export interface FinOpsAppProps {
   readonly webClient: WebClientUrls;
   /** TOTP MFA of the user pool (config/console.ts mfaSetting). */
   readonly mfa: "required" | "optional";
-  /** Monthly budget (USD) of every non-retired member with one (members[].budget.monthlyUsd), by account id. */
-  readonly memberBudgets: Readonly<Record<string, number>>;
-  /** Environment of every non-retired member (members[].environment), by account id. @default none */
-  readonly memberEnvironments?: Readonly<Record<string, string>>;
+  /**
+   * Environment and monthly budget of every non-retired member, by account id (config/member-budgets.ts
+   * memberConfig): written to the application's configuration bucket for the API.
+   */
+  readonly memberConfig: MemberConfig;
   /** prevent_destroy / deletion protection on data stores (tables, user pool, log groups). */
   readonly protect: boolean;
   readonly provider?: TerraformProvider;
@@ -50,10 +53,12 @@ export interface FinOpsAppProps {
 /**
  * The FinOps application in the delegated-admin account (docs/api.md, docs/cost-tools.md): users
  * (Cognito), the HTTP API and its function, the spend-card function with its Monday schedule and
- * the final-card rule, the budget-approval workflow, and the cost tools for an MCP gateway.
+ * the final-card rule, the budget-approval workflow, the cost tools for an MCP gateway, and the
+ * member config document the API reads (member-config.ts).
  * Every function has its own role with only the table actions it uses (bindTable).
  *
- * One file per concern (tables.ts, approval-workflow.ts, api.ts, spend-cards.ts, cost-tools.ts);
+ * One file per concern (tables.ts, approval-workflow.ts, api.ts, spend-cards.ts, cost-tools.ts,
+ * member-config.ts);
  * each adds its resources to this construct itself, so every Terraform address stays the one the
  * single constructor gave it.
  */
@@ -66,6 +71,8 @@ export class FinOpsApp extends Construct {
   readonly approvalWorkflow: SfnStateMachine;
   readonly tools: CostTools;
   readonly tables: Readonly<Record<AppTable, DynamodbTable>>;
+  /** The application's configuration bucket and the member config document in it. */
+  readonly memberConfig: MemberConfigStore;
 
   constructor(scope: Construct, id: string, props: FinOpsAppProps) {
     super(scope, id);
@@ -103,14 +110,21 @@ export class FinOpsApp extends Construct {
     });
     this.approvals = workflow.approvals;
     this.approvalWorkflow = workflow.stateMachine;
+    this.memberConfig = new MemberConfigStore(this, "member-config", {
+      names,
+      region: props.region,
+      document: props.memberConfig,
+      kmsKeyArn: dp.keys.data.arn,
+      preventDestroy: protect,
+      provider,
+    });
     const api = addApi(this, {
       functionDefaults,
       table,
       users: this.users,
       approvalStateMachineName: names.approvalStateMachine,
       approvalThresholdUsd: app.approvalThresholdUsd,
-      memberBudgets: props.memberBudgets,
-      ...(props.memberEnvironments ? { memberEnvironments: props.memberEnvironments } : {}),
+      memberConfig: this.memberConfig,
       corsOrigins: props.webClient.corsOrigins,
       rateLimitPerSecond: app.apiRateLimitPerSecond,
       burstLimit: app.apiBurstLimit,

@@ -71,7 +71,7 @@ export async function spend(
     const known = [...new Set(environments.values())].sort();
     if (!known.includes(query.environment))
       throw badRequest(
-        `environment: ${query.environment} is not an environment of the accounts config (${CONFIG_ENVIRONMENT_FIELD}); ${known.length ? `use one of ${known.join(", ")}` : "the API knows no environment: the accounts config has more members than fit in its function's environment (docs/api.md, GET /spend)"}`,
+        `environment: ${query.environment} is not an environment of the accounts config (${CONFIG_ENVIRONMENT_FIELD}); ${known.length ? `use one of ${known.join(", ")}` : "the API knows no environment: the member config the admin stack wrote lists no member"}`,
       );
   }
   // The OU filter reads the accounts table (account-sync's ouName); filters only narrow what the

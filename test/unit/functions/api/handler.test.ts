@@ -1,5 +1,7 @@
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, Context } from "aws-lambda";
 import type * as ApiHandler from "../../../../functions/api/handler";
+import type { MemberConfigSource } from "../../../../functions/api/member-config-source";
+import { MemberConfigUnavailable } from "../../../../functions/api/member-config-source";
 import { idTokenClaims } from "../../../support/cognito-tokens";
 import { captureStdout, coldStart } from "../../../support/emf";
 import { fixture } from "./memory-repository";
@@ -18,6 +20,8 @@ const { apiHandler } = coldStart<typeof ApiHandler>(require.resolve("../../../..
   USER_POOL_ID: "eu-west-1_Ab1Cd2Ef3",
   APPROVAL_STATE_MACHINE_ARN: "arn:aws:states:eu-west-1:222222222222:stateMachine:finops-approvals",
   APPROVAL_THRESHOLD_USD: "10000",
+  MEMBER_CONFIG_BUCKET: "finops-app-config-222222222222",
+  MEMBER_CONFIG_KEY: "config/members.json",
 });
 
 function event(routeKey: string, email: string, groups: string[], requestId = "req-1") {
@@ -127,5 +131,64 @@ describe("the API handler's metrics", () => {
       routeKey: "GET /budgets",
       status: 200,
     });
+  });
+});
+
+describe("the API handler's member config", () => {
+  const fin: [string, string[]] = ["fin@example.com", ["FinancialAdmins"]];
+
+  it("gives every request the budgets and environments of the document the source holds now", async () => {
+    let reads = 0;
+    const memberConfig: MemberConfigSource = {
+      current: async () => {
+        reads += 1;
+        return {
+          budgets: new Map([["111111111111", 2000]]),
+          environments: new Map([
+            ["111111111111", "prod"],
+            ["222222222222", "dev"],
+          ]),
+        };
+      },
+    };
+    const handler = apiHandler({ ...fixture().deps, memberConfig });
+    const out = await captureStdout(() => handler(event("GET /accounts", ...fin), context));
+    expect(out.result.statusCode).toBe(200);
+    const accounts = JSON.parse(out.result.body as string).accounts as Array<Record<string, unknown>>;
+    expect(accounts.find((a) => a.accountId === "111111111111")).toMatchObject({
+      environment: "prod",
+      configBudget: { monthlyUsd: 2000, field: "members[].budget.monthlyUsd" },
+    });
+    expect(accounts.find((a) => a.accountId === "222222222222")).toMatchObject({ environment: "dev" });
+    expect(accounts.find((a) => a.accountId === "222222222222")).not.toHaveProperty("configBudget");
+    expect(reads).toBe(1);
+  });
+
+  it("answers 500 and logs the object and the fix when the document cannot be read, never an answer without it", async () => {
+    const memberConfig: MemberConfigSource = {
+      current: async () => {
+        throw new MemberConfigUnavailable(
+          "the member config s3://finops-app-config-222222222222/config/members.json could not be read (AccessDenied 403: Access Denied); the admin stack writes it (a missing object is AccessDenied to this function): deploy the admin stack",
+        );
+      },
+    };
+    const out = await captureStdout(() =>
+      apiHandler({ ...fixture().deps, memberConfig })(event("GET /accounts", ...fin, "req-mc"), context),
+    );
+    expect(out.result.statusCode).toBe(500);
+    expect(out.emf[0]).toMatchObject({ route: "GET /accounts", Api5xx: 1 });
+    expect(out.errorLines).toEqual([
+      expect.objectContaining({
+        message: "request failed",
+        requestId: "req-mc",
+        error: expect.objectContaining({
+          name: "MemberConfigUnavailable",
+          message: expect.stringContaining(
+            "s3://finops-app-config-222222222222/config/members.json could not be read",
+          ),
+        }),
+      }),
+    ]);
+    expect(JSON.stringify(out.errorLines)).toContain("deploy the admin stack");
   });
 });

@@ -1,11 +1,9 @@
-import { loadAccountConfig } from "../../../../../config/load";
-import { memberBudgets } from "../../../../../config/member-budgets";
 import {
-  CONFIG_BUDGETS_ENV,
-  encodeConfigBudgets,
-  parseConfigBudgets,
-} from "../../../../../contracts/budgets";
-import { resourcesOf, type StackJson, synthConfig } from "../../../../support/synth";
+  encodeMemberConfig,
+  type MemberConfig,
+  memberConfigMaps,
+  parseMemberConfig,
+} from "../../../../../contracts/member-config";
 import { fixture } from "../memory-repository";
 import { call, fin } from "../route-call";
 
@@ -19,7 +17,12 @@ import { call, fin } from "../route-call";
  */
 function withConfig(budgets: Record<string, number>) {
   const f = fixture();
-  return { ...f, deps: { ...f.deps, configBudgets: parseConfigBudgets(encodeConfigBudgets(budgets)) } };
+  const document: MemberConfig = Object.fromEntries(
+    Object.entries(budgets).map(([id, monthlyUsd]) => [id, { environment: "prod", monthlyUsd }]),
+  );
+  // Through the member config document's bytes, as the API function reads it.
+  const { budgets: configBudgets } = memberConfigMaps(parseMemberConfig(encodeMemberConfig(document)));
+  return { ...f, deps: { ...f.deps, configBudgets } };
 }
 
 describe("application budgets against the accounts config's member budgets", () => {
@@ -96,32 +99,5 @@ describe("application budgets against the accounts config's member budgets", () 
       body: { amountUsd: 360_000, reason: "trim" },
     });
     expect(res.status).toBe(200);
-  });
-});
-
-describe("the member budgets the API function gets", () => {
-  it("are every non-retired member's monthlyUsd, in the API function's environment", () => {
-    const config = loadAccountConfig("accounts/local.yaml");
-    // accounts/local.yaml: app-dev 1500 and app-prod 12000 USD a month; sandbox-data has no budget.
-    expect(memberBudgets(config)).toEqual({ "333333333333": 1500, "444444444444": 12000 });
-    const admin = synthConfig(config).stacks.admin as StackJson;
-    const api = resourcesOf(admin).find(
-      ([t, , r]) => t === "aws_lambda_function" && String(r.function_name).endsWith("-api"),
-    )![2];
-    expect(parseConfigBudgets(api.environment.variables[CONFIG_BUDGETS_ENV])).toEqual(
-      new Map([
-        ["333333333333", 1500],
-        ["444444444444", 12000],
-      ]),
-    );
-  });
-
-  it("refuse a malformed value, and more members than Lambda's 4 KB of variables hold", () => {
-    expect(() => parseConfigBudgets("[1]")).toThrow(`${CONFIG_BUDGETS_ENV} must be a JSON object`);
-    expect(() => parseConfigBudgets('{"12":5}')).toThrow('"12": 5 is not an account id');
-    const many = Object.fromEntries(
-      Array.from({ length: 200 }, (_, i) => [String(100000000000 + i), 12345.67]),
-    );
-    expect(() => encodeConfigBudgets(many)).toThrow(/200 member budgets .* more than the 3000/);
   });
 });
