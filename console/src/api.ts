@@ -24,8 +24,13 @@ export interface SpendResult {
   readonly groupBy: string;
   readonly currency: string;
   readonly totalUsd: number;
-  readonly groups: readonly { key: string; amountUsd: number }[];
+  readonly filters?: Readonly<Partial<Record<SpendFilter, string>>>;
+  /** `day` and `service` are set when grouped by "day,service". */
+  readonly groups: readonly { key: string; amountUsd: number; day?: string; service?: string }[];
 }
+
+/** The filters of GET /spend (docs/api.md): each narrows the caller's scope, never widens it. */
+export type SpendFilter = "budgetId" | "accountId" | "ou" | "environment" | "owner";
 
 export interface UserRow extends DirectoryUser {
   readonly seesAllBudgets: boolean;
@@ -80,7 +85,7 @@ export class Api {
     this.get<{ accounts: Account[] }>(`/accounts${unallocated ? "?unallocated=true" : ""}`);
   budgets = (year?: number) => this.get<{ budgets: Budget[] }>(`/budgets${year ? `?year=${year}` : ""}`);
   spend = (
-    q: { month: string; groupBy: string; budgetId?: string; accountId?: string },
+    q: { month: string; groupBy: string } & Partial<Record<SpendFilter, string>>,
     signal?: AbortSignal,
   ) =>
     this.get<SpendResult>(

@@ -1,6 +1,7 @@
 import { useMemo, useState } from "react";
-import type { Api } from "../api";
+import type { Api, SpendFilter } from "../api";
 import { Chart } from "../chart";
+import { dailyByService } from "../daily-by-service";
 import { daysInMonth, money, previousMonth } from "../format";
 import { type Column, DataTable, Status, useLoad } from "../ui";
 
@@ -9,12 +10,27 @@ interface Row {
   amountUsd: number;
 }
 
-/** Month total, previous month, daily chart, top accounts and services, budget vs actual vs forecast. */
+const NO_FILTERS: Readonly<Record<SpendFilter, string>> = {
+  accountId: "",
+  budgetId: "",
+  ou: "",
+  environment: "",
+  owner: "",
+};
+
+const distinct = (xs: readonly (string | undefined)[]): string[] =>
+  [...new Set(xs.filter((x): x is string => !!x))].sort((a, b) => a.localeCompare(b));
+
+/**
+ * Month total, previous month, daily spend stacked by service, top accounts and services, budget vs
+ * actual vs forecast; filtered by account, budget, OU, environment and budget owner (GET /spend's
+ * filters, which narrow the caller's scope and never widen it).
+ */
 export function Overview({ api, months }: { api: Api; months: readonly string[] }) {
   const [month, setMonth] = useState(months[0] ?? "");
-  const [accountId, setAccountId] = useState("");
-  const [budgetId, setBudgetId] = useState("");
-  const filters = { budgetId, accountId };
+  const [filters, setFilters] = useState(NO_FILTERS);
+  const set = (f: SpendFilter) => (e: { target: { value: string } }) =>
+    setFilters((x) => ({ ...x, [f]: e.target.value }));
   const lists = useLoad(() => Promise.all([api.accounts(), api.budgets()]), []);
   const data = useLoad(
     async (signal) => {
@@ -23,29 +39,33 @@ export function Overview({ api, months }: { api: Api; months: readonly string[] 
       const byBudget = await api.spend({ month, groupBy: "budget", ...filters }, signal);
       const byAccount = await api.spend({ month, groupBy: "account", ...filters }, signal);
       const byService = await api.spend({ month, groupBy: "service", ...filters }, signal);
-      const byDay = await api.spend({ month, groupBy: "day", ...filters }, signal);
+      const byDayService = await api.spend({ month, groupBy: "day,service", ...filters }, signal);
       const previous = await api.spend(
         { month: previousMonth(month), groupBy: "budget", ...filters },
         signal,
       );
-      return { byBudget, byAccount, byService, byDay, previous };
+      return { byBudget, byAccount, byService, byDayService, previous };
     },
-    [month, accountId, budgetId],
+    [month, filters],
   );
   const accounts = lists.data?.[0].accounts ?? [];
   const budgets = lists.data?.[1].budgets ?? [];
+  const year = Number(month.slice(0, 4));
   const nameOf = (id: string) => accounts.find((a) => a.accountId === id)?.name;
   const d = data.data;
-  const days = useMemo(() => (d ? [...d.byDay.groups].sort((a, b) => a.key.localeCompare(b.key)) : []), [d]);
-  const lastDay = days.at(-1)?.key;
-  const spec = useMemo(
-    () => ({
-      categories: days.map((g) => g.key.slice(8)),
-      series: [{ name: "Spend (USD)", values: days.map((g) => g.amountUsd) }],
-    }),
-    [days],
+  const daily = useMemo(
+    () =>
+      dailyByService(
+        (d?.byDayService.groups ?? []).map((g) => ({
+          day: g.day ?? g.key.slice(0, 10),
+          service: g.service ?? g.key.slice(11),
+          amountUsd: g.amountUsd,
+        })),
+      ),
+    [d],
   );
-  const year = Number(month.slice(0, 4));
+  const lastDay = daily.rows.at(-1)?.day;
+  const active = Object.values(filters).some((v) => v !== "");
   const budgetRows = (d?.byBudget.groups ?? []).map((g) => {
     const b = budgets.find((x) => x.budgetId === g.key && x.year === year);
     const allowance = b ? (b.amountUsd * daysInMonth(month)) / (year % 4 === 0 ? 366 : 365) : undefined;
@@ -78,7 +98,7 @@ export function Overview({ api, months }: { api: Api; months: readonly string[] 
         </label>
         <label>
           Account
-          <select value={accountId} onChange={(e) => setAccountId(e.target.value)}>
+          <select value={filters.accountId} onChange={set("accountId")}>
             <option value="">All accounts</option>
             {accounts.map((a) => (
               <option key={a.accountId} value={a.accountId}>
@@ -89,13 +109,45 @@ export function Overview({ api, months }: { api: Api; months: readonly string[] 
         </label>
         <label>
           Budget
-          <select value={budgetId} onChange={(e) => setBudgetId(e.target.value)}>
+          <select value={filters.budgetId} onChange={set("budgetId")}>
             <option value="">All budgets</option>
-            {[...new Set(budgets.map((b) => b.budgetId))].map((id) => (
+            {distinct(budgets.map((b) => b.budgetId)).map((id) => (
               <option key={id}>{id}</option>
             ))}
           </select>
         </label>
+        <label>
+          OU
+          <select value={filters.ou} onChange={set("ou")}>
+            <option value="">All OUs</option>
+            {distinct(accounts.map((a) => a.ouName)).map((ou) => (
+              <option key={ou}>{ou}</option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Environment
+          <select value={filters.environment} onChange={set("environment")}>
+            <option value="">All environments</option>
+            {distinct(accounts.map((a) => a.environment)).map((env) => (
+              <option key={env}>{env}</option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Owner
+          <select value={filters.owner} onChange={set("owner")}>
+            <option value="">All owners</option>
+            {distinct(budgets.filter((b) => b.year === year).map((b) => b.owner.toLowerCase())).map((o) => (
+              <option key={o}>{o}</option>
+            ))}
+          </select>
+        </label>
+        {active && (
+          <button type="button" className="secondary" onClick={() => setFilters(NO_FILTERS)}>
+            Clear filters
+          </button>
+        )}
       </form>
       {!month && <p>No CUR month has been ingested yet.</p>}
       <Status loaded={data} />
@@ -120,8 +172,36 @@ export function Overview({ api, months }: { api: Api; months: readonly string[] 
               <small>accounts in no budget</small>
             </div>
           </div>
-          <h3>Daily spend</h3>
-          <Chart spec={spec} label={`Daily spend of ${month}, ${days.length} days`} />
+          <h3>Daily spend by service</h3>
+          <Chart
+            spec={daily.spec}
+            label={`Daily spend of ${month} stacked by service: ${daily.rows.length} days, ${daily.services.length} services; the table "Daily spend by service" below has the figures`}
+          />
+          <details className="chart-data">
+            <summary>Daily spend by service as a table</summary>
+            <DataTable
+              caption="Daily spend by service"
+              csvName={`daily-by-service-${month}`}
+              testId="daily-by-service"
+              columns={[
+                { header: "Day", value: (r) => r.day },
+                ...daily.services.map((s) => ({
+                  header: s,
+                  value: (r: (typeof daily.rows)[number]) => money2(r.byService[s]),
+                  render: (r: (typeof daily.rows)[number]) => money(r.byService[s] ?? 0),
+                  numeric: true,
+                })),
+                {
+                  header: "Total (USD)",
+                  value: (r) => money2(r.totalUsd),
+                  render: (r) => money(r.totalUsd),
+                  numeric: true,
+                },
+              ]}
+              rows={daily.rows}
+              rowKey={(r) => r.day}
+            />
+          </details>
           <div className="grid2">
             <DataTable
               caption="Top accounts"
