@@ -18,7 +18,10 @@
  *   console calls cognito-idp.<region>.amazonaws.com itself.
  * - `GET /config.json`: `consoleConfig` when given (the runtime configuration Terraform writes next to
  *   the console on AWS).
- * - Any other GET: a file of `staticDir`, or its index.html (single-page app routing).
+ * - Any other GET: a file of `staticDir`, or its index.html (single-page app routing), with the hosted
+ *   console's security headers (contracts/console-headers.ts: CSP, HSTS, frame and referrer policy),
+ *   this front's origin standing for the API host and for Cognito's (or `consoleConfig.cognitoDomain`'s
+ *   origin when the console signs in through the managed login stand-in).
  *
  * Budget changes above the threshold start the approval state machine executed locally
  * (local/approval-workflow.ts) unless another `approvals` is given.
@@ -34,17 +37,20 @@ import {
   ListUserPoolsCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { S3Client } from "@aws-sdk/client-s3";
 import { DescribeStateMachineCommand, ListStateMachinesCommand, SFNClient } from "@aws-sdk/client-sfn";
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
-import { memberBudgets } from "../config/member-budgets";
 import { Names } from "../config/naming";
 import type { AccountConfig } from "../config/schema";
 import { ROUTE_KEYS } from "../contracts/api";
+import { consoleSecurityHeaders } from "../contracts/console-headers";
 import { CONTENT_TYPES } from "../contracts/content-types";
+import { MEMBER_CONFIG_KEY } from "../contracts/member-config";
 import { type AccountClientConfig, clientConfigForAccount } from "../emulator/aws-clients";
 import { CognitoDirectory } from "../functions/api/adapters";
 import { apiHandler } from "../functions/api/app";
 import { DynamoRepository } from "../functions/api/dynamo-repository";
+import { S3MemberConfig } from "../functions/api/member-config-source";
 import type { ApprovalWorkflow } from "../functions/api/repository";
 import { approvalsHandler } from "../functions/approvals/app";
 import { DynamoApprovalStore } from "../functions/approvals/dynamo-store";
@@ -74,10 +80,11 @@ export interface ApiFrontOptions {
   readonly tables: TableNames;
   /** app.approvalThresholdUsd (APPROVAL_THRESHOLD_USD). */
   readonly approvalThresholdUsd: number;
-  /** Member budgets of the accounts config, account id → monthly USD (CONFIG_ACCOUNT_BUDGETS). @default none */
-  readonly configBudgets?: ReadonlyMap<string, number>;
-  /** Environment of the accounts config's members, account id → environment (CONFIG_ACCOUNT_ENVIRONMENTS). @default none */
-  readonly configEnvironments?: ReadonlyMap<string, string>;
+  /**
+   * The member config object in the emulated admin account (MEMBER_CONFIG_BUCKET/KEY), read as the
+   * API function reads it (functions/api/member-config-source.ts). @default none: no member budgets or environments
+   */
+  readonly memberConfig?: { readonly bucket: string; readonly key: string };
   /** How budget changes are approved. Closed with the front when it has close(). */
   readonly approvals: ApprovalWorkflow & { close?(): Promise<void> };
   /** Where JWKS is read. @default <motoEndpoint>/<userPoolId>/.well-known/jwks.json (moto's path) */
@@ -187,13 +194,13 @@ export async function startApiFront(options: ApiFrontOptions): Promise<ApiFront>
   };
   const ddb = new DynamoDBClient(aws);
   const cognito = new CognitoIdentityProviderClient(aws);
+  const s3 = new S3Client(aws);
   const handler = apiHandler({
     repo: new DynamoRepository(documentClient(ddb), options.tables),
     users: new CognitoDirectory(cognito, options.userPoolId),
     approvals: options.approvals,
     approvalThresholdUsd: options.approvalThresholdUsd,
-    ...(options.configBudgets ? { configBudgets: options.configBudgets } : {}),
-    ...(options.configEnvironments ? { configEnvironments: options.configEnvironments } : {}),
+    ...(options.memberConfig ? { memberConfig: new S3MemberConfig(s3, options.memberConfig) } : {}),
     now: () => new Date(),
     newId: () => randomUUID(),
   });
@@ -304,6 +311,9 @@ export async function startApiFront(options: ApiFrontOptions): Promise<ApiFront>
     send(res, upstream.status, text, { "content-type": "application/x-amz-json-1.1" });
   }
 
+  const cognitoDomain = options.consoleConfig?.cognitoDomain;
+  const cognitoOrigin = typeof cognitoDomain === "string" ? new URL(cognitoDomain).origin : undefined;
+
   function serveStatic(res: ServerResponse, url: URL) {
     if (!staticDir)
       return sendJson(res, 404, {
@@ -320,6 +330,10 @@ export async function startApiFront(options: ApiFrontOptions): Promise<ApiFront>
     send(res, 200, readFileSync(file), {
       "content-type": type,
       "cache-control": html ? "no-cache" : "public, max-age=3600",
+      // The hosted console's headers (CloudFront's response headers policy), with this front's own
+      // origin for the API host, and for Cognito's unless the console signs in through a managed
+      // login stand-in (consoleConfig.cognitoDomain, local/api-front-managed-login.ts).
+      ...consoleSecurityHeaders({ cognitoOrigin: cognitoOrigin ?? url.origin, apiSource: url.origin }),
     });
   }
 
@@ -359,6 +373,7 @@ export async function startApiFront(options: ApiFrontOptions): Promise<ApiFront>
       await options.approvals.close?.();
       ddb.destroy();
       cognito.destroy();
+      s3.destroy();
     },
   };
 }
@@ -422,10 +437,8 @@ export async function apiFrontOptionsFromEmulator(
       webClientId: client.ClientId,
       tables,
       approvalThresholdUsd: config.app.approvalThresholdUsd,
-      // What the admin stack puts in the API function's CONFIG_ACCOUNT_BUDGETS.
-      configBudgets: new Map(Object.entries(memberBudgets(config))),
-      // What the admin stack puts in the API function's CONFIG_ACCOUNT_ENVIRONMENTS.
-      configEnvironments: new Map(config.members.filter((m) => !m.retired).map((m) => [m.id, m.environment])),
+      // The object the admin stack wrote (modules/app/member-config.ts), as the API function finds it.
+      memberConfig: { bucket: names.appConfigBucket, key: MEMBER_CONFIG_KEY },
       approvals,
       consoleConfig: {
         apiUrl: "/api",
