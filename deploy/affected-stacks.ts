@@ -1,4 +1,3 @@
-import { memberBudgets } from "../config/member-budgets";
 import { Names } from "../config/naming";
 import type { AccountConfig, MemberAccount } from "../config/schema";
 import { resolveStackSetTargeting } from "../config/targeting";
@@ -14,9 +13,8 @@ import { describeBootstrap, describeLanding } from "../stacks/landing";
  * A member's own stack reads only its own entry. Besides it, these places of the synth read the
  * member list (the unit test "every reader of the members list is known" fails when a file starts
  * reading it), and each is compared here through what the stack derives from it:
- *  - the admin stack's CONFIG_ACCOUNT_BUDGETS (config/member-budgets.ts memberBudgets: id, budget
- *    amount, retired, in list order);
- *  - the admin stack's member environments for the API (id, environment, retired, in list order);
+ *  - the admin stack's member config for the API (config/member-budgets.ts): each non-retired
+ *    member's id, environment and monthly budget, compared in list order;
  *  - in monitoring mode stackset, the admin stack's stack set instances (config/targeting.ts
  *    resolveStackSetTargeting: the regions and instance groups it renders, from ids, OUs, regions,
  *    retired);
@@ -75,9 +73,15 @@ function changedFields(before: MemberAccount, after: MemberAccount): string[] {
   );
 }
 
-/** The non-retired members' environments the admin stack gives the API (stacks/admin-stack.ts). */
-function memberEnvironments(config: AccountConfig): unknown {
-  return config.members.filter((m) => !m.retired).map((m) => [m.id, m.environment]);
+/**
+ * What the admin stack gives the API of the members (config/member-budgets.ts, stacks/admin-stack.ts):
+ * each non-retired member's id, environment and monthly budget. Compared in list order, a reorder
+ * counts (the API's encoding sorts, so that is over-approximated, never missed).
+ */
+function apiMembers(config: AccountConfig): unknown {
+  return config.members
+    .filter((m) => !m.retired)
+    .map((m) => [m.id, m.environment, m.budget?.monthlyUsd ?? null]);
 }
 
 /** What the admin stack renders of the stack set targeting (modules/monitoring/stackset.ts). */
@@ -152,11 +156,8 @@ export function affectedStacks(previous: AccountConfig, current: AccountConfig):
   if (!same(commonBefore, commonAfter)) memberEdits.push("members reordered");
   const edits = memberEdits.join(", ");
 
-  if (!same(memberBudgets(previous), memberBudgets(current))) {
-    because(Names.adminStack, `the members' budgets (CONFIG_ACCOUNT_BUDGETS of the API) changed: ${edits}`);
-  }
-  if (!same(memberEnvironments(previous), memberEnvironments(current))) {
-    because(Names.adminStack, `the members' environments (for the API) changed: ${edits}`);
+  if (!same(apiMembers(previous), apiMembers(current))) {
+    because(Names.adminStack, `the API's member config (environments, budgets) changed: ${edits}`);
   }
   if (!same(stackSetInstances(previous), stackSetInstances(current))) {
     because(Names.adminStack, `the stack set's regions or instance groups changed: ${edits}`);

@@ -244,7 +244,7 @@ const MEMBER_CASES: readonly Case[] = [
     name: "members reordered",
     fields: [],
     edit: (c) => ({ ...c, members: [...c.members].reverse() }),
-    // The API's budgets and environments are encoded sorted; the stack set's default regions are not.
+    // The API's member config is encoded sorted; the stack set's default regions are not.
     over: ["admin"],
     stackset: { over: [] },
   },
@@ -415,7 +415,7 @@ describe("affectedStacks (no synth)", () => {
     const current = addMember({ ...NEW, budget: { monthlyUsd: 300, notify: [] } })(DIRECT);
     const affected = affectedStacks(DIRECT, current);
     expect(describeAffected(affected)).toEqual([
-      "admin: the members' budgets (CONFIG_ACCOUNT_BUDGETS of the API) changed: new-team added; the members' environments (for the API) changed: new-team added",
+      "admin: the API's member config (environments, budgets) changed: new-team added",
       "member-new-team: member new-team (000000000009) added",
       "bootstrap: the accounts with a read role changed: new-team added",
     ]);
@@ -454,9 +454,9 @@ describe("every reader of the members list is known to affectedStacks", () => {
   // Files that read config.members while a stack is built. A new one must be added to
   // deploy/affected-stacks.ts (what it derives from the members) and here.
   const KNOWN = new Set([
-    "config/member-budgets.ts", // admin: CONFIG_ACCOUNT_BUDGETS
+    "config/member-budgets.ts", // admin: the API's member config (budgets, environments)
     "config/targeting.ts", // admin: stack set instances (stackset mode)
-    "stacks/admin-stack.ts", // admin: the members' environments for the API
+    "stacks/admin-stack.ts", // admin: the API's member config
     "stacks/bootstrap-stack.ts", // bootstrap: a read role per account
     "stacks/landing.ts", // one stack per member
     "stacks/member-stack.ts", // a member's own entry
