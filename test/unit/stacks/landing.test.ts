@@ -189,14 +189,25 @@ describe("adding a member account", () => {
     regions: [us-east-1]
 `;
 
-  it("adds exactly one stack and leaves every other landing stack's JSON byte-identical; the bootstrap stack gains the account's read role", () => {
+  it("adds exactly one stack and leaves every other landing stack's JSON byte-identical but the admin's member config object; the bootstrap stack gains the account's read role", () => {
     const before = synthConfig(loadAccountConfig("accounts/local.yaml"));
     const after = synthConfig(localConfigWith((y) => y.replace(/\ncur:/, `${newMember}\ncur:`)));
     expect(Object.keys(after.text).sort()).toEqual([...Object.keys(before.text), "member-new-team"].sort());
     for (const [name, text] of Object.entries(before.text)) {
-      if (name === "bootstrap") continue;
+      if (name === "bootstrap" || name === "admin") continue;
       expect({ name, identical: after.text[name] === text }).toEqual({ name, identical: true });
     }
+    // The admin stack changes in one place: the member config object the API reads gains the account.
+    const memberConfig = (json: Record<string, unknown>) =>
+      resourcesOf(json).find(([t, , b]) => t === "aws_s3_object" && b.key === "config/members.json")![2];
+    expect(memberConfig(before.stacks.admin!).content).not.toContain('"666666666666"');
+    expect(memberConfig(after.stacks.admin!).content).toContain('"666666666666":{"environment":"dev"}');
+    const withoutMemberConfig = (json: Record<string, unknown>) => {
+      const copy = structuredClone(json);
+      memberConfig(copy).content = "";
+      return JSON.stringify(copy);
+    };
+    expect(withoutMemberConfig(after.stacks.admin!)).toBe(withoutMemberConfig(before.stacks.admin!));
     // The new account's read role (applied with npm run bootstrap before the member's first plan; docs/bootstrap.md).
     const readRoles = (json: Record<string, unknown>) =>
       resourcesOf(json).filter(([t, , b]) => t === "aws_iam_role" && b.name === "finops-landing-read").length;

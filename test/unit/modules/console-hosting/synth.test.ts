@@ -208,7 +208,8 @@ describe("the hosted console, accounts/example.yaml (target aws, no app section)
   it("uploads every file of the build with its type and caching, and never the build's own config.json", () => {
     const files = ofType(admin, "aws_s3_object")
       .map(([, , b]) => b)
-      .filter((b) => b.key !== "config.json");
+      // The API's member config is the admin stack's other object (modules/app/member-config.ts).
+      .filter((b) => b.key !== "config.json" && b.key !== "config/members.json");
     expect(files.map((b) => [b.key, b.content_type, b.cache_control]).sort()).toEqual([
       ["assets/index-Bx7f3a2c.js", "text/javascript; charset=utf-8", "public, max-age=31536000, immutable"],
       ["assets/index-D4e5f6a7.css", "text/css; charset=utf-8", "public, max-age=31536000, immutable"],
