@@ -14,9 +14,11 @@ import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 import { loadAccountConfig } from "../../config/load";
 import { Names } from "../../config/naming";
+import { consoleContentSecurityPolicy, consoleSecurityHeaders } from "../../contracts/console-headers";
 import {
   type CurGroundTruth,
   curAccountsFromConfig,
+  generateCurMonth,
   uploadCurMonth,
   writeCurMonth,
 } from "../../emulator/cur/generator";
@@ -27,6 +29,7 @@ import { type ApiFront, apiFrontOptionsFromEmulator, startApiFront } from "../..
 import { createDemoUsers, DEMO_PASSWORD, demoUsername } from "../../local/demo-users";
 import { runDataPipeline } from "../../local/pipeline";
 import { signIn } from "../../local/sign-in";
+import { consoleContentSecurityPolicy as hostedPolicy } from "../../modules/console-hosting/headers";
 import { asAccount, deployLocal, emulatorEndpoint } from "../support/local-org";
 import { emptyTables } from "../support/tables";
 
@@ -41,6 +44,12 @@ import { emptyTables } from "../support/tables";
  * those in ReadAttributes (modules/app/user-pool.ts), which both AWS and the emulator put into it
  * (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateUserPoolClient.html#CognitoUserPools-CreateUserPoolClient-request-ReadAttributes).
  *
+ * The front serves the console with the hosted console's security headers (contracts/console-headers.ts,
+ * the CloudFront response headers policy's values, its own origin standing for the Cognito and API
+ * hosts), so every view runs under the hosted Content-Security-Policy; every page reports a
+ * `securitypolicyviolation` event and Chromium's "Refused to …" console errors, and the last test
+ * requires that none was reported.
+ *
  * Screenshots of every view go to FINOPS_CONSOLE_SCREENSHOTS (docs/console to refresh the README's)
  * or to a temporary directory.
  */
@@ -53,7 +62,7 @@ const CHROMIUM = process.env.FINOPS_CHROMIUM ?? "/usr/bin/chromium";
 const SHOTS = process.env.FINOPS_CONSOLE_SCREENSHOTS
   ? path.resolve(process.env.FINOPS_CONSOLE_SCREENSHOTS)
   : mkdtempSync(path.join(os.tmpdir(), "finops-console-shots-"));
-const AXE = require.resolve("axe-core/axe.min.js");
+const AXE_SOURCE = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
 
 const user = (group: string) => demoUsername(group);
 const cents = (n: number) => Math.round(n * 100);
@@ -72,10 +81,36 @@ function usageOf(truth: CurGroundTruth, accountId?: string): number {
   );
 }
 
+/**
+ * Spend per usage day and service as the ingest sums it (functions/shared/cur-queries.ts): the
+ * unblended cost of the CUR's lines other than Credit, Tax and Refund, by
+ * `line_item_usage_start_date`'s day and the service code (`product_servicecode`, else
+ * `line_item_product_code`), from the generator's rows: the same seed gives the same rows.
+ */
+function usageByDayService(
+  rows: ReturnType<typeof generateCurMonth>["rows"],
+): Map<string, Map<string, number>> {
+  const out = new Map<string, Map<string, number>>();
+  for (const r of rows) {
+    if (["Credit", "Tax", "Refund"].includes(r.line_item_line_item_type as string)) continue;
+    const day = String(r.line_item_usage_start_date).slice(0, 10);
+    const service = (r.product_servicecode as string) || (r.line_item_product_code as string);
+    const of = out.get(day) ?? new Map<string, number>();
+    of.set(service, (of.get(service) ?? 0) + (r.line_item_unblended_cost as number));
+    out.set(day, of);
+  }
+  return out;
+}
+
+const usd = new Intl.NumberFormat("en-US", { style: "currency", currency: "USD" });
+
 describe("the finance console in a browser", () => {
   let front: ApiFront;
   let browser: Browser;
   let truth: CurGroundTruth;
+  let byDayService: Map<string, Map<string, number>>;
+  /** Content-Security-Policy violations any page reported (event or console error). */
+  const violations: string[] = [];
   let cognito: CognitoIdentityProviderClient;
   let webClient: UserPoolClientType;
   const contexts: BrowserContext[] = [];
@@ -108,17 +143,23 @@ describe("the finance console in a browser", () => {
       marshallOptions: { removeUndefinedValues: true },
     });
     await emptyTables(ddb, Object.values(options.tables));
-    const month = await writeCurMonth({
+    const curMonth = {
       billingPeriod: MONTH,
       payer: { id: config.payer.id, name: config.payer.name },
       accounts: curAccountsFromConfig(config),
       seed: 17,
       exportName: config.cur.exportName,
       s3Prefix: config.cur.s3Prefix,
+    };
+    const month = await writeCurMonth({
+      ...curMonth,
       bucket: names.curBucket,
       outDir: mkdtempSync(path.join(os.tmpdir(), "finops-console-cur-")),
     });
     truth = month.groundTruth;
+    const generated = generateCurMonth(curMonth);
+    expect(generated.groundTruth).toEqual(truth);
+    byDayService = usageByDayService(generated.rows);
     const s3 = new S3Client(admin);
     await uploadCurMonth(s3, names.curReplicaBucket, month);
     s3.destroy();
@@ -174,13 +215,31 @@ describe("the finance console in a browser", () => {
     cognito?.destroy();
   });
 
+  /**
+   * A browser context whose pages report every Content-Security-Policy violation: the
+   * `securitypolicyviolation` event (https://www.w3.org/TR/CSP3/#violation-events), logged by an
+   * init script Playwright runs outside the page's CSP, and Chromium's own "Refused to …" errors.
+   */
+  async function newContext(options: Parameters<Browser["newContext"]>[0]): Promise<BrowserContext> {
+    const context = await browser.newContext(options);
+    contexts.push(context);
+    await context.addInitScript(
+      `document.addEventListener("securitypolicyviolation", (e) => console.error("securitypolicyviolation: " + e.violatedDirective + " blocked " + e.blockedURI + " at " + e.sourceFile + ":" + e.lineNumber));`,
+    );
+    context.on("console", (m) => {
+      const text = m.text();
+      if (/securitypolicyviolation|Content Security Policy/i.test(text))
+        violations.push(`${m.page()?.url()}: ${text}`);
+    });
+    return context;
+  }
+
   const pages = new Map<string, Page>();
   /** One page per demo user, signed in once and reused. */
   async function pageOf(group: string, width = 1280): Promise<Page> {
     const known = pages.get(group);
     if (known) return known;
-    const context = await browser.newContext({ viewport: { width, height: 900 }, acceptDownloads: true });
-    contexts.push(context);
+    const context = await newContext({ viewport: { width, height: 900 }, acceptDownloads: true });
     const page = await context.newPage();
     await signInAs(page, group);
     pages.set(group, page);
@@ -206,7 +265,8 @@ describe("the finance console in a browser", () => {
   /** axe-core on the page: no serious or critical violation (the ids and nodes when there is one). */
   async function expectAccessible(page: Page) {
     // Page-side code as strings: it runs in the browser, whose globals (window, axe) the Node program does not type.
-    if (!(await page.evaluate<boolean>('"axe" in window'))) await page.addScriptTag({ path: AXE });
+    // Evaluated, not added as a <script>: the console's CSP (script-src 'self') refuses inline scripts.
+    if (!(await page.evaluate<boolean>('"axe" in window'))) await page.evaluate(AXE_SOURCE);
     const violations = await page.evaluate<
       string[]
     >(`axe.run(document, { resultTypes: ["violations"] }).then((r) =>
@@ -228,8 +288,7 @@ describe("the finance console in a browser", () => {
     ]);
 
   it("signs in each demo user, shows their groups and the data's freshness, and signs out", async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    contexts.push(context);
+    const context = await newContext({ viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
     for (const group of [
       "Admins",
@@ -271,6 +330,33 @@ describe("the finance console in a browser", () => {
       cents(usageOf(truth, "555555555555")),
     );
     await page.getByTestId("chart").locator("canvas").waitFor();
+    // The chart's figures, read from the table it offers as its text alternative (the same series):
+    // each day's stack adds up to the day's ingested spend to the cent, and each service's part is
+    // that service's spend that day within a cent (the API allocates a day's cents by largest remainder).
+    const daily = page.getByTestId("daily-by-service");
+    const headers = await daily.locator("thead th").allTextContents();
+    expect([headers[0], headers.at(-1)]).toEqual(["Day", "Total (USD)"]);
+    const services = headers.slice(1, -1);
+    expect([...services].sort()).toEqual(
+      [...new Set([...byDayService.values()].flatMap((m) => [...m.keys()]))].sort(),
+    );
+    const dayRows = await Promise.all(
+      (await daily.locator("tbody tr").all()).map((tr) => tr.locator("td").allTextContents()),
+    );
+    expect(dayRows.map((r) => r[0])).toEqual([...byDayService.keys()].sort());
+    for (const [day, ...cells] of dayRows) {
+      const truthOfDay = byDayService.get(day!)!;
+      const parts = cells.slice(0, -1).map(centsOf);
+      const dayTotal = centsOf(cells.at(-1)!);
+      expect({ day, total: dayTotal, stack: parts.reduce((a, b) => a + b, 0) }).toEqual({
+        day,
+        total: cents([...truthOfDay.values()].reduce((a, b) => a + b, 0)),
+        stack: dayTotal,
+      });
+      services.forEach((service, i) => {
+        expect(Math.abs(parts[i]! - cents(truthOfDay.get(service) ?? 0))).toBeLessThanOrEqual(1);
+      });
+    }
     // The table's CSV export: the same columns and amounts, to the cent.
     const [download] = await Promise.all([
       page.waitForEvent("download"),
@@ -284,6 +370,37 @@ describe("the finance console in a browser", () => {
       const [accountId, , amount] = line.split(",");
       expect(cents(Number(amount))).toBe(cents(usageOf(truth, accountId!)));
     }
+  });
+
+  it("filters the Overview by environment (with the keyboard), OU and owner, its totals equal to the ground truth filtered the same way", async () => {
+    const page = await pageOf("FinancialAdmins");
+    await open(page, "Overview");
+    const total = page.getByTestId("total-month");
+    const showsTotal = (accountIds: string[]) =>
+      total
+        .filter({ hasText: usd.format(cents(accountIds.reduce((a, id) => a + usageOf(truth, id), 0)) / 100) })
+        .waitFor();
+    const topAccounts = () =>
+      page.getByTestId("top-accounts").locator("tbody tr td:first-child").allTextContents();
+    // accounts/local.yaml: app-dev 333333333333 is dev, app-prod 444444444444 prod (both in OU
+    // Workloads, budget platform, owned by the BU manager), sandbox-data 555555555555 sandbox.
+    // A <select> inside its <label>: the accessible name is the label's text and then the options'.
+    const environment = page.getByRole("combobox", { name: /^Environment/ });
+    await environment.focus();
+    await page.keyboard.press("ArrowDown"); // "All environments" → "dev" (the options are sorted)
+    await expect(environment.inputValue()).resolves.toBe("dev");
+    await showsTotal(["333333333333"]);
+    await expect(topAccounts()).resolves.toEqual(["333333333333"]);
+    await page.getByRole("button", { name: "Clear filters" }).click();
+    await page.getByRole("combobox", { name: /^OU/ }).selectOption("Sandbox");
+    await showsTotal(["555555555555"]);
+    await expect(topAccounts()).resolves.toEqual(["555555555555"]);
+    await page.getByRole("button", { name: "Clear filters" }).click();
+    await page.getByRole("combobox", { name: /^Owner/ }).selectOption(user("BUManagers").toLowerCase());
+    await showsTotal(["333333333333", "444444444444"]);
+    await expect(topAccounts().then((a) => a.sort())).resolves.toEqual(["333333333333", "444444444444"]);
+    await page.getByRole("button", { name: "Clear filters" }).click();
+    await showsTotal(Object.keys(truth.byAccount));
   });
 
   it("shows a BU manager only their budget's accounts, budget and spend, and no approvals or users", async () => {
@@ -441,7 +558,7 @@ describe("the finance console in a browser", () => {
     await page.setViewportSize({ width: 390, height: 844 });
     for (const view of ["Overview", "Budgets"]) {
       await open(page, view);
-      await page.locator("main table").first().waitFor();
+      await page.locator("main table:visible").first().waitFor();
       await expectAccessible(page);
       // Nothing wider than the screen but the tables' own scroll regions.
       const overflow = await page.evaluate<number>(
@@ -493,8 +610,7 @@ describe("the finance console in a browser", () => {
   });
 
   it("works with the keyboard: sign in, move between views, and a spend card approved", async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    contexts.push(context);
+    const context = await newContext({ viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
     await page.goto(front.url);
     const focused = () =>
@@ -530,8 +646,7 @@ describe("the finance console in a browser", () => {
   });
 
   it("returns to sign-in when the session expires and cannot be renewed", async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    contexts.push(context);
+    const context = await newContext({ viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
     // The page's clock, so an hour passes without waiting for it (timers fire as time is advanced).
     await page.clock.install();
@@ -546,5 +661,32 @@ describe("the finance console in a browser", () => {
     await page.clock.fastForward("01:00:00");
     await page.getByText("Your session has expired. Sign in again.").waitFor();
     await page.getByLabel("Email").waitFor();
+  });
+
+  it("serves the console with the hosted console's security headers, its own origin for the Cognito and API hosts", async () => {
+    const res = await fetch(`${front.url}/overview`);
+    const origin = new URL(front.url).origin;
+    const served = Object.fromEntries(
+      Object.keys(consoleSecurityHeaders({ cognitoOrigin: origin, apiSource: origin })).map((h) => [
+        h,
+        res.headers.get(h),
+      ]),
+    );
+    expect(served).toEqual(consoleSecurityHeaders({ cognitoOrigin: origin, apiSource: origin }));
+    // The hosted policy (modules/console-hosting), with the hosts it names replaced by this origin.
+    const cognito = "https://finops-example.auth.us-east-1.amazoncognito.com";
+    expect(res.headers.get("content-security-policy")).toBe(
+      hostedPolicy({ cognitoOrigin: cognito, apiRegion: "us-east-1" })
+        .replaceAll(cognito, origin)
+        .replaceAll("https://*.execute-api.us-east-1.amazonaws.com", origin),
+    );
+    expect(res.headers.get("content-security-policy")).toBe(
+      consoleContentSecurityPolicy({ cognitoOrigin: origin, apiSource: origin }),
+    );
+  });
+
+  it("reported no Content-Security-Policy violation on any page of the tests above", () => {
+    // Every view was opened under the policy (the axe-core test visits them all), signed in and out.
+    expect(violations).toEqual([]);
   });
 });
