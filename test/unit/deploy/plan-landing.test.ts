@@ -17,7 +17,8 @@ import { PLANS } from "./fixtures";
  */
 
 const LOCAL = loadAccountConfig(path.join(__dirname, "../../../accounts/local.yaml"));
-// Unbudgeted: a member's budget also changes the admin stack (docs/budgets.md).
+// Unbudgeted, though any added member now changes the admin stack: its member config object
+// (config/members.json, every member's id and environment; docs/gitops.md) lists the member.
 const { budget: _budget, ...unbudgeted } = LOCAL.members[0]!;
 const member = (id: string, name: string): AccountConfig["members"][number] => ({
   ...unbudgeted,
@@ -84,12 +85,12 @@ describe("planLanding with --changed-only and --stack", () => {
       "member-new-a show",
     ]);
     expect(run.markdown).toContain(
-      "_Changed-only: 1 stack planned; 5 synthesize exactly as at `" +
+      "_Changed-only: 1 stack planned; 4 synthesize exactly as at `" +
         baseDir +
-        "` and were not planned; 1 changed but left out by --stack: member-new-b._",
+        "` and were not planned; 2 changed but left out by --stack: admin, member-new-b._",
     );
     expect(readFileSync(path.join(outDir, "summary.md"), "utf8")).toContain(
-      "left out by --stack: member-new-b",
+      "left out by --stack: admin, member-new-b",
     );
     // The new accounts' read roles are in the bootstrap stack: the summary tells the reviewer.
     expect(run.markdown).toContain("**The bootstrap stack changes too**");
