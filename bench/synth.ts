@@ -66,7 +66,7 @@ interface SynthResult {
  * of the build time. Replacing its capture with an empty trace leaves every synthesized byte the
  * same (compared at 100 members).
  */
-function disableTokenStackTraces(): void {
+export function disableTokenStackTraces(): void {
   (
     require("cdktf/lib/tokens/private/stack-trace") as { captureStackTrace: () => string[] }
   ).captureStackTrace = () => [];
