@@ -32,6 +32,7 @@ import {
   RetirementError,
   type RetirementIssue,
 } from "./retirement";
+import { type SelectiveSynthResult, selectiveSynthAgainstRef } from "./selective-synth";
 import { diffSynthDirs, stackJsonHash } from "./stack-identity";
 import { stackDir, synthLanding } from "./synth";
 import { synthAtRef } from "./synth-at-ref";
@@ -108,8 +109,12 @@ export async function planLanding(opts: PlanOptions): Promise<PlanRun> {
   mkdirSync(plansDir, { recursive: true });
 
   const started = Date.now();
-  const all = synthLanding(opts.config, synthDir, opts.target);
-  log(`synth      ${all.length} stacks in ${Date.now() - started} ms`);
+  const { all, selective } = synthForPlan(opts, synthDir, log);
+  log(
+    selective
+      ? `synth      ${selective.synthesized.join(", ")} only (selective, of ${all.length} landing stacks) in ${Date.now() - started} ms`
+      : `synth      ${all.length} stacks in ${Date.now() - started} ms`,
+  );
 
   // Retirement: a member must be retired (and its destroy applied) before its entry goes.
   const retirement: RetirementIssue[] = [];
@@ -126,7 +131,7 @@ export async function planLanding(opts: PlanOptions): Promise<PlanRun> {
   for (const i of retirement.filter((r) => r.severity === "info")) log(`retire     ${i.message}`);
   if (retirement.some((i) => i.severity === "error")) throw new RetirementError(retirement);
 
-  const sel = selectCandidates(opts, synthDir, all, log);
+  const sel = selectCandidates(opts, synthDir, all, log, selective);
   const candidates = sel.selected;
   let selected = candidates;
   if (opts.shard) {
@@ -230,19 +235,58 @@ interface Selection {
   readonly leftOut: string[];
 }
 
+/**
+ * The plan's synth. With --changed-only against a git ref where only the config file differs
+ * (deploy/selective-synth.ts), only the stacks the config edit can affect are synthesized, the
+ * base's in-process too: `selective` carries the comparison. Otherwise every stack (synthLanding),
+ * and selectCandidates synthesizes the base in a worktree.
+ */
+function synthForPlan(
+  opts: Pick<PlanOptions, "changedOnly" | "config" | "configFile" | "target" | "env">,
+  synthDir: string,
+  log: (line: string) => void,
+): { all: LandingStackInfo[]; selective?: SelectiveSynthResult } {
+  const baseRef = opts.changedOnly?.baseSynthDir ? undefined : opts.changedOnly?.baseRef;
+  if (baseRef) {
+    const r = selectiveSynthAgainstRef({
+      ref: baseRef,
+      configFile: opts.configFile,
+      config: opts.config,
+      outDir: synthDir,
+      target: opts.target,
+      env: opts.env,
+      log,
+    });
+    if (r.ok) return { all: r.result.all, selective: r.result };
+    log(`selective  full synth of both sides: ${r.reason}`);
+  }
+  return { all: synthLanding(opts.config, synthDir, opts.target) };
+}
+
 /** --changed-only (against a base synth or ref) and --stack over the synthesized stacks. */
 function selectCandidates(
   opts: Pick<PlanOptions, "changedOnly" | "configFile" | "env" | "only">,
   synthDir: string,
   all: LandingStackInfo[],
   log: (line: string) => void,
+  selective?: SelectiveSynthResult,
 ): Selection {
   let selected = all;
   let unchanged: string[] = [];
   let removed: string[] = [];
   let baseLabel: string | undefined;
   let bootstrapChanged = false;
-  if (opts.changedOnly) {
+  if (opts.changedOnly && selective) {
+    const diff = selective.diff;
+    baseLabel = opts.changedOnly.baseRef;
+    selected = all.filter((s) => diff.changed.includes(s.stack));
+    unchanged = diff.unchanged.filter((s) => s !== BOOTSTRAP_STACK);
+    bootstrapChanged = diff.changed.includes(BOOTSTRAP_STACK);
+    removed = [...diff.removed];
+    log(
+      `changed    ${selected.length} of ${all.length} stacks differ from ${baseLabel}${removed.length ? `; removed: ${removed.join(", ")}` : ""}`,
+    );
+  } else if (opts.changedOnly) {
     let baseDir = opts.changedOnly.baseSynthDir;
     let cleanup: string | undefined;
     if (!baseDir && opts.changedOnly.baseRef) {
@@ -305,8 +349,8 @@ export function listPlanCandidates(
   const log = opts.log ?? (() => {});
   const synthDir = path.join(path.resolve(opts.outDir), "synth");
   rmSync(synthDir, { recursive: true, force: true });
-  const all = synthLanding(opts.config, synthDir, opts.target);
-  const sel = selectCandidates(opts, synthDir, all, log);
+  const { all, selective } = synthForPlan(opts, synthDir, log);
+  const sel = selectCandidates(opts, synthDir, all, log, selective);
   return {
     base: sel.baseLabel ?? null,
     candidates: sel.selected.map((s) => ({ stack: s.stack, weight: stackWeight(synthDir, s.stack) })),

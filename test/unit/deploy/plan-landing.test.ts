@@ -1,7 +1,17 @@
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { loadAccountConfig } from "../../../config/load";
+import { loadAccountConfig, parseAccountConfig } from "../../../config/load";
 import type { AccountConfig } from "../../../config/schema";
 import { targetFor } from "../../../config/target";
 import { planLanding } from "../../../deploy/plan";
@@ -140,5 +150,85 @@ describe("planLanding with --changed-only and --stack", () => {
     });
     expect(run.manifest.stacks.map((s) => s.info.stack)).toContain("member-app-dev");
     expect(run.markdown).not.toContain("bootstrap stack");
+  });
+  it("with --changed-only against a git ref where only the config changed, synthesizes only what the edit can affect and plans the changed ones (deploy/selective-synth.ts)", async () => {
+    // A throw-away repository: the config committed on main, a member added in the working tree.
+    const repo = path.join(work, "repo");
+    mkdirSync(path.join(repo, "accounts"), { recursive: true });
+    const text = readFileSync(path.join(__dirname, "../../../accounts/local.yaml"), "utf8");
+    writeFileSync(path.join(repo, "accounts/local.yaml"), text);
+    writeFileSync(path.join(repo, "code.ts"), "export const code = 1;\n");
+    const git = (...args: string[]) => execFileSync("git", args, { cwd: repo, stdio: "pipe" });
+    git("init", "-q", "-b", "main");
+    git("add", ".");
+    git("-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-q", "-m", "base");
+    const added = text.replace(
+      "\ncur:\n",
+      [
+        "",
+        '  - id: "666666666603"',
+        "    name: new-team",
+        "    email: new-team@example.com",
+        "    ou: Workloads",
+        "    environment: dev",
+        "    owner: team-new",
+        "    regions: [us-east-1]",
+        "",
+        "cur:",
+        "",
+      ].join("\n"),
+    );
+    expect(added).not.toBe(text);
+    writeFileSync(path.join(repo, "accounts/local.yaml"), added);
+    const config = parseAccountConfig(added, "accounts/local.yaml");
+    const outDir = path.join(work, "out-selective");
+    writeFileSync(calls, "");
+    const log: string[] = [];
+    const cwd = process.cwd();
+    process.chdir(repo); // the plan compares the ref with the working tree of the current directory
+    try {
+      const run = await planLanding({
+        config,
+        configFile: "accounts/local.yaml",
+        target: targetFor(config, { FINOPS_LOCAL_DIR: localDir }),
+        outDir,
+        env: { ...process.env },
+        changedOnly: { baseRef: "main" },
+        localStateDir: path.join(localDir, "state"),
+        concurrency: 1,
+        log: (l) => log.push(l),
+      });
+      // Only the affected stacks were built: the new member's, the admin's (its member config object)
+      // and the bootstrap's (the account's read role); the other members and the payer were not.
+      const synthesized = readdirSync(path.join(outDir, "synth", "stacks")).filter((s) =>
+        existsSync(path.join(outDir, "synth", "stacks", s, "cdk.tf.json")),
+      );
+      expect(synthesized.sort()).toEqual(["admin", "bootstrap", "member-new-team"]);
+      expect(log).toContainEqual(
+        expect.stringMatching(
+          /^synth {6}admin, bootstrap, member-new-team only \(selective, of 6 landing stacks\) in \d+ ms$/,
+        ),
+      );
+      // The plan is what a full synth of both sides selects: the two landing stacks that changed.
+      expect(run.manifest.stacks.map((s) => s.info.stack).sort()).toEqual(["admin", "member-new-team"]);
+      expect(run.manifest.unchanged).toEqual([
+        "member-app-dev",
+        "member-app-prod",
+        "member-sandbox-data",
+        "payer",
+      ]);
+      expect(run.manifest.base).toBe("main");
+      expect(readFileSync(calls, "utf8").trim().split("\n").sort()).toEqual([
+        "admin init",
+        "admin plan",
+        "admin show",
+        "member-new-team init",
+        "member-new-team plan",
+        "member-new-team show",
+      ]);
+      expect(run.markdown).toContain("**The bootstrap stack changes too**");
+    } finally {
+      process.chdir(cwd);
+    }
   });
 });
