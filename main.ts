@@ -9,6 +9,7 @@ import { configFileFromEnv, failureMessage, loadAccountConfig } from "./config/l
 import { type Target, targetFor } from "./config/target";
 import { prepareForCdktfCli, sendInfoToStdout } from "./deploy/cdktf-cli";
 import { invalidateSynthOutput } from "./deploy/synth";
+import { disableTokenStackTraces } from "./deploy/token-traces";
 import { buildLanding, describeBootstrap, describeLanding } from "./stacks/landing";
 
 function main(): void {
@@ -32,6 +33,7 @@ function main(): void {
   let target: Target;
   try {
     target = targetFor(config);
+    disableTokenStackTraces(); // memory and time at thousands of members (deploy/token-traces.ts)
     const app = new App();
     buildLanding(app, config, target);
     app.synth();

@@ -4,6 +4,7 @@ import { App } from "cdktf";
 import type { AccountConfig } from "../config/schema";
 import { type Target, targetFor } from "../config/target";
 import { type BuildOptions, buildLanding, describeLanding, type LandingStackInfo } from "../stacks/landing";
+import { disableTokenStackTraces } from "./token-traces";
 
 /** Written into an output directory whose last synth failed; says why and what to do. */
 export const SYNTH_FAILED_FILE = "SYNTH-FAILED.txt";
@@ -53,6 +54,8 @@ export function synthLanding(
   mkdirSync(outdir, { recursive: true });
   // A failed synth leaves no earlier output behind that a plan could mistake for this one.
   invalidateSynthOutput(outdir);
+  // Memory and time at thousands of members (deploy/token-traces.ts); the output is the same.
+  disableTokenStackTraces();
   try {
     const app = new App({ outdir, skipValidation: false });
     buildLanding(app, config, target, options);
