@@ -155,13 +155,20 @@ async function main(argv: string[]): Promise<void> {
         encoding: "utf8",
       }),
     ) as SynthPhase;
+    // A whole plan of the warm-up's new member, so the first timed plan is not also the first to
+    // start the provider binary (its pages then come from the OS cache, as in a running job).
+    const warmConfigs = configs(1);
+    const warmMember = warmConfigs.next.members[warmConfigs.next.members.length - 1]!;
+    await bootstrapOrganization({ ...warmConfigs.next, members: [warmMember] }, moto.endpoint);
     for (const stack of warm.fullChanged.filter((s) => s.startsWith("member-"))) {
-      const init = await terraformInit(stackDir(path.join(warmDir, "head"), stack), {
-        ...tfEnv,
-        FINOPS_LOCAL_DIR: warmDir,
-      });
+      const dir = stackDir(path.join(warmDir, "head"), stack);
+      const warmEnv = { ...tfEnv, FINOPS_LOCAL_DIR: warmDir };
+      const init = await terraformInit(dir, warmEnv);
       if (init.code !== 0)
         throw new Error(`terraform init (warm-up): ${lastLines(init.stderr || init.stdout)}`);
+      const plan = await terraformPlan(dir, warmEnv, path.join(warmDir, `${stack}.tfplan`));
+      if (plan.code === 1)
+        throw new Error(`terraform plan (warm-up): ${lastLines(plan.stderr || plan.stdout)}`);
     }
     for (const n of sizes) {
       const loadAtStart = round1(os.loadavg()[0]!);
@@ -258,7 +265,7 @@ async function main(argv: string[]): Promise<void> {
           "",
         ]
       : []),
-    `Generated organizations (local target) of N members; the pull request adds member N + 1. Synth phase in a fresh process per size (one bundle cache for all, filled by an untimed warm-up; each process first synthesizes a one-member organization, untimed, so the provider bindings are loaded as in a running job), then \`terraform init\` + \`terraform plan\` of the changed member stacks against moto (emulator; the provider already in Terraform's plugin cache from an untimed warm-up init, as on a runner with the cache restored). ${envInfo.cpus} CPUs (${envInfo.cpuModel}), Node ${envInfo.node}, ${envInfo.date}. Command: \`TF_PROVIDER_MIRROR=<mirror> npm run bench:plan-latency${tracesOff ? " -- --token-traces off" : ""}\`.`,
+    `Generated organizations (local target) of N members; the pull request adds member N + 1. Synth phase in a fresh process per size (one bundle cache for all, filled by an untimed warm-up; each process first synthesizes a one-member organization, untimed, so the provider bindings are loaded as in a running job), then \`terraform init\` + \`terraform plan\` of the changed member stacks against moto (emulator; after an untimed warm-up plan, so the provider is in Terraform's plugin cache and its binary in the OS cache, as on a runner with the cache restored). ${envInfo.cpus} CPUs (${envInfo.cpuModel}), Node ${envInfo.node}, ${envInfo.date}. Command: \`TF_PROVIDER_MIRROR=<mirror> npm run bench:plan-latency${tracesOff ? " -- --token-traces off" : ""}\`.`,
     "",
     "- **Full path**: validate both configs, full synth of the previous config (the base) and of the new one, diff → changed stacks (what `--changed-only` did before the selective synth).",
     "- **Selective path**: deploy/selective-synth.ts, both configs synthesized in-process for only the stacks the member edit can affect.",
