@@ -12,10 +12,10 @@
  * Latency = synth phase + plan phase. Each size's synths run in their own process (peak RSS is that
  * size's); the plans run here. Target (issue 18): the 2,000-member latency at most 2× the 20-member one.
  *
- *   TF_PROVIDER_MIRROR=<mirror> npx tsx bench/plan-latency.ts [--sizes 20,500,2000] [--token-traces off] [--out bench/results]
+ *   TF_PROVIDER_MIRROR=<mirror> npx tsx bench/plan-latency.ts [--sizes 20,500,2000] [--token-traces on] [--out bench/results]
  *
- * --token-traces off measures the synths with cdktf's token stack traces off (bench/synth.ts
- * disableTokenStackTraces, proposed for deploy/synth.ts) into plan-latency-token-traces-off.{md,json}.
+ * --token-traces on keeps cdktf's token stack traces (FINOPS_TOKEN_TRACES=on, deploy/token-traces.ts),
+ * as every synth was before synthLanding turned them off: plan-latency-token-traces-on.{md,json}.
  *
  * The admin stack also changes when a member is added (the API's member environments) and the
  * bootstrap stack (its read role); the benchmark plans the member stacks only: an admin plan on the
@@ -36,7 +36,7 @@ import { stackDir, synthLanding } from "../deploy/synth";
 import { lastLines, terraformEnv, terraformInit, terraformPlan } from "../deploy/terraform";
 import { ensureGapFiller, ensureMoto, stopLocalServices } from "../emulator/moto-server";
 import { bootstrapOrganization } from "../local/bootstrap-org";
-import { disableTokenStackTraces, generatedConfigYaml } from "./synth";
+import { generatedConfigYaml } from "./synth";
 
 const ID_BASE = 300_000_000_000;
 
@@ -71,7 +71,6 @@ function configs(n: number): { previous: AccountConfig; next: AccountConfig } {
 
 /** Child: the synth phase of one size, written into `work` (head synth in work/head). */
 function child(n: number, work: string): SynthPhase {
-  if (process.env.FINOPS_BENCH_TOKEN_TRACES === "off") disableTokenStackTraces();
   const env = { ...process.env, FINOPS_LOCAL_DIR: work };
   // Warm-up (untimed): the first synth in a process loads the provider bindings and compiles them,
   // a cost the CI job pays once whatever the size; measured, it would only inflate the small sizes.
@@ -122,9 +121,9 @@ async function main(argv: string[]): Promise<void> {
   }
   const sizes = (arg("--sizes") ?? "20,500,2000").split(",").map(Number);
   const outDir = arg("--out") ?? path.join(__dirname, "results");
-  // --token-traces off: the synths with cdktf's token stack traces off (bench/synth.ts, the proposed fix).
-  const tracesOff = arg("--token-traces") === "off";
-  const name = tracesOff ? "plan-latency-token-traces-off" : "plan-latency";
+  // --token-traces on: the synths keep cdktf's token stack traces (as before deploy/token-traces.ts).
+  const tracesOn = arg("--token-traces") === "on";
+  const name = tracesOn ? "plan-latency-token-traces-on" : "plan-latency";
   const port = Number(process.env.BENCH_MOTO_PORT || 4730);
   const root = mkdtempSync(path.join(os.tmpdir(), "finops-bench-plan-latency-"));
   const env: NodeJS.ProcessEnv = {
@@ -134,7 +133,7 @@ async function main(argv: string[]): Promise<void> {
     FINOPS_LOCAL_DIR: root,
     // One bundle cache for every size, filled by the first synth (a CI runner restores it).
     FINOPS_BUNDLE_CACHE_DIR: path.join(root, "bundle-cache"),
-    ...(tracesOff ? { FINOPS_BENCH_TOKEN_TRACES: "off" } : {}),
+    ...(tracesOn ? { FINOPS_TOKEN_TRACES: "on" } : {}),
   };
   const tsx = path.join(__dirname, "../node_modules/.bin/tsx");
   const load = { start: round1(os.loadavg()[0]!), samples: [os.loadavg()[0]!] };
@@ -249,23 +248,23 @@ async function main(argv: string[]): Promise<void> {
   mkdirSync(outDir, { recursive: true });
   writeFileSync(
     path.join(outDir, `${name}.json`),
-    `${JSON.stringify({ kind: "finops-landing/bench-plan-latency", tokenStackTraces: !tracesOff, env: envInfo, targets, results }, null, 2)}\n`,
+    `${JSON.stringify({ kind: "finops-landing/bench-plan-latency", tokenStackTraces: tracesOn, env: envInfo, targets, results }, null, 2)}\n`,
   );
   const s = (ms: number | undefined) => (ms === undefined ? "-" : (ms / 1000).toFixed(1));
   const verdict = (x: number | null) =>
     x === null ? "not measured" : `${x}× (${x <= 2 ? "met" : "**missed**"})`;
   const md = [
-    tracesOff
-      ? "# Pull-request plan latency: adding one account, cdktf's token stack traces off (the proposed fix)"
+    tracesOn
+      ? "# Pull-request plan latency: adding one account, cdktf's token stack traces on (before deploy/token-traces.ts)"
       : "# Pull-request plan latency: adding one account",
     "",
-    ...(tracesOff
+    ...(tracesOn
       ? [
-          "Every synth with cdktf's per-token stack trace capture off (`disableTokenStackTraces` in bench/synth.ts, proposed for deploy/synth.ts; byte-identical output). The same run without it: plan-latency.md.",
+          "Every synth keeps cdktf's per-token stack traces (`FINOPS_TOKEN_TRACES=on`), as before synthLanding turned them off (deploy/token-traces.ts; same synthesized bytes). The synth as it is: plan-latency.md.",
           "",
         ]
       : []),
-    `Generated organizations (local target) of N members; the pull request adds member N + 1. Synth phase in a fresh process per size (one bundle cache for all, filled by an untimed warm-up; each process first synthesizes a one-member organization, untimed, so the provider bindings are loaded as in a running job), then \`terraform init\` + \`terraform plan\` of the changed member stacks against moto (emulator; after an untimed warm-up plan, so the provider is in Terraform's plugin cache and its binary in the OS cache, as on a runner with the cache restored). ${envInfo.cpus} CPUs (${envInfo.cpuModel}), Node ${envInfo.node}, ${envInfo.date}. Command: \`TF_PROVIDER_MIRROR=<mirror> npm run bench:plan-latency${tracesOff ? " -- --token-traces off" : ""}\`.`,
+    `Generated organizations (local target) of N members; the pull request adds member N + 1. Synth phase in a fresh process per size (one bundle cache for all, filled by an untimed warm-up; each process first synthesizes a one-member organization, untimed, so the provider bindings are loaded as in a running job), then \`terraform init\` + \`terraform plan\` of the changed member stacks against moto (emulator; after an untimed warm-up plan, so the provider is in Terraform's plugin cache and its binary in the OS cache, as on a runner with the cache restored). ${envInfo.cpus} CPUs (${envInfo.cpuModel}), Node ${envInfo.node}, ${envInfo.date}. Command: \`TF_PROVIDER_MIRROR=<mirror> npm run bench:plan-latency${tracesOn ? " -- --token-traces on" : ""}\`.`,
     "",
     "- **Full path**: validate both configs, full synth of the previous config (the base) and of the new one, diff → changed stacks (what `--changed-only` did before the selective synth).",
     "- **Selective path**: deploy/selective-synth.ts, both configs synthesized in-process for only the stacks the member edit can affect.",

@@ -58,22 +58,7 @@ interface SynthResult {
   readonly loadAtStart?: number;
 }
 
-/**
- * The proposed fix of the synth's memory and time (not in deploy/synth.ts yet, see
- * bench/results/synth-token-traces-off.md): cdktf 0.21 captures a full, unlimited stack trace for
- * every token it creates (Intrinsic, Lazy: `creationStack`, only read for resolution error
- * messages) and keeps it as an array of strings; at 100 members that is about half the heap and most
- * of the build time. Replacing its capture with an empty trace leaves every synthesized byte the
- * same (compared at 100 members).
- */
-export function disableTokenStackTraces(): void {
-  (
-    require("cdktf/lib/tokens/private/stack-trace") as { captureStackTrace: () => string[] }
-  ).captureStackTrace = () => [];
-}
-
 function child(n: number): SynthResult {
-  if (process.env.FINOPS_BENCH_TOKEN_TRACES === "off") disableTokenStackTraces();
   const out = mkdtempSync(path.join(os.tmpdir(), "finops-bench-synth-"));
   try {
     const text = generatedConfigYaml(n);
@@ -110,15 +95,16 @@ function main(argv: string[]): void {
   }
   const sizes = (arg("--sizes") ?? "3,500,2000,5000").split(",").map(Number);
   const outDir = arg("--out") ?? path.join(__dirname, "results");
-  // --token-traces off: every size with cdktf's token stack traces disabled (the proposed fix).
-  const tracesOff = arg("--token-traces") === "off";
-  const name = tracesOff ? "synth-token-traces-off" : "synth";
+  // --token-traces on: every size with cdktf's token stack traces kept (FINOPS_TOKEN_TRACES=on,
+  // deploy/token-traces.ts): the synth as it was before synthLanding turned them off.
+  const tracesOn = arg("--token-traces") === "on";
+  const name = tracesOn ? "synth-token-traces-on" : "synth";
   const tsx = path.join(__dirname, "../node_modules/.bin/tsx");
   const cacheDir = mkdtempSync(path.join(os.tmpdir(), "finops-bench-synth-cache-"));
   const childEnv = {
     ...process.env,
     FINOPS_BUNDLE_CACHE_DIR: cacheDir,
-    ...(tracesOff ? { FINOPS_BENCH_TOKEN_TRACES: "off" } : {}),
+    ...(tracesOn ? { FINOPS_TOKEN_TRACES: "on" } : {}),
   };
   const started = Date.now();
   const loadSamples = [os.loadavg()[0]!];
@@ -178,18 +164,20 @@ function main(argv: string[]): void {
   mkdirSync(outDir, { recursive: true });
   writeFileSync(
     path.join(outDir, `${name}.json`),
-    `${JSON.stringify({ kind: "finops-landing/bench-synth", tokenStackTraces: !tracesOff, env, targets, results }, null, 2)}\n`,
+    `${JSON.stringify({ kind: "finops-landing/bench-synth", tokenStackTraces: tracesOn, env, targets, results }, null, 2)}\n`,
   );
   const md = [
-    tracesOff ? "# Synth benchmark, cdktf's token stack traces off (the proposed fix)" : "# Synth benchmark",
+    tracesOn
+      ? "# Synth benchmark, cdktf's token stack traces on (before deploy/token-traces.ts)"
+      : "# Synth benchmark",
     "",
-    ...(tracesOff
+    ...(tracesOn
       ? [
-          "Every size with cdktf's per-token stack trace capture replaced by an empty trace (`disableTokenStackTraces` in bench/synth.ts), the change proposed for deploy/synth.ts; the synthesized files are byte-identical. The same sizes without it: synth.md.",
+          "Every size with cdktf's per-token stack traces kept (`FINOPS_TOKEN_TRACES=on`), as every synth was before synthLanding turned them off (deploy/token-traces.ts); the synthesized files are the same bytes either way. The synth as it is: synth.md.",
           "",
         ]
       : []),
-    `Generated organizations (payer, admin and N members, local target), validated with the zod schema and synthesized in-process, one process per size. ${env.cpus} CPUs (${env.cpuModel}), Node ${env.node}, ${env.date}. Command: \`npx tsx bench/synth.ts${tracesOff ? " --token-traces off" : ""}\`.`,
+    `Generated organizations (payer, admin and N members, local target), validated with the zod schema and synthesized in-process, one process per size. ${env.cpus} CPUs (${env.cpuModel}), Node ${env.node}, ${env.date}. Command: \`npx tsx bench/synth.ts${tracesOn ? " --token-traces on" : ""}\`.`,
     "",
     "| Members | Stacks | Validate (ms) | Synth (ms) | Marginal ms per member | Peak RSS (MB) | Output (MB) | Load at start |",
     "|--:|--:|--:|--:|--:|--:|--:|--:|",
