@@ -176,7 +176,10 @@ function main(argv: string[]): void {
           "Every size with cdktf's per-token stack traces kept (`FINOPS_TOKEN_TRACES=on`), as every synth was before synthLanding turned them off (deploy/token-traces.ts); the synthesized files are the same bytes either way. The synth as it is: synth.md.",
           "",
         ]
-      : []),
+      : [
+          "The synth as synthLanding runs it, cdktf's per-token stack traces off (deploy/token-traces.ts). The same sizes with them kept: synth-token-traces-on.md.",
+          "",
+        ]),
     `Generated organizations (payer, admin and N members, local target), validated with the zod schema and synthesized in-process, one process per size. ${env.cpus} CPUs (${env.cpuModel}), Node ${env.node}, ${env.date}. Command: \`npx tsx bench/synth.ts${tracesOn ? " --token-traces on" : ""}\`.`,
     "",
     "| Members | Stacks | Validate (ms) | Synth (ms) | Marginal ms per member | Peak RSS (MB) | Output (MB) | Load at start |",
