@@ -4,7 +4,7 @@
  * as an array of strings, read only to decorate a token-resolution error. A landing creates
  * hundreds of tokens per member stack: at 5,000 members that capture is most of the synth's time and
  * about two thirds of its memory (2,565 MB peak against 912 MB without it;
- * bench/results/synth-token-traces-off.md). The synthesized JSON is the same either way (the
+ * bench/results/synth-token-traces-on.md against synth.md). The synthesized JSON is the same either way (the
  * trace is never written), which test/unit/deploy/token-traces.test.ts checks.
  *
  * This replaces the capture with an empty trace for the process. It patches a private module of

@@ -4,7 +4,7 @@ import * as path from "node:path";
 
 /**
  * deploy/token-traces.ts turns off cdktf's per-token stack trace capture (memory and time at
- * thousands of members: bench/results/synth-token-traces-off.md). Each case runs in its own module
+ * thousands of members: bench/results/synth.md against synth-token-traces-on.md). Each case runs in its own module
  * registry (jest.isolateModules), because the switch patches a cdktf module for the process.
  */
 
