@@ -12,6 +12,7 @@
  * Terraform assets themselves). Writes <out>/<name>.json and <out>/<name>.md; when
  * <out>/bundles-before.json exists, the Markdown compares against it.
  */
+
 import { execFileSync, spawnSync } from "node:child_process";
 import {
   existsSync,
@@ -29,6 +30,7 @@ import { parseAccountConfig } from "../config/load";
 import { targetFor } from "../config/target";
 import { synthLanding } from "../deploy/synth";
 import { unzipEntries } from "../modules/bundled-function";
+import { LoadSampler, machineInfo, round1 } from "./machine";
 
 const ROOT = path.join(__dirname, "..");
 const CONFIG_FILE = path.join(ROOT, "accounts/local.yaml");
@@ -118,7 +120,6 @@ const median = (xs: number[]) => {
   const m = s.length >> 1;
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 };
-const round1 = (n: number) => Math.round(n * 10) / 10;
 const kib = (n: number) => round1(n / 1024);
 
 interface FunctionResult {
@@ -196,9 +197,9 @@ function main(argv: string[]): void {
   const runs = Number(arg("--runs") ?? 11);
   const outDir = arg("--out") ?? path.join(__dirname, "results");
   const name = arg("--name") ?? "bundles";
-  const load = { start: round1(os.loadavg()[0]!), samples: [] as number[] };
   // Sampled between measurements: the child processes run synchronously, so a timer would not fire.
-  const sample = () => load.samples.push(os.loadavg()[0]!);
+  const load = new LoadSampler();
+  const sample = () => load.sample();
   const started = Date.now();
 
   const work = mkdtempSync(path.join(os.tmpdir(), "finops-bench-bundles-"));
@@ -247,20 +248,8 @@ function main(argv: string[]): void {
     rmSync(work, { recursive: true, force: true });
   }
 
-  const samples = load.samples.length ? load.samples : [os.loadavg()[0]!];
-  const env = {
-    node: process.version,
-    cpus: os.cpus().length,
-    cpuModel: os.cpus()[0]?.model ?? "unknown",
-    date: new Date().toISOString().slice(0, 10),
-    runs,
-    totalSeconds: Math.round((Date.now() - started) / 1000),
-    loadAverage1m: {
-      atStart: load.start,
-      mean: round1(samples.reduce((a, b) => a + b, 0) / samples.length),
-      max: round1(Math.max(...samples)),
-    },
-  };
+  load.stop();
+  const env = { ...machineInfo(started, load), runs };
   const json = { kind: "finops-landing/bench-bundles", env, synth: times, functions: results };
   mkdirSync(outDir, { recursive: true });
   writeFileSync(path.join(outDir, `${name}.json`), `${JSON.stringify(json, null, 2)}\n`);

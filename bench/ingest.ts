@@ -11,6 +11,7 @@
  * for ground truth but too slow at 1M); the check is the SQL total of the Parquet file against the
  * ingested items, to the cent.
  */
+
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -29,6 +30,7 @@ import type { QueryEngine } from "../functions/shared/query-engine/port";
 import { readCurrentSpend } from "../functions/shared/spend-store";
 import { createDataTables } from "../local/data-tables";
 import { LOCAL_DUCKDB_MEMORY_LIMIT } from "../local/pipeline";
+import { LoadSampler, machineInfo, round1 } from "./machine";
 
 const ACCOUNTS = 50;
 const SERVICES = [
@@ -127,8 +129,7 @@ async function main(): Promise<void> {
     .filter((n) => n > 0);
   const runs = sizes.length ? sizes : [10_000, 100_000, 1_000_000, 10_000_000];
   const started = Date.now();
-  const load = { start: Math.round(os.loadavg()[0]! * 10) / 10, samples: [os.loadavg()[0]!] };
-  const loadSampler = setInterval(() => load.samples.push(os.loadavg()[0]!), 5_000);
+  const load = new LoadSampler(5_000);
   const port = Number(process.env.FINOPS_BENCH_MOTO_PORT || 4640);
   const dir = mkdtempSync(path.join(os.tmpdir(), "finops-bench-"));
   const moto = await ensureMoto(port, dir);
@@ -261,23 +262,12 @@ async function main(): Promise<void> {
     rmSync(dir, { recursive: true, force: true });
   }
 
-  clearInterval(loadSampler);
-  load.samples.push(os.loadavg()[0]!);
-  const round1 = (n: number) => Math.round(n * 10) / 10;
+  load.stop();
   const env = {
-    date: new Date().toISOString().slice(0, 10),
-    node: process.version,
-    cpus: os.cpus().length,
-    cpuModel: os.cpus()[0]?.model ?? "unknown",
+    ...machineInfo(started, load),
     platform: `${os.platform()} ${os.arch()}`,
     emulator: "moto 5.2.1 (server mode, loopback)",
     duckdb: { threads: 2, memoryLimit: DUCKDB_MEMORY_LIMIT },
-    totalSeconds: round1((Date.now() - started) / 1000),
-    loadAverage1m: {
-      atStart: load.start,
-      mean: round1(load.samples.reduce((a, b) => a + b, 0) / load.samples.length),
-      max: round1(Math.max(...load.samples)),
-    },
   };
   const at = (n: number) => results.find((r) => r.lineItems === n);
   const oneM = at(1_000_000);

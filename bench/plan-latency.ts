@@ -23,6 +23,7 @@
  * function's environment), and the pipeline never plans the bootstrap stack. Writes
  * <out>/plan-latency.json and <out>/plan-latency.md.
  */
+
 import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
@@ -36,6 +37,7 @@ import { stackDir, synthLanding } from "../deploy/synth";
 import { lastLines, terraformEnv, terraformInit, terraformPlan } from "../deploy/terraform";
 import { ensureGapFiller, ensureMoto, stopLocalServices } from "../emulator/moto-server";
 import { bootstrapOrganization } from "../local/bootstrap-org";
+import { LoadSampler, machineInfo, round1 } from "./machine";
 import { generatedConfigYaml } from "./synth";
 
 const ID_BASE = 300_000_000_000;
@@ -108,8 +110,6 @@ function child(n: number, work: string): SynthPhase {
   };
 }
 
-const round1 = (n: number) => Math.round(n * 10) / 10;
-
 async function main(argv: string[]): Promise<void> {
   const arg = (name: string) => {
     const i = argv.indexOf(name);
@@ -136,8 +136,7 @@ async function main(argv: string[]): Promise<void> {
     ...(tracesOn ? { FINOPS_TOKEN_TRACES: "on" } : {}),
   };
   const tsx = path.join(__dirname, "../node_modules/.bin/tsx");
-  const load = { start: round1(os.loadavg()[0]!), samples: [os.loadavg()[0]!] };
-  const sampler = setInterval(() => load.samples.push(os.loadavg()[0]!), 15_000);
+  const load = new LoadSampler(15_000);
   const started = Date.now();
   const results: SizeResult[] = [];
   try {
@@ -213,27 +212,16 @@ async function main(argv: string[]): Promise<void> {
       };
       console.log(JSON.stringify(r));
       results.push(r);
-      load.samples.push(os.loadavg()[0]!);
+      load.sample();
       rmSync(work, { recursive: true, force: true });
     }
   } finally {
-    clearInterval(sampler);
+    load.stop();
     await stopLocalServices(root);
     rmSync(root, { recursive: true, force: true });
   }
 
-  const envInfo = {
-    node: process.version,
-    cpus: os.cpus().length,
-    cpuModel: os.cpus()[0]?.model ?? "unknown",
-    date: new Date().toISOString().slice(0, 10),
-    totalSeconds: round1((Date.now() - started) / 1000),
-    loadAverage1m: {
-      atStart: load.start,
-      mean: round1(load.samples.reduce((a, b) => a + b, 0) / load.samples.length),
-      max: round1(Math.max(...load.samples)),
-    },
-  };
+  const envInfo = machineInfo(started, load);
   const first = results[0]!;
   const last = results[results.length - 1]!;
   const ratio = (f: (r: SizeResult) => number | undefined) => {

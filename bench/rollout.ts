@@ -12,6 +12,7 @@
  * high enough not to cap it). Admin and payer are not part of the measurement.
  * Writes <out>/rollout.json and <out>/rollout.md.
  */
+
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -25,6 +26,7 @@ import { synthLanding } from "../deploy/synth";
 import { terraformEnv } from "../deploy/terraform";
 import { ensureGapFiller, ensureMoto, stopLocalServices } from "../emulator/moto-server";
 import { bootstrapOrganization } from "../local/bootstrap-org";
+import { LoadSampler, machineInfo, round1 } from "./machine";
 import { generatedConfigYaml } from "./synth";
 
 interface Level {
@@ -88,28 +90,15 @@ async function main(argv: string[]): Promise<void> {
   const memberStacks = (c: AccountConfig) => c.members.map((m) => `member-${m.name}`);
 
   // The machine may be shared: sample the 1-minute load average so the results can say how busy it was.
-  const load = { start: round1(os.loadavg()[0]!), samples: [] as number[] };
-  const sampler = setInterval(() => load.samples.push(os.loadavg()[0]!), 15_000);
+  const load = new LoadSampler(15_000);
   const started = Date.now();
   const results: Level[] = [];
 
   /** Writes rollout.json and rollout.md; called after every level, so a cut-short run leaves its levels. */
   const writeResults = (onboarding?: Onboarding): void => {
     const base = results.find((r) => r.concurrency === 1) ?? results[0];
-    const samples = load.samples.length ? load.samples : [os.loadavg()[0]!];
-    const envInfo = {
-      node: process.version,
-      cpus: os.cpus().length,
-      cpuModel: os.cpus()[0]?.model ?? "unknown",
-      date: new Date().toISOString().slice(0, 10),
-      members,
-      totalMinutes: round1((Date.now() - started) / 60_000),
-      loadAverage1m: {
-        atStart: load.start,
-        mean: round1(samples.reduce((a, b) => a + b, 0) / samples.length),
-        max: round1(Math.max(...samples)),
-      },
-    };
+    const { totalSeconds: _seconds, ...machine } = machineInfo(started, load);
+    const envInfo = { ...machine, members, totalMinutes: round1((Date.now() - started) / 60_000) };
     const json = {
       kind: "finops-landing/bench-rollout",
       complete: onboarding !== undefined,
@@ -261,14 +250,10 @@ async function main(argv: string[]): Promise<void> {
     writeResults(onboarding);
     console.log(`wrote ${path.join(outDir, "rollout.json")} and rollout.md`);
   } finally {
-    clearInterval(sampler);
+    load.stop();
     await stopLocalServices(work);
     rmSync(work, { recursive: true, force: true });
   }
-}
-
-function round1(n: number): number {
-  return Math.round(n * 10) / 10;
 }
 
 function serials(stateDir: string, stacks: readonly string[]): Record<string, number | undefined> {

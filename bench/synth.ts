@@ -11,6 +11,7 @@
  *
  * Writes <out>/synth.json and <out>/synth.md.
  */
+
 import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
@@ -19,6 +20,7 @@ import { stringify } from "yaml";
 import { parseAccountConfig } from "../config/load";
 import { targetFor } from "../config/target";
 import { synthLanding } from "../deploy/synth";
+import { LoadSampler, machineInfo, round1 } from "./machine";
 
 const BASE_FILE = path.join(__dirname, "../accounts/local.yaml");
 
@@ -107,7 +109,7 @@ function main(argv: string[]): void {
     ...(tracesOn ? { FINOPS_TOKEN_TRACES: "on" } : {}),
   };
   const started = Date.now();
-  const loadSamples = [os.loadavg()[0]!];
+  const load = new LoadSampler();
   const results: SynthResult[] = [];
   const synthOf = (n: number): SynthResult =>
     JSON.parse(
@@ -124,30 +126,20 @@ function main(argv: string[]): void {
     throw e;
   }
   for (const n of sizes) {
-    const loadAtStart = round1(os.loadavg()[0]!);
-    loadSamples.push(loadAtStart);
-    const r = { ...synthOf(n), loadAtStart };
-    loadSamples.push(os.loadavg()[0]!);
+    load.sample();
+    const r = { ...synthOf(n), loadAtStart: round1(load.samples[load.samples.length - 1]!) };
+    load.sample();
     console.log(
       `${String(n).padStart(4)} members: ${r.stacks} stacks, validate ${r.validateMs} ms, synth ${r.synthMs} ms, peak RSS ${r.peakRssMb} MB, output ${r.outputMb} MB`,
     );
     results.push(r);
   }
   rmSync(cacheDir, { recursive: true, force: true });
-  const env = {
-    node: process.version,
-    cpus: os.cpus().length,
-    cpuModel: os.cpus()[0]?.model ?? "unknown",
-    date: new Date().toISOString().slice(0, 10),
-    totalSeconds: round1((Date.now() - started) / 1000),
-    loadAverage1m: {
-      atStart: round1(loadSamples[0]!),
-      mean: round1(loadSamples.reduce((a, b) => a + b, 0) / loadSamples.length),
-      max: round1(Math.max(...loadSamples)),
-    },
-  };
+  load.stop();
+  const env = machineInfo(started, load);
+  // Undefined for the first size and for a size this run did not measure (at() = -1).
   const marginal = (i: number): number | undefined =>
-    i === 0
+    i <= 0
       ? undefined
       : (results[i]!.synthMs - results[i - 1]!.synthMs) / (results[i]!.members - results[i - 1]!.members);
   const at = (members: number) => results.findIndex((r) => r.members === members);
@@ -198,10 +190,6 @@ function main(argv: string[]): void {
   ].join("\n");
   writeFileSync(path.join(outDir, `${name}.md`), md);
   console.log(`wrote ${path.join(outDir, `${name}.json`)} and ${name}.md`);
-}
-
-function round1(n: number): number {
-  return Math.round(n * 10) / 10;
 }
 
 // Only when run as a script: bench/rollout.ts imports generatedConfigYaml from here.

@@ -15,10 +15,12 @@
  * ceil(N / c) × latency: every stack still occupies one slot for one latency, and nothing is skipped.
  * Writes <out>/waves.json and <out>/waves.md.
  */
+
 import { mkdirSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { type RolloutStack, runRollout } from "../deploy/waves";
+import { LoadSampler, machineInfo, round1 } from "./machine";
 
 interface Case {
   readonly concurrency: number;
@@ -49,7 +51,6 @@ interface Case {
 }
 
 const TARGET_PERCENT = 5;
-const round1 = (n: number) => Math.round(n * 10) / 10;
 
 function memberStacks(n: number): RolloutStack[] {
   return Array.from({ length: n }, (_, i) => ({
@@ -148,8 +149,7 @@ async function main(argv: string[]): Promise<void> {
   const levels = (arg("--concurrency") ?? "1,8,50").split(",").map(Number);
   const outDir = arg("--out") ?? path.join(__dirname, "results");
 
-  const load = { start: round1(os.loadavg()[0]!), samples: [os.loadavg()[0]!] };
-  const sampler = setInterval(() => load.samples.push(os.loadavg()[0]!), 5_000);
+  const load = new LoadSampler(5_000);
   const started = Date.now();
   const cases: Case[] = [];
   try {
@@ -163,21 +163,9 @@ async function main(argv: string[]): Promise<void> {
       }
     }
   } finally {
-    clearInterval(sampler);
+    load.stop();
   }
-  load.samples.push(os.loadavg()[0]!);
-  const env = {
-    node: process.version,
-    cpus: os.cpus().length,
-    cpuModel: os.cpus()[0]?.model ?? "unknown",
-    date: new Date().toISOString().slice(0, 10),
-    totalSeconds: round1((Date.now() - started) / 1000),
-    loadAverage1m: {
-      atStart: load.start,
-      mean: round1(load.samples.reduce((a, b) => a + b, 0) / load.samples.length),
-      max: round1(Math.max(...load.samples)),
-    },
-  };
+  const env = machineInfo(started, load);
   const allWithin = cases.every((c) => c.withinTarget);
   mkdirSync(outDir, { recursive: true });
   writeFileSync(
