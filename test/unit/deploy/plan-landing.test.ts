@@ -1,6 +1,5 @@
 import { execFileSync } from "node:child_process";
 import {
-  chmodSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
@@ -16,7 +15,7 @@ import type { AccountConfig } from "../../../config/schema";
 import { targetFor } from "../../../config/target";
 import { planLanding } from "../../../deploy/plan";
 import { synthLanding } from "../../../deploy/synth";
-import { PLANS } from "./fixtures";
+import { writeStandInTerraform } from "./fixtures";
 
 /**
  * planLanding's selection and its summary notes, with a stand-in for the terraform binary
@@ -45,23 +44,11 @@ describe("planLanding with --changed-only and --stack", () => {
   const baseDir = path.join(work, "base");
 
   beforeAll(() => {
-    const fake = path.join(work, "terraform");
-    writeFileSync(
-      fake,
-      [
-        "#!/bin/sh",
-        `echo "$(basename "$PWD") $1" >> ${JSON.stringify(calls)}`,
-        'case "$1" in',
-        "  init) exit 0 ;;",
-        // biome-ignore lint/suspicious/noTemplateCurlyInString: shell parameter expansion, not a template
-        '  plan) for a in "$@"; do case "$a" in -out=*) echo fake > "${a#-out=}" ;; esac; done; exit 2 ;;',
-        `  show) cat ${JSON.stringify(path.join(PLANS, "derived/member-dev.json"))} ;;`,
-        "  *) exit 1 ;;",
-        "esac",
-        "",
-      ].join("\n"),
-    );
-    chmodSync(fake, 0o755);
+    const fake = writeStandInTerraform(path.join(work, "terraform"), {
+      show: {},
+      otherwise: "derived/member-dev",
+      callLog: calls,
+    });
     process.env.FINOPS_TERRAFORM = fake;
     synthLanding(LOCAL, baseDir, targetFor(LOCAL, { FINOPS_LOCAL_DIR: localDir }));
   });

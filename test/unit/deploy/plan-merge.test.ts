@@ -1,4 +1,4 @@
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { loadAccountConfig } from "../../../config/load";
@@ -20,7 +20,7 @@ import { getShardedPlans, type ObjectStore, type PlanReceipt, putPlans } from ".
 import { synthLanding } from "../../../deploy/synth";
 import type { RolloutUnit } from "../../../deploy/waves";
 import { run as mergeCli } from "../../../scripts/plan-merge";
-import { PLANS } from "./fixtures";
+import { writeStandInTerraform } from "./fixtures";
 
 /**
  * A plan sharded over CI jobs (npm run plan -- --shard i/n) merged by npm run plan:merge must be
@@ -60,32 +60,16 @@ const baseDir = path.join(work, "base");
 const saved = process.env.FINOPS_TERRAFORM;
 
 beforeAll(() => {
-  const fake = path.join(work, "terraform");
-  const plan = (name: string) => JSON.stringify(path.join(PLANS, `${name}.json`));
-  writeFileSync(
-    fake,
-    [
-      "#!/bin/sh",
-      'stack="$(basename "$PWD")"',
-      'case "$1" in',
-      "  init) exit 0 ;;",
-      '  plan) if [ "$stack" = "$FAKE_FAIL_STACK" ]; then echo "Error: no valid credential sources" >&2; exit 1; fi',
-      // biome-ignore lint/suspicious/noTemplateCurlyInString: shell parameter expansion, not a template
-      '        for a in "$@"; do case "$a" in -out=*) echo "plan of $stack" > "${a#-out=}" ;; esac; done; exit 2 ;;',
-      '  show) case "$stack" in',
-      `      admin) cat ${plan("derived/admin")} ;;`,
-      `      payer) cat ${plan("derived/payer")} ;;`,
-      `      member-app-dev) cat ${plan("recorded/destroy-all")} ;;`,
-      `      member-new-1) cat ${plan("derived/member-dev")} ;;`,
-      `      member-new-3) cat ${plan("derived/member-prod")} ;;`,
-      `      *) cat ${plan("recorded/create")} ;;`,
-      "    esac ;;",
-      "  *) exit 1 ;;",
-      "esac",
-      "",
-    ].join("\n"),
-  );
-  chmodSync(fake, 0o755);
+  const fake = writeStandInTerraform(path.join(work, "terraform"), {
+    show: {
+      admin: "derived/admin",
+      payer: "derived/payer",
+      "member-app-dev": "recorded/destroy-all",
+      "member-new-1": "derived/member-dev",
+      "member-new-3": "derived/member-prod",
+    },
+    otherwise: "recorded/create",
+  });
   process.env.FINOPS_TERRAFORM = fake;
   mkdirSync(path.join(localDir, "state"), { recursive: true });
   synthLanding(LOCAL, baseDir, targetFor(LOCAL, { FINOPS_LOCAL_DIR: localDir }));
