@@ -10,7 +10,7 @@
  *   budget that holds configured accounts shows the comparison (`config`), so a mismatch that a
  *   deploy introduced later (a raised monthlyUsd) is visible, never silent.
  */
-import { CONFIG_BUDGET_FIELD } from "../../contracts/budgets";
+import { CONFIG_BUDGET_FIELD } from "../../contracts/member-config";
 import { type Account, ApiError, type Budget } from "./domain";
 
 /** Account id → monthly USD, from the accounts config. */

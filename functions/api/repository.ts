@@ -113,7 +113,7 @@ export interface ApiDeps {
   readonly configBudgets?: ReadonlyMap<string, number>;
   /**
    * Environment of the accounts config's members, account id → environment
-   * (contracts/account-environments.ts): what GET /spend?environment= filters by. @default none
+   * (contracts/member-config.ts): what GET /spend?environment= filters by. @default none
    */
   readonly configEnvironments?: ReadonlyMap<string, string>;
   readonly now: () => Date;

@@ -1,6 +1,6 @@
 /** Accounts: list them in scope, map and unmap them to budgets, and their mapping history. */
 import type { z } from "zod";
-import { CONFIG_BUDGET_FIELD } from "../../../contracts/budgets";
+import { CONFIG_BUDGET_FIELD } from "../../../contracts/member-config";
 import { belowConfig, reconcile } from "../config-budgets";
 import {
   type Account,

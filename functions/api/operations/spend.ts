@@ -4,7 +4,7 @@
  * the caller's scope.
  */
 import type { z } from "zod";
-import { CONFIG_ENVIRONMENT_FIELD } from "../../../contracts/account-environments";
+import { CONFIG_ENVIRONMENT_FIELD } from "../../../contracts/member-config";
 import { periodsOfMonth } from "../../shared/period-calendar";
 import { badRequest, type Caller, forbidden } from "../domain";
 import type { ApiDeps } from "../repository";
