@@ -1,5 +1,7 @@
 import { chmodSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
+import { loadAccountConfig } from "../../../config/load";
+import type { AccountConfig } from "../../../config/schema";
 import type { PlanInput, PlanStackInfo } from "../../../deploy/plan-summary";
 
 export const PLANS = path.join(__dirname, "../../fixtures/plans");
@@ -73,4 +75,17 @@ export function writeStandInTerraform(file: string, opts: StandInTerraform): str
   );
   chmodSync(file, 0o755);
   return file;
+}
+
+/** accounts/local.yaml, the emulated organization. */
+export const LOCAL = loadAccountConfig(path.join(__dirname, "../../../accounts/local.yaml"));
+
+const { budget: _budget, ...unbudgeted } = LOCAL.members[0]!;
+
+/**
+ * A new member of accounts/local.yaml's organization, without a budget (any added member still
+ * changes the admin stack: its member config object lists every member, docs/gitops.md).
+ */
+export function newLocalMember(id: string, name: string): AccountConfig["members"][number] {
+  return { ...unbudgeted, id, name, email: `${name}@example.com` };
 }

@@ -10,12 +10,11 @@ import {
 } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { loadAccountConfig, parseAccountConfig } from "../../../config/load";
-import type { AccountConfig } from "../../../config/schema";
+import { parseAccountConfig } from "../../../config/load";
 import { targetFor } from "../../../config/target";
 import { planLanding } from "../../../deploy/plan";
 import { synthLanding } from "../../../deploy/synth";
-import { writeStandInTerraform } from "./fixtures";
+import { LOCAL, newLocalMember, writeStandInTerraform } from "./fixtures";
 
 /**
  * planLanding's selection and its summary notes, with a stand-in for the terraform binary
@@ -25,16 +24,7 @@ import { writeStandInTerraform } from "./fixtures";
  * changes) and show -json (a recorded plan fixture) and logs every call.
  */
 
-const LOCAL = loadAccountConfig(path.join(__dirname, "../../../accounts/local.yaml"));
-// Unbudgeted, though any added member now changes the admin stack: its member config object
-// (config/members.json, every member's id and environment; docs/gitops.md) lists the member.
-const { budget: _budget, ...unbudgeted } = LOCAL.members[0]!;
-const member = (id: string, name: string): AccountConfig["members"][number] => ({
-  ...unbudgeted,
-  id,
-  name,
-  email: `${name}@example.com`,
-});
+const member = newLocalMember;
 
 describe("planLanding with --changed-only and --stack", () => {
   const work = mkdtempSync(path.join(os.tmpdir(), "plan-landing-"));

@@ -1,7 +1,6 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { loadAccountConfig } from "../../../config/load";
 import type { AccountConfig } from "../../../config/schema";
 import { targetFor } from "../../../config/target";
 import { deployLanding } from "../../../deploy/deploy";
@@ -20,7 +19,7 @@ import { getShardedPlans, type ObjectStore, type PlanReceipt, putPlans } from ".
 import { synthLanding } from "../../../deploy/synth";
 import type { RolloutUnit } from "../../../deploy/waves";
 import { run as mergeCli } from "../../../scripts/plan-merge";
-import { writeStandInTerraform } from "./fixtures";
+import { LOCAL, newLocalMember, writeStandInTerraform } from "./fixtures";
 
 /**
  * A plan sharded over CI jobs (npm run plan -- --shard i/n) merged by npm run plan:merge must be
@@ -32,14 +31,7 @@ import { writeStandInTerraform } from "./fixtures";
  * FAKE_FAIL_STACK fails its plan (an errored stack).
  */
 
-const LOCAL = loadAccountConfig(path.join(__dirname, "../../../accounts/local.yaml"));
-const { budget: _budget, ...unbudgeted } = LOCAL.members[0]!;
-const member = (id: string, name: string): AccountConfig["members"][number] => ({
-  ...unbudgeted,
-  id,
-  name,
-  email: `${name}@example.com`,
-});
+const member = newLocalMember;
 /** Four new members and app-dev retired: admin, the new members and app-dev's stack change. */
 const CONFIG: AccountConfig = {
   ...LOCAL,
